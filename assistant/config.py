@@ -1,0 +1,42 @@
+"""Settings: where data lives and which backends to use.
+
+Every value has a default and can be overridden by an environment variable
+(``PAIRING_*``) or explicitly by the caller (CLI flags, tests).
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+# Chroma must never phone home; set before chromadb is imported anywhere.
+os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
+os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+
+
+def default_data_dir() -> Path:
+    """Per-user data folder: ``$PAIRING_DATA_DIR`` or the XDG data home."""
+    env = os.environ.get("PAIRING_DATA_DIR")
+    if env:
+        return Path(env).expanduser()
+    base = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
+    return Path(base) / "reciprocal-pairing"
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Configuration of one assistant instance."""
+
+    data_dir: Path = field(default_factory=default_data_dir)
+    embedding: str = field(
+        default_factory=lambda: os.environ.get("PAIRING_EMBEDDING", "sentence-transformers")
+    )
+    store: str = field(default_factory=lambda: os.environ.get("PAIRING_STORE", "chroma"))
+    llm: str = field(default_factory=lambda: os.environ.get("PAIRING_LLM", ""))
+
+    def with_data_dir(self, data_dir: str | Path | None) -> Settings:
+        return self if data_dir is None else replace(self, data_dir=Path(data_dir).expanduser())

@@ -1,0 +1,1 @@
+"""Converse stage: request understanding, dialogue state, grounded answers and agendas."""

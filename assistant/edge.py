@@ -1,0 +1,46 @@
+"""Wording of library errors for people: used only at the edges (CLI and UI)."""
+
+from __future__ import annotations
+
+from assistant.errors import (
+    ConfigError,
+    ConstraintConflict,
+    DataDirBusy,
+    EmptyStore,
+    InputFormatError,
+    PairingError,
+    UnknownParticipant,
+    ValidationFailed,
+)
+
+EXIT_CODES: dict[type[PairingError], int] = {
+    ValidationFailed: 3,
+    InputFormatError: 3,
+    DataDirBusy: 4,
+    UnknownParticipant: 5,
+    EmptyStore: 6,
+    ConfigError: 7,
+    ConstraintConflict: 8,
+}
+
+
+def exit_code(exc: PairingError) -> int:
+    for kind, code in EXIT_CODES.items():
+        if isinstance(exc, kind):
+            return code
+    return 1
+
+
+def describe_error(exc: PairingError) -> str:
+    """A sentence a participant or coordinator can act on."""
+    if isinstance(exc, DataDirBusy):
+        return (f"The data folder {exc.data_dir} is in use by {exc.holder}. Stop that process "
+                "first (Ctrl+C in its terminal), or use another --data-dir.")
+    if isinstance(exc, EmptyStore):
+        return ("Nobody has been ingested yet. Run `pairing ingest corpus/` (or your own "
+                "participants file) first.")
+    if isinstance(exc, UnknownParticipant):
+        return f"I don't know {exc}. Check the id or name with `pairing stats`."
+    if isinstance(exc, ValidationFailed):
+        return f"Nothing was imported (--strict): {exc}"
+    return str(exc)

@@ -1,0 +1,16 @@
+"""Embed stage: LangChain ``Embeddings`` backends and a text-hash cache."""
+
+from assistant.embed.base import EmbeddingModel
+from assistant.embed.cache import CachedEmbeddings, text_key
+from assistant.embed.factory import BACKENDS, make_embeddings
+from assistant.embed.sentence import SentenceTransformerModel, packaged_model_path
+
+__all__ = [
+    "BACKENDS",
+    "CachedEmbeddings",
+    "EmbeddingModel",
+    "SentenceTransformerModel",
+    "make_embeddings",
+    "packaged_model_path",
+    "text_key",
+]

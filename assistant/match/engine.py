@@ -1,0 +1,239 @@
+"""Candidate retrieval and reciprocal ranking for one person or an ad-hoc request."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+from langchain_core.embeddings import Embeddings
+
+from assistant.errors import EmptyStore, UnknownParticipant
+from assistant.match.constraints import CandidateFilter, ReportingLines, capacity_note
+from assistant.match.preferences import PreferenceWeights, soft_adjustment
+from assistant.match.scoring import Link, ScoringConfig, direction
+from assistant.models import Participant, StatementKind
+from assistant.store.base import ParticipantStore
+
+
+@dataclass
+class Request:
+    """What to look for: skills to learn, skills offered in return, and who is asking."""
+
+    wants: list[str] = field(default_factory=list)
+    offers: list[str] = field(default_factory=list)
+    asker_id: str | None = None
+    filters: CandidateFilter = field(default_factory=CandidateFilter)
+    include_full: bool = False
+
+
+@dataclass
+class Candidate:
+    """A suggested partner with the evidence for both directions of the exchange."""
+
+    person: Participant
+    score: float
+    reciprocal: float
+    teaches: float
+    learns: float
+    to_asker: list[Link]
+    to_candidate: list[Link]
+    notes: list[str]
+    flags: list[str] = field(default_factory=list)
+
+    @property
+    def id(self) -> str:
+        return self.person.id
+
+
+@dataclass
+class MatchResult:
+    """Ranked candidates, or an abstention with the reason and what would widen the search."""
+
+    request: Request
+    wants: list[str]
+    offers: list[str]
+    candidates: list[Candidate]
+    abstained: bool
+    reason: str = ""
+    near_misses: list[Candidate] = field(default_factory=list)
+    dropped: dict[str, str] = field(default_factory=dict)
+    widen: list[str] = field(default_factory=list)
+    one_directional: bool = False
+
+
+class Snapshot:
+    """Participants and their statement vectors, grouped by owner, for one store version."""
+
+    def __init__(self, store: ParticipantStore) -> None:
+        self.version = store.version
+        self.people = {p.id: p for p in store.participants()}
+        self.lines = ReportingLines(self.people.values())
+        self.texts: dict[StatementKind, dict[str, list[str]]] = {"offer": {}, "want": {}}
+        self.vectors: dict[StatementKind, dict[str, np.ndarray]] = {"offer": {}, "want": {}}
+        self.matrix = {kind: store.statements(kind) for kind in ("offer", "want")}
+        for kind, matrix in self.matrix.items():
+            rows: dict[str, list[int]] = {}
+            for i, st in enumerate(matrix.statements):
+                rows.setdefault(st.participant_id, []).append(i)
+            for pid, idx in rows.items():
+                self.texts[kind][pid] = [matrix.statements[i].text for i in idx]
+                self.vectors[kind][pid] = matrix.vectors[idx]
+
+
+class Matcher:
+    """Find and explain reciprocal partners.
+
+    Retrieval is semantic in both directions through the store (offers near what is
+    wanted, wants near what is offered); every retrieved candidate is then scored
+    exactly on all their statements, constraints are applied, and the ranking fuses
+    both directions.
+    """
+
+    def __init__(
+        self, store: ParticipantStore, embeddings: Embeddings,
+        config: ScoringConfig | None = None, weights: PreferenceWeights | None = None,
+        pool: int = 60,
+    ) -> None:
+        self.store = store
+        self.embeddings = embeddings
+        self.config = config or ScoringConfig()
+        self.weights = weights or PreferenceWeights()
+        self.pool = pool
+        self._snapshot: Snapshot | None = None
+
+    @property
+    def snapshot(self) -> Snapshot:
+        if self._snapshot is None or self._snapshot.version != self.store.version:
+            self._snapshot = Snapshot(self.store)
+        return self._snapshot
+
+    def person(self, pid: str) -> Participant:
+        try:
+            return self.snapshot.people[pid]
+        except KeyError:
+            raise UnknownParticipant(pid) from None
+
+    def _embed(self, texts: list[str]) -> np.ndarray:
+        if not texts:
+            return np.zeros((0, 0), dtype=np.float32)
+        return np.asarray(self.embeddings.embed_documents(texts), dtype=np.float32)
+
+    def _side(self, pid: str | None, texts: list[str], kind: StatementKind) -> np.ndarray:
+        snap = self.snapshot
+        if pid and texts == snap.texts[kind].get(pid):
+            return snap.vectors[kind][pid]
+        return self._embed(texts)
+
+    def find(self, request: Request, k: int = 5) -> MatchResult:
+        """Rank partners for ``request``; abstain when nobody is good enough."""
+        snap = self.snapshot
+        if not snap.people:
+            raise EmptyStore("no participants have been ingested yet")
+        asker = self.person(request.asker_id) if request.asker_id else None
+        wants = request.wants or (asker.wants if asker else [])
+        offers = request.offers or (asker.offers if asker else [])
+        asker_id = asker.id if asker else None
+        want_vecs = self._side(asker_id, wants, "want")
+        offer_vecs = self._side(asker_id, offers, "offer")
+
+        pool = self._retrieve(want_vecs, offer_vecs)
+        scored: list[Candidate] = []
+        dropped: dict[str, str] = {}
+        for pid in pool:
+            person = snap.people.get(pid)
+            if person is None:
+                continue
+            why = self._hard_reason(asker, person, request)
+            if why:
+                dropped[pid] = why
+                continue
+            scored.append(self._score(asker, person, wants, want_vecs, offers, offer_vecs))
+        scored.sort(key=lambda c: (-c.score, c.person.id))
+        good = [c for c in scored if c.reciprocal >= self.config.abstain_below]
+        result = MatchResult(
+            request, wants, offers, good[:k], abstained=not good, dropped=dropped,
+            one_directional=not offers,
+        )
+        if not good:
+            result.near_misses = scored[:3]
+            result.reason = self._abstain_reason(scored, wants, offers)
+            result.widen = self._widen(request, dropped)
+        return result
+
+    def explain(self, a_id: str, b_id: str) -> Candidate:
+        """Score one pair with the evidence both ways (hard constraints reported as flags)."""
+        a, b = self.person(a_id), self.person(b_id)
+        snap = self.snapshot
+        cand = self._score(
+            a, b, a.wants, snap.vectors["want"][a.id], a.offers, snap.vectors["offer"][a.id]
+        )
+        relation = snap.lines.relation(a.id, b.id)
+        if relation:
+            cand.flags.append(f"{b.name} {relation}: same reporting line, never paired")
+        note = capacity_note(b)
+        if note:
+            cand.flags.append(f"{b.name} is {note}")
+        return cand
+
+    # ---------------------------------------------------------------------------------
+    def _retrieve(self, want_vecs: np.ndarray, offer_vecs: np.ndarray) -> list[str]:
+        """Candidate ids whose offers are near my wants or whose wants are near my offers."""
+        seen: dict[str, None] = {}
+        for kind, vecs in (("offer", want_vecs), ("want", offer_vecs)):
+            if len(vecs):
+                for hits in self.store.query(kind, vecs, self.pool):  # type: ignore[arg-type]
+                    for hit in hits:
+                        seen.setdefault(hit.statement.participant_id)
+        return list(seen)
+
+    def _hard_reason(self, asker: Participant | None, person: Participant, request: Request) -> str:
+        if asker and person.id == asker.id:
+            return "that is you"
+        if asker and self.snapshot.lines.conflict(asker.id, person.id):
+            return f"same reporting line ({self.snapshot.lines.relation(asker.id, person.id)})"
+        if person.at_capacity and not request.include_full:
+            return capacity_note(person)
+        return request.filters.reason_to_drop(person)
+
+    def _score(
+        self, asker: Participant | None, person: Participant, wants: list[str],
+        want_vecs: np.ndarray, offers: list[str], offer_vecs: np.ndarray,
+    ) -> Candidate:
+        snap = self.snapshot
+        teaches, to_asker = direction(
+            want_vecs, wants, snap.vectors["offer"][person.id], snap.texts["offer"][person.id],
+            self.config,
+        )
+        learns, to_cand = direction(
+            snap.vectors["want"][person.id], snap.texts["want"][person.id], offer_vecs, offers,
+            self.config,
+        )
+        reciprocal = float(self.config.fuse(teaches, learns)) if offers else teaches
+        bonus, notes = soft_adjustment(asker, person, self.weights) if asker else (0.0, [])
+        flags = [f"{person.name} is {capacity_note(person)}"] if person.at_capacity else []
+        return Candidate(
+            person, reciprocal + bonus, reciprocal, teaches, learns, to_asker, to_cand, notes,
+            flags,
+        )
+
+    def _abstain_reason(self, scored: list[Candidate], wants: list[str], offers: list[str]) -> str:
+        if not scored:
+            return "nobody eligible was found for this request"
+        best = scored[0]
+        if best.teaches < self.config.abstain_below:
+            return f"nobody in the program teaches anything close to: {'; '.join(wants)}"
+        return (
+            f"people who teach {'; '.join(wants)} do not want what you offer "
+            f"({'; '.join(offers)}); a one-sided pair tends to fade"
+        )
+
+    @staticmethod
+    def _widen(request: Request, dropped: dict[str, str]) -> list[str]:
+        tips = []
+        if request.filters.describe():
+            tips.append("remove the filters (" + "; ".join(request.filters.describe()) + ")")
+        if any("capacity" in why or "partner(s)" in why for why in dropped.values()):
+            tips.append("include people who are currently full")
+        tips.append("describe what you want to learn in other words, or name a broader skill")
+        tips.append("add more things you could teach in return")
+        return tips

@@ -1,0 +1,87 @@
+"""Soft preferences: small score adjustments with a note a person can read.
+
+Reverse mentoring works best across departments and career stages, and pairs
+need shared working hours to meet.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from functools import lru_cache
+from zoneinfo import ZoneInfo
+
+from assistant.models import STAGE_RANK, Participant
+
+_REFERENCE_DAY = datetime(2026, 3, 4, 12, 0)  # a Wednesday without DST edge effects
+
+
+@dataclass(frozen=True)
+class PreferenceWeights:
+    other_department: float = 0.03
+    stage_gap_one: float = 0.02
+    stage_gap_two: float = 0.04
+    good_overlap: float = 0.02
+    no_overlap: float = -0.05
+    work_start: int = 9
+    work_end: int = 17
+
+
+@lru_cache(maxsize=4096)
+def _offset_hours(tz: str) -> float | None:
+    try:
+        offset = _REFERENCE_DAY.replace(tzinfo=ZoneInfo(tz)).utcoffset()
+    except (KeyError, ValueError):
+        return None
+    return None if offset is None else offset.total_seconds() / 3600
+
+
+def working_overlap(tz_a: str, tz_b: str, weights: PreferenceWeights | None = None) -> float | None:
+    """Hours of shared 9-to-5 working time, or None if a timezone is unknown."""
+    w = weights or PreferenceWeights()
+    a, b = _offset_hours(tz_a) if tz_a else None, _offset_hours(tz_b) if tz_b else None
+    if a is None or b is None:
+        return None
+    # working day in UTC hours for each, compare on a circle of 24 hours
+    best = 0.0
+    for shift in (-24, 0, 24):
+        start = max(w.work_start - a, w.work_start - b + shift)
+        end = min(w.work_end - a, w.work_end - b + shift)
+        best = max(best, end - start)
+    return best
+
+
+def soft_adjustment(
+    a: Participant, b: Participant, weights: PreferenceWeights | None = None
+) -> tuple[float, list[str]]:
+    """Bonus (or malus) for a pair and the notes explaining it."""
+    w = weights or PreferenceWeights()
+    bonus = 0.0
+    notes: list[str] = []
+    if a.department and b.department:
+        if a.department.casefold() != b.department.casefold():
+            bonus += w.other_department
+            notes.append(f"different departments ({a.department} / {b.department})")
+        else:
+            notes.append(f"same department ({a.department})")
+    if a.career_stage and b.career_stage:
+        gap = abs(STAGE_RANK[a.career_stage] - STAGE_RANK[b.career_stage])
+        if gap >= 2:
+            bonus += w.stage_gap_two
+            notes.append(f"career-stage contrast ({a.career_stage} / {b.career_stage})")
+        elif gap == 1:
+            bonus += w.stage_gap_one
+            notes.append(f"some career-stage contrast ({a.career_stage} / {b.career_stage})")
+        else:
+            notes.append(f"same career stage ({a.career_stage})")
+    overlap = working_overlap(a.timezone, b.timezone, w)
+    if overlap is not None:
+        if overlap >= 4:
+            bonus += w.good_overlap
+            notes.append(f"{overlap:.0f}h of shared working hours")
+        elif overlap <= 0:
+            bonus += w.no_overlap
+            notes.append(f"no shared working hours ({a.timezone} / {b.timezone})")
+        else:
+            notes.append(f"only {overlap:.0f}h of shared working hours")
+    return bonus, notes

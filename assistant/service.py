@@ -1,0 +1,343 @@
+"""The assistant's public API: one object the CLI, the UI and the evals all use.
+
+It wires the stages (ingest -> embed -> store -> match) to one data folder and
+holds that folder's process lock for its whole life.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+from langchain_core.embeddings import Embeddings
+
+from assistant.config import Settings
+from assistant.embed import CachedEmbeddings, make_embeddings
+from assistant.errors import EmptyStore, InputFormatError, UnknownParticipant
+from assistant.ingest import load_guidance, load_participants, write_rejects
+from assistant.match import (
+    Candidate,
+    CohortResult,
+    Matcher,
+    MatchResult,
+    PreferenceWeights,
+    Request,
+    ScoringConfig,
+    cohort_scores,
+    pair_cohort,
+)
+from assistant.models import GuidanceChunk, Participant
+from assistant.store import DataDirLock, ParticipantStore, make_store
+from assistant.store.lock import Mode
+
+PARTICIPANT_SUFFIXES = {".csv", ".tsv", ".jsonl", ".ndjson"}
+GUIDANCE_SUFFIXES = {".md", ".markdown"}
+Progress = Callable[[int, int], None]
+
+
+@dataclass
+class IngestReport:
+    """What an ingest did, person by person, and where the rejected rows went."""
+
+    added: list[str] = field(default_factory=list)
+    updated: list[str] = field(default_factory=list)
+    unchanged: list[str] = field(default_factory=list)
+    rejected: int = 0
+    problems: list[str] = field(default_factory=list)
+    rejects_file: Path | None = None
+    guidance_chunks: int = 0
+    guidance_files: int = 0
+    embedded: int = 0
+    seconds: float = 0.0
+
+
+@dataclass
+class ForgetReport:
+    participant_id: str
+    name: str
+    statements: int
+    cache_entries: int
+    reject_rows: int
+
+
+@dataclass
+class GuidanceHit:
+    source: str
+    heading: str
+    text: str
+    score: float
+
+    @property
+    def citation(self) -> str:
+        return f"{self.source} > {self.heading}"
+
+
+class PairingService:
+    """Ingest, match, explain, pair a cohort and search guidance over one data folder."""
+
+    def __init__(
+        self, settings: Settings | None = None, *, mode: Mode = "shared",
+        embeddings: Embeddings | None = None, store: ParticipantStore | None = None,
+        config: ScoringConfig | None = None, weights: PreferenceWeights | None = None,
+        command: str = "",
+    ) -> None:
+        self.settings = settings or Settings()
+        self.data_dir = self.settings.data_dir
+        self.lock: DataDirLock | None = None
+        persistent = store is None and self.settings.store != "memory"
+        if persistent:
+            self.lock = DataDirLock(self.data_dir, mode, command).acquire()
+        try:
+            if embeddings is None:
+                inner, name = make_embeddings(self.settings.embedding)
+                cache = self.data_dir / "embed-cache.sqlite" if persistent else None
+                embeddings = CachedEmbeddings(inner, cache, name)
+            self.embeddings = embeddings
+            self.store = store or make_store(self.settings.store, self.data_dir)
+        except BaseException:
+            self.close()
+            raise
+        self.config = config or ScoringConfig()
+        self.weights = weights or PreferenceWeights()
+        self.matcher = Matcher(self.store, self.embeddings, self.config, self.weights)
+        self._guidance_vs = None
+        self._guidance_version = -1
+
+    # lifecycle -------------------------------------------------------------------
+    def close(self) -> None:
+        store = getattr(self, "store", None)
+        if store is not None:
+            store.close()
+        if isinstance(getattr(self, "embeddings", None), CachedEmbeddings):
+            self.embeddings.close()  # type: ignore[union-attr]
+        if self.lock is not None:
+            self.lock.release()
+            self.lock = None
+
+    def __enter__(self) -> PairingService:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # ingest ------------------------------------------------------------------------
+    def ingest(
+        self, paths: Sequence[Path], mapping: Mapping[str, str] | None = None,
+        strict: bool = False, rejects_path: Path | None = None,
+        progress: Progress | None = None,
+    ) -> IngestReport:
+        """Ingest participant files and guidance (files or folders), idempotently."""
+        started = time.perf_counter()
+        people_files, guide_files = self._classify(paths)
+        report = IngestReport()
+        if people_files:
+            self._ingest_people(people_files, mapping, strict, rejects_path, progress, report)
+        if guide_files:
+            chunks = load_guidance(guide_files)
+            self._ingest_guidance(chunks)
+            report.guidance_chunks = len(chunks)
+            report.guidance_files = len({c.source for c in chunks})
+        report.seconds = time.perf_counter() - started
+        return report
+
+    @staticmethod
+    def _classify(paths: Sequence[Path]) -> tuple[list[Path], list[Path]]:
+        people: list[Path] = []
+        guides: list[Path] = []
+        for path in paths:
+            if not path.exists():
+                raise InputFormatError(f"{path}: no such file or folder")
+            files = sorted(p for p in path.rglob("*") if p.is_file()) if path.is_dir() else [path]
+            for file in files:
+                suffix = file.suffix.lower()
+                if suffix in PARTICIPANT_SUFFIXES and not file.name.startswith("rejects"):
+                    people.append(file)
+                elif suffix in GUIDANCE_SUFFIXES and file.name.lower() != "readme.md":
+                    guides.append(file)
+                elif not path.is_dir():
+                    raise InputFormatError(
+                        f"{file}: cannot ingest '{suffix}' files (participants: .csv, .tsv, "
+                        ".jsonl; guidance: .md)"
+                    )
+        return people, guides
+
+    def _ingest_people(
+        self, files: list[Path], mapping: Mapping[str, str] | None, strict: bool,
+        rejects_path: Path | None, progress: Progress | None, report: IngestReport,
+    ) -> None:
+        before = self.store.fingerprints()
+        batch = load_participants(files, mapping, known_ids=before.keys(), strict=strict)
+        report.rejected = len(batch.rejects)
+        report.problems = [p.describe() for p in batch.problems]
+        if batch.rejects:
+            stamp = time.strftime("%Y%m%d-%H%M%S")
+            target = rejects_path or self.data_dir / "rejects" / f"rejects-{stamp}.csv"
+            report.rejects_file = write_rejects(batch.rejects, target)
+        todo: list[Participant] = []
+        for person in batch.participants:
+            old = before.get(person.id)
+            if old == person.fingerprint():
+                report.unchanged.append(person.id)
+            else:
+                (report.updated if old else report.added).append(person.id)
+                todo.append(person)
+        computed_before = getattr(self.embeddings, "computed", 0)
+        step = 256
+        for start in range(0, len(todo), step):
+            chunk = todo[start : start + step]
+            statements = [st for p in chunk for st in p.statements()]
+            vectors = self.embeddings.embed_documents([st.text for st in statements])
+            by_id = dict(zip((st.id for st in statements), vectors, strict=True))
+            items = [(p, {st.id: by_id[st.id] for st in p.statements()}) for p in chunk]
+            upsert_many = getattr(self.store, "upsert_many", None)
+            if upsert_many is not None:
+                upsert_many(items)
+            else:
+                for person, vecs in items:
+                    self.store.upsert(person, vecs)
+            if progress:
+                progress(min(start + step, len(todo)), len(todo))
+        report.embedded = getattr(self.embeddings, "computed", 0) - computed_before
+
+    def _ingest_guidance(self, chunks: list[GuidanceChunk]) -> None:
+        vectors = self.embeddings.embed_documents([c.text for c in chunks])
+        self.store.set_guidance(chunks, vectors)
+
+    # forget ------------------------------------------------------------------------
+    def forget(self, participant_id: str) -> ForgetReport:
+        """Erase a person from the store, the embedding cache and the rejects files."""
+        person = self.store.participants()
+        found = next((p for p in person if p.id == participant_id), None)
+        reject_rows = self._forget_rejects(participant_id)
+        if found is None and not reject_rows:
+            raise UnknownParticipant(participant_id, self.suggest(participant_id))
+        cache_entries = 0
+        statements = 0
+        if found is not None:
+            self.store.delete(participant_id)
+            others = {t for p in self.store.participants() for t in (*p.offers, *p.wants)}
+            mine = [t for t in (*found.offers, *found.wants) if t not in others]
+            statements = len(found.offers) + len(found.wants)
+            if isinstance(self.embeddings, CachedEmbeddings):
+                cache_entries = self.embeddings.forget(mine)
+        self.store.purge()
+        name = found.name if found else participant_id
+        return ForgetReport(participant_id, name, statements, cache_entries, reject_rows)
+
+    def _forget_rejects(self, participant_id: str) -> int:
+        """Drop the person's rows from rejects files in the data folder."""
+        import csv
+        import json
+
+        removed = 0
+        for file in sorted((self.data_dir / "rejects").glob("rejects*")):
+            text = file.read_text(encoding="utf-8")
+            if participant_id not in text:
+                continue
+            if file.suffix == ".jsonl":
+                keep = [ln for ln in text.splitlines()
+                        if not ln.strip() or json.loads(ln).get("id") != participant_id]
+                removed += len(text.splitlines()) - len(keep)
+                file.write_text("\n".join(keep) + ("\n" if keep else ""), encoding="utf-8")
+                continue
+            with file.open(encoding="utf-8", newline="") as handle:
+                rows = list(csv.DictReader(handle))
+                fields = list(rows[0].keys()) if rows else []
+            kept = [r for r in rows if (r.get("id") or "").strip() != participant_id]
+            removed += len(rows) - len(kept)
+            if not kept:
+                file.unlink()
+                continue
+            with file.open("w", encoding="utf-8", newline="") as handle:
+                writer = csv.DictWriter(handle, fieldnames=fields)
+                writer.writeheader()
+                writer.writerows(kept)
+        return removed
+
+    # read side ---------------------------------------------------------------------
+    def participants(self) -> list[Participant]:
+        return list(self.matcher.snapshot.people.values())
+
+    def get(self, participant_id: str) -> Participant:
+        return self.matcher.person(participant_id)
+
+    def suggest(self, ref: str, limit: int = 3) -> list[str]:
+        import difflib
+
+        people = self.matcher.snapshot.people.values()
+        labels = {p.id: p.id for p in people} | {p.name.casefold(): p.id for p in people}
+        close = difflib.get_close_matches(ref.casefold(), list(labels), n=limit, cutoff=0.6)
+        return [f"{labels[c]}" for c in close]
+
+    def resolve(self, ref: str) -> Participant:
+        """A participant by id, full name or unique first name (case-insensitive)."""
+        people = self.matcher.snapshot.people
+        if ref in people:
+            return people[ref]
+        key = ref.strip().casefold()
+        for field_of in (lambda p: p.id.casefold(), lambda p: p.name.casefold(),
+                         lambda p: p.first_name.casefold()):
+            hits = [p for p in people.values() if field_of(p) == key]
+            if len(hits) == 1:
+                return hits[0]
+        raise UnknownParticipant(ref, self.suggest(ref))
+
+    def find(self, request: Request, k: int = 5) -> MatchResult:
+        return self.matcher.find(request, k)
+
+    def explain(self, a_id: str, b_id: str) -> Candidate:
+        return self.matcher.explain(a_id, b_id)
+
+    def pair_cohort(
+        self, locks: Iterable[tuple[str, str]] = (), exclusions: Iterable[tuple[str, str]] = (),
+        min_score: float | None = None,
+    ) -> CohortResult:
+        snap = self.matcher.snapshot
+        if not snap.people:
+            raise EmptyStore("no participants have been ingested yet")
+        people = sorted(snap.people.values(), key=lambda p: p.id)
+        scores = cohort_scores(
+            people, snap.vectors["offer"], snap.vectors["want"], self.config, self.weights
+        )
+        return pair_cohort(scores, self.config, locks, exclusions, min_score)
+
+    def search_guidance(self, question: str, k: int = 3) -> list[GuidanceHit]:
+        """Guidance sections most relevant to ``question`` (LangChain vector store)."""
+        if self.store.guidance_count() == 0:
+            return []
+        if self._guidance_vs is None or self._guidance_version != self.store.version:
+            self._guidance_vs = self.store.guidance_store(self.embeddings)  # type: ignore[assignment]
+            self._guidance_version = self.store.version
+        docs = self._guidance_vs.similarity_search_with_relevance_scores(question, k=k)  # type: ignore[attr-defined]
+        hits = []
+        for doc, score in docs:
+            meta = doc.metadata
+            hits.append(GuidanceHit(str(meta.get("source", "")), str(meta.get("heading", "")),
+                                    doc.page_content, float(score)))
+        return hits
+
+    def stats(self) -> dict[str, object]:
+        snap = self.matcher.snapshot
+        people = list(snap.people.values())
+        depts: dict[str, int] = {}
+        for p in people:
+            depts[p.department or "(none)"] = depts.get(p.department or "(none)", 0) + 1
+        cache = len(self.embeddings) if isinstance(self.embeddings, CachedEmbeddings) else None
+        return {
+            "data_dir": str(self.data_dir),
+            "participants": len(people),
+            "offer_statements": len(snap.matrix["offer"].statements),
+            "want_statements": len(snap.matrix["want"].statements),
+            "guidance_chunks": self.store.guidance_count(),
+            "at_capacity": sum(1 for p in people if p.at_capacity),
+            "departments": dict(sorted(depts.items())),
+            "embedding_cache_entries": cache,
+            "embedding_model": getattr(self.embeddings, "model_name", "?"),
+            "store": self.settings.store,
+        }
+
+    def embed(self, texts: list[str]) -> np.ndarray:
+        return np.asarray(self.embeddings.embed_documents(texts), dtype=np.float32)

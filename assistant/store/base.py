@@ -1,0 +1,89 @@
+"""What every store backend offers; :mod:`tests.test_store_contract` holds each to it."""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+from langchain_core.embeddings import Embeddings
+from langchain_core.vectorstores import VectorStore
+
+from assistant.models import GuidanceChunk, Participant, Statement, StatementKind
+
+KINDS: tuple[StatementKind, StatementKind] = ("offer", "want")
+
+
+@dataclass(frozen=True)
+class StatementHit:
+    """A stored statement returned by a similarity query."""
+
+    statement: Statement
+    similarity: float
+
+
+@dataclass
+class StatementMatrix:
+    """All statements of one kind with their vectors (rows aligned with ``statements``)."""
+
+    statements: list[Statement]
+    vectors: np.ndarray
+
+
+class ParticipantStore(ABC):
+    """Participants, one vector per offer and per want statement, and guidance chunks."""
+
+    @abstractmethod
+    def upsert(self, person: Participant, vectors: dict[str, Sequence[float]]) -> None:
+        """Store ``person`` and replace all their statements; ``vectors`` maps statement id."""
+
+    @abstractmethod
+    def delete(self, participant_id: str) -> bool:
+        """Remove a person and their statements; True if they were there."""
+
+    @abstractmethod
+    def participants(self) -> list[Participant]:
+        """Every stored person, ordered by id."""
+
+    @abstractmethod
+    def fingerprints(self) -> dict[str, str]:
+        """``{id: fingerprint}`` of stored people (decides what re-ingest must redo)."""
+
+    @abstractmethod
+    def statements(self, kind: StatementKind) -> StatementMatrix:
+        """Every stored statement of ``kind`` with its vector."""
+
+    @abstractmethod
+    def query(self, kind: StatementKind, vectors: np.ndarray, k: int) -> list[list[StatementHit]]:
+        """For each query vector, the ``k`` most similar statements of ``kind``."""
+
+    @abstractmethod
+    def set_guidance(self, chunks: list[GuidanceChunk], vectors: list[list[float]]) -> None:
+        """Replace chunks of the same sources with these (other sources stay)."""
+
+    @abstractmethod
+    def guidance_store(self, embeddings: Embeddings) -> VectorStore:
+        """A LangChain vector store over the guidance chunks, for retrieval."""
+
+    @abstractmethod
+    def guidance_count(self) -> int:
+        """How many guidance chunks are stored."""
+
+    def purge(self) -> None:  # noqa: B027 - optional hook, nothing to do by default
+        """Physically drop deleted data (backends that keep tombstones override this)."""
+
+    def close(self) -> None:  # noqa: B027 - optional hook
+        """Release files and handles."""
+
+    @property
+    def version(self) -> int:
+        """Changes whenever stored data changes (lets callers cache derived matrices)."""
+        return getattr(self, "_version", 0)
+
+    def _bump(self) -> None:
+        self._version = self.version + 1
+
+
+def guidance_metadata(chunk: GuidanceChunk) -> dict[str, str | int]:
+    return {"source": chunk.source, "heading": chunk.heading, "order": chunk.order}

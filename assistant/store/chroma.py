@@ -1,0 +1,244 @@
+"""ChromaDB backend: a ``PersistentClient`` in the data folder, telemetry off.
+
+Collections: ``participants`` (one record a person, the profile as JSON),
+``offers`` and ``wants`` (one vector a statement, with participant metadata) and
+``guidance`` (chunks, written and searched through LangChain's Chroma vector store).
+
+Chroma keeps the text of deleted records in its SQLite write-ahead queue
+(``embeddings_queue``), its full-text index and unreferenced HNSW pages.
+:meth:`ChromaStore.purge` therefore rebuilds the folder from the live records,
+so that a forgotten person leaves no trace on disk.
+"""
+
+from __future__ import annotations
+
+
+import shutil
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from langchain_core.embeddings import Embeddings
+from langchain_core.vectorstores import VectorStore
+
+from assistant.config import Settings  # noqa: F401  (telemetry off before chromadb loads)
+from assistant.models import GuidanceChunk, Participant, Statement, StatementKind
+from assistant.store.base import (
+    KINDS,
+    ParticipantStore,
+    StatementHit,
+    StatementMatrix,
+    guidance_metadata,
+)
+
+COLLECTIONS = {"offer": "offers", "want": "wants"}
+PEOPLE = "participants"
+GUIDANCE = "guidance"
+SPACE = {"hnsw:space": "cosine"}
+
+
+def _client(path: Path | None) -> Any:
+    import chromadb
+    from chromadb.config import Settings as ChromaSettings
+
+    settings = ChromaSettings(anonymized_telemetry=False, allow_reset=True)
+    if path is None:
+        return chromadb.EphemeralClient(settings=settings)
+    path.mkdir(parents=True, exist_ok=True)
+    return chromadb.PersistentClient(path=str(path), settings=settings)
+
+
+class ChromaStore(ParticipantStore):
+    """Chroma persistent store in ``path`` (or in memory when ``path`` is None)."""
+
+    def __init__(self, path: Path | None) -> None:
+        self.path = path
+        self._open()
+        self._cache: dict[str, StatementMatrix] = {}
+        self._people_cache: list[Participant] | None = None
+
+    def _open(self) -> None:
+        self.client = _client(self.path)
+        self._people = self.client.get_or_create_collection(PEOPLE, metadata=SPACE)
+        self._cols = {
+            kind: self.client.get_or_create_collection(name, metadata=SPACE)
+            for kind, name in COLLECTIONS.items()
+        }
+        self._guidance = self.client.get_or_create_collection(GUIDANCE, metadata=SPACE)
+
+    def _batches(self, n: int) -> list[tuple[int, int]]:
+        size = max(1, int(self.client.get_max_batch_size()))
+        return [(i, min(n, i + size)) for i in range(0, n, size)]
+
+    # participants -----------------------------------------------------------------
+    def upsert(self, person: Participant, vectors: dict[str, Sequence[float]]) -> None:
+        self.upsert_many([(person, vectors)])
+
+    def upsert_many(self, items: list[tuple[Participant, dict[str, Sequence[float]]]]) -> None:
+        """Store several people in a few Chroma calls (ingest of large files)."""
+        if not items:
+            return
+        ids = [p.id for p, _ in items]
+        for col in self._cols.values():
+            for start, end in self._batches(len(ids)):
+                col.delete(where={"participant_id": {"$in": ids[start:end]}})
+        profile_vectors = []
+        for kind, col in self._cols.items():
+            rows: list[tuple[Statement, Sequence[float]]] = [
+                (st, vecs[st.id]) for p, vecs in items for st in p.statements() if st.kind == kind
+            ]
+            for start, end in self._batches(len(rows)):
+                part = rows[start:end]
+                col.add(
+                    ids=[st.id for st, _ in part],
+                    embeddings=[list(map(float, v)) for _, v in part],
+                    documents=[st.text for st, _ in part],
+                    metadatas=[
+                        {"participant_id": st.participant_id, "kind": st.kind, "index": st.index}
+                        for st, _ in part
+                    ],
+                )
+        for _person, vecs in items:
+            mean = np.mean(np.asarray(list(vecs.values()), dtype=np.float32), axis=0)
+            profile_vectors.append((mean / (np.linalg.norm(mean) or 1.0)).tolist())
+        for start, end in self._batches(len(items)):
+            part = items[start:end]
+            self._people.upsert(
+                ids=[p.id for p, _ in part],
+                embeddings=profile_vectors[start:end],
+                documents=[p.model_dump_json() for p, _ in part],
+                metadatas=[{"fingerprint": p.fingerprint(), "name": p.name} for p, _ in part],
+            )
+        self._changed()
+
+    def delete(self, participant_id: str) -> bool:
+        found = self._people.get(ids=[participant_id], include=[])["ids"]
+        for col in self._cols.values():
+            col.delete(where={"participant_id": participant_id})
+        self._people.delete(ids=[participant_id])
+        self._changed()
+        return bool(found)
+
+    def _changed(self) -> None:
+        self._cache.clear()
+        self._people_cache = None
+        self._bump()
+
+    def participants(self) -> list[Participant]:
+        if self._people_cache is None:
+            docs = self._people.get(include=["documents"])["documents"] or []
+            people = [Participant.model_validate_json(d) for d in docs]
+            self._people_cache = sorted(people, key=lambda p: p.id)
+        return list(self._people_cache)
+
+    def fingerprints(self) -> dict[str, str]:
+        got = self._people.get(include=["metadatas"])
+        return {
+            i: str(m.get("fingerprint", "")) for i, m in zip(got["ids"], got["metadatas"] or [])
+        }
+
+    def statements(self, kind: StatementKind) -> StatementMatrix:
+        if kind not in self._cache:
+            got = self._cols[kind].get(include=["embeddings", "documents", "metadatas"])
+            rows = sorted(
+                zip(got["ids"], got["documents"] or [], got["metadatas"] or [],
+                    got["embeddings"] if got["embeddings"] is not None else [], strict=True),
+                key=lambda r: r[0],
+            )
+            statements = [
+                Statement(str(m["participant_id"]), kind, int(m["index"]), str(d))  # type: ignore[arg-type]
+                for _, d, m, _ in rows
+            ]
+            vectors = (
+                np.asarray([r[3] for r in rows], dtype=np.float32)
+                if rows else np.zeros((0, 0), dtype=np.float32)
+            )
+            self._cache[kind] = StatementMatrix(statements, vectors)
+        return self._cache[kind]
+
+    def query(self, kind: StatementKind, vectors: np.ndarray, k: int) -> list[list[StatementHit]]:
+        col = self._cols[kind]
+        count = col.count()
+        if count == 0 or len(vectors) == 0:
+            return [[] for _ in range(len(vectors))]
+        got = col.query(
+            query_embeddings=np.asarray(vectors, dtype=np.float32).tolist(),
+            n_results=min(k, count), include=["documents", "metadatas", "distances"],
+        )
+        out: list[list[StatementHit]] = []
+        for docs, metas, dists in zip(got["documents"], got["metadatas"], got["distances"],
+                                      strict=True):
+            out.append([
+                StatementHit(
+                    Statement(str(m["participant_id"]), kind, int(m["index"]), str(d)),  # type: ignore[arg-type]
+                    1.0 - float(dist),
+                )
+                for d, m, dist in zip(docs, metas, dists, strict=True)
+            ])
+        return out
+
+    # guidance -------------------------------------------------------------------------
+    def set_guidance(self, chunks: list[GuidanceChunk], vectors: list[list[float]]) -> None:
+        for source in sorted({c.source for c in chunks}):
+            self._guidance.delete(where={"source": source})
+        for start, end in self._batches(len(chunks)):
+            part = chunks[start:end]
+            self._guidance.add(
+                ids=[c.id for c in part],
+                embeddings=vectors[start:end],
+                documents=[c.text for c in part],
+                metadatas=[guidance_metadata(c) for c in part],
+            )
+        self._bump()
+
+    def guidance_store(self, embeddings: Embeddings) -> VectorStore:
+        from langchain_chroma import Chroma
+
+        return Chroma(
+            client=self.client, collection_name=GUIDANCE, embedding_function=embeddings,
+            collection_metadata=SPACE,
+        )
+
+    def guidance_count(self) -> int:
+        return int(self._guidance.count())
+
+    # physical deletion ----------------------------------------------------------------
+    def purge(self) -> None:
+        """Rebuild the Chroma folder from live records so deleted text leaves the disk."""
+        if self.path is None:
+            return
+        dump = {
+            name: col.get(include=["embeddings", "documents", "metadatas"])
+            for name, col in self._all_collections().items()
+        }
+        self.close()
+        shutil.rmtree(self.path)
+        self._open()
+        for name, col in self._all_collections().items():
+            got = dump[name]
+            n = len(got["ids"])
+            for start, end in self._batches(n):
+                col.add(
+                    ids=got["ids"][start:end],
+                    embeddings=[list(map(float, v)) for v in got["embeddings"][start:end]],
+                    documents=(got["documents"] or [])[start:end],
+                    metadatas=(got["metadatas"] or [])[start:end],
+                )
+        self._changed()
+
+    def _all_collections(self) -> dict[str, Any]:
+        return {PEOPLE: self._people, GUIDANCE: self._guidance} | {
+            COLLECTIONS[k]: c for k, c in self._cols.items()
+        }
+
+    def close(self) -> None:
+        from chromadb.api.shared_system_client import SharedSystemClient
+
+        try:
+            self.client._system.stop()
+        except Exception:  # noqa: BLE001 - closing best effort; the cache clear below matters
+            pass
+        SharedSystemClient.clear_system_cache()
+
+

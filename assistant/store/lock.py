@@ -1,0 +1,77 @@
+"""Keep two processes from corrupting one data folder.
+
+Chroma's embedded mode is thread-safe but not process-safe. Commands that only
+read (``chat``, ``ask``, ``explain``, ``match``, ``stats``) take a shared lock;
+commands that write (``ingest``, ``forget``) take an exclusive one. Locks are
+never waited for: a conflicting command fails at once with :class:`DataDirBusy`
+naming the process that holds the folder. The OS drops a lock when its process
+dies, so a crash never leaves the folder blocked.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import json
+import os
+import sys
+import time
+from pathlib import Path
+from typing import IO, Literal
+
+from assistant.errors import DataDirBusy
+
+Mode = Literal["shared", "exclusive"]
+
+
+class DataDirLock:
+    """An advisory ``flock`` on ``DATA_DIR/.lock`` plus a note saying who holds it."""
+
+    def __init__(self, data_dir: Path, mode: Mode, command: str = "") -> None:
+        self.data_dir = data_dir
+        self.mode = mode
+        self.command = command or " ".join(Path(a).name for a in sys.argv[:2])
+        self._handle: IO[str] | None = None
+        self._note = data_dir / ".holders" / f"{os.getpid()}.json"
+
+    def acquire(self) -> DataDirLock:
+        self.data_dir.mkdir(parents=True, exist_ok=True)
+        handle = (self.data_dir / ".lock").open("a+")
+        flag = fcntl.LOCK_SH if self.mode == "shared" else fcntl.LOCK_EX
+        try:
+            fcntl.flock(handle, flag | fcntl.LOCK_NB)
+        except BlockingIOError:
+            handle.close()
+            raise DataDirBusy(str(self.data_dir), self.holders(), self.mode) from None
+        self._handle = handle
+        self._note.parent.mkdir(exist_ok=True)
+        self._note.write_text(
+            json.dumps({"pid": os.getpid(), "mode": self.mode, "command": self.command,
+                        "since": time.strftime("%Y-%m-%d %H:%M:%S")})
+        )
+        return self
+
+    def holders(self) -> str:
+        """Who holds the folder, from the notes of processes still alive."""
+        found = []
+        for note in sorted((self.data_dir / ".holders").glob("*.json")):
+            try:
+                info = json.loads(note.read_text())
+                os.kill(int(info["pid"]), 0)
+            except (OSError, ValueError, KeyError):
+                continue
+            if int(info["pid"]) != os.getpid():
+                found.append(f"pid {info['pid']}: {info.get('command') or '?'}, {info['mode']}")
+        return "; ".join(found) or "another process"
+
+    def release(self) -> None:
+        if self._handle is not None:
+            self._note.unlink(missing_ok=True)
+            fcntl.flock(self._handle, fcntl.LOCK_UN)
+            self._handle.close()
+            self._handle = None
+
+    def __enter__(self) -> DataDirLock:
+        return self.acquire()
+
+    def __exit__(self, *exc: object) -> None:
+        self.release()

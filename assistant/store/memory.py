@@ -1,0 +1,99 @@
+"""In-process store on numpy arrays: throw-away runs, benchmarks and the store contract tests."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+from langchain_core.documents import Document
+from langchain_core.embeddings import Embeddings
+from langchain_core.vectorstores import InMemoryVectorStore, VectorStore
+
+from assistant.models import GuidanceChunk, Participant, Statement, StatementKind
+from assistant.store.base import (
+    KINDS,
+    ParticipantStore,
+    StatementHit,
+    StatementMatrix,
+    guidance_metadata,
+)
+
+
+class MemoryStore(ParticipantStore):
+    """Everything in dictionaries; nothing touches the disk."""
+
+    def __init__(self) -> None:
+        self._people: dict[str, Participant] = {}
+        self._vectors: dict[str, dict[str, np.ndarray]] = {k: {} for k in KINDS}
+        self._statements: dict[str, dict[str, Statement]] = {k: {} for k in KINDS}
+        self._guidance: list[tuple[GuidanceChunk, list[float]]] = []
+        self._cache: dict[str, StatementMatrix] = {}
+
+    def upsert(self, person: Participant, vectors: dict[str, Sequence[float]]) -> None:
+        self.delete(person.id)
+        self._people[person.id] = person
+        for st in person.statements():
+            self._statements[st.kind][st.id] = st
+            self._vectors[st.kind][st.id] = np.asarray(vectors[st.id], dtype=np.float32)
+        self._changed()
+
+    def delete(self, participant_id: str) -> bool:
+        person = self._people.pop(participant_id, None)
+        if person is None:
+            return False
+        for st in person.statements():
+            self._statements[st.kind].pop(st.id, None)
+            self._vectors[st.kind].pop(st.id, None)
+        self._changed()
+        return True
+
+    def _changed(self) -> None:
+        self._cache.clear()
+        self._bump()
+
+    def participants(self) -> list[Participant]:
+        return [self._people[k] for k in sorted(self._people)]
+
+    def fingerprints(self) -> dict[str, str]:
+        return {pid: p.fingerprint() for pid, p in self._people.items()}
+
+    def statements(self, kind: StatementKind) -> StatementMatrix:
+        if kind not in self._cache:
+            ids = sorted(self._statements[kind])
+            vectors = (
+                np.stack([self._vectors[kind][i] for i in ids])
+                if ids else np.zeros((0, 0), dtype=np.float32)
+            )
+            self._cache[kind] = StatementMatrix([self._statements[kind][i] for i in ids], vectors)
+        return self._cache[kind]
+
+    def query(self, kind: StatementKind, vectors: np.ndarray, k: int) -> list[list[StatementHit]]:
+        matrix = self.statements(kind)
+        if not matrix.statements:
+            return [[] for _ in range(len(vectors))]
+        sims = np.asarray(vectors, dtype=np.float32) @ matrix.vectors.T
+        out = []
+        for row in sims:
+            top = np.argsort(-row)[:k]
+            out.append([StatementHit(matrix.statements[i], float(row[i])) for i in top])
+        return out
+
+    def set_guidance(self, chunks: list[GuidanceChunk], vectors: list[list[float]]) -> None:
+        sources = {c.source for c in chunks}
+        kept = [(c, v) for c, v in self._guidance if c.source not in sources]
+        self._guidance = kept + list(zip(chunks, vectors, strict=True))
+        self._bump()
+
+    def guidance_store(self, embeddings: Embeddings) -> VectorStore:
+        store = InMemoryVectorStore(embeddings)
+        if self._guidance:
+            store.add_documents(
+                [
+                    Document(id=c.id, page_content=c.text, metadata=guidance_metadata(c))
+                    for c, _ in self._guidance
+                ]
+            )
+        return store
+
+    def guidance_count(self) -> int:
+        return len(self._guidance)
