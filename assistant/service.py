@@ -111,8 +111,9 @@ class PairingService:
         store = getattr(self, "store", None)
         if store is not None:
             store.close()
-        if isinstance(getattr(self, "embeddings", None), CachedEmbeddings):
-            self.embeddings.close()  # type: ignore[union-attr]
+        embeddings = getattr(self, "embeddings", None)
+        if isinstance(embeddings, CachedEmbeddings):
+            embeddings.close()
         if self.lock is not None:
             self.lock.release()
             self.lock = None
@@ -190,7 +191,9 @@ class PairingService:
             chunk = todo[start : start + step]
             statements = [st for p in chunk for st in p.statements()]
             vectors = self.embeddings.embed_documents([st.text for st in statements])
-            by_id = dict(zip((st.id for st in statements), vectors, strict=True))
+            by_id: dict[str, Sequence[float]] = dict(
+                zip((st.id for st in statements), vectors, strict=True)
+            )
             items = [(p, {st.id: by_id[st.id] for st in p.statements()}) for p in chunk]
             upsert_many = getattr(self.store, "upsert_many", None)
             if upsert_many is not None:

@@ -14,6 +14,7 @@ from zoneinfo import ZoneInfo
 
 import numpy as np
 
+from assistant.converse.text import esc
 from assistant.models import Participant
 from assistant.service import GuidanceHit, PairingService
 
@@ -46,10 +47,10 @@ class Agenda:
         return list(dict.fromkeys(c for b in self.blocks for c in b.citations))
 
     def markdown(self) -> str:
-        lines = [f"# {self.title}", "",
-                 f"**{self.minutes} minutes.** {self.b.first_name} teaches {self.a.first_name}: "
-                 f"*{self.a_learns}*. {self.a.first_name} teaches {self.b.first_name}: "
-                 f"*{self.b_learns}*.", ""]
+        a, b = esc(self.a.first_name), esc(self.b.first_name)
+        lines = [f"# {esc(self.title)}", "",
+                 f"**{self.minutes} minutes.** {b} teaches {a}: *{esc(self.a_learns)}*. "
+                 f"{a} teaches {b}: *{esc(self.b_learns)}*.", ""]
         clock = 0
         for block in self.blocks:
             lines.append(f"## {clock:02d}-{clock + block.minutes:02d} min · {block.title}")
@@ -99,7 +100,8 @@ def _exercises(service: PairingService, skill: str, n: int = 2) -> tuple[list[st
     hits = service.search_guidance(f"first exercises for teaching {skill}", k=4)
     candidates = _bullets(hits)
     if not candidates:
-        return [f"Show one real, small task in {skill} end to end, then let the learner repeat it."], []
+        return [f"Show one real, small task in {esc(skill)} end to end, then let the learner "
+                "repeat it."], []
     vectors = service.embed([c[0] for c in candidates])
     query = service.embed([f"exercise to practise {skill}"])[0]
     order = np.argsort(-(vectors @ query))[:n]
@@ -107,7 +109,9 @@ def _exercises(service: PairingService, skill: str, n: int = 2) -> tuple[list[st
     return [c[0] for c in chosen], list(dict.fromkeys(c[1] for c in chosen))
 
 
-def _guidance_points(service: PairingService, question: str, n: int = 2) -> tuple[list[str], list[str]]:
+def _guidance_points(
+    service: PairingService, question: str, n: int = 2
+) -> tuple[list[str], list[str]]:
     hits = service.search_guidance(question, k=2)
     bullets = _bullets(hits)[:n]
     if bullets:
@@ -132,17 +136,19 @@ def build_agenda(
     ex_a, ex_a_src = _exercises(service, a_learns)
     ex_b, ex_b_src = _exercises(service, b_learns)
     cadence, cadence_src = _guidance_points(service, "how often should we meet cadence")
+    a_name, b_name = esc(a.first_name), esc(b.first_name)
+    a_skill, b_skill = esc(a_learns), esc(b_learns)
     blocks = [
         Block(intro, "Introductions and ground rules", [
-            f"{a.first_name} and {b.first_name}: role, team, and what each hopes to get "
+            f"{a_name} and {b_name}: role, team, and what each hopes to get "
             "out of the program.", *rules], rules_src),
-        Block(teach, f"{b.first_name} teaches {a.first_name}: {a_learns}",
+        Block(teach, f"{b_name} teaches {a_name}: {a_skill}",
               [f"First exercise: {e}" for e in ex_a], ex_a_src),
-        Block(teach, f"{a.first_name} teaches {b.first_name}: {b_learns}",
+        Block(teach, f"{a_name} teaches {b_name}: {b_skill}",
               [f"First exercise: {e}" for e in ex_b], ex_b_src),
         Block(goals, "Goals for the next sessions", [
-            f"Each writes one goal for the next three months ({a.first_name}: {a_learns}; "
-            f"{b.first_name}: {b_learns}).", *cadence], cadence_src),
+            f"Each writes one goal for the next three months ({a_name}: {a_skill}; "
+            f"{b_name}: {b_skill}).", *cadence], cadence_src),
         Block(wrap, "Next meeting and wrap-up", [
             "Book the next two sessions now and agree who sends the invite.",
             "Each names one thing to try before the next session."]),

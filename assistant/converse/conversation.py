@@ -11,6 +11,8 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 from assistant.converse.agenda import Agenda, build_agenda
+from assistant.converse.llm import LLMAssist
+from assistant.converse.text import esc
 from assistant.converse.understand import Filters, ParseContext, ParsedRequest, parse
 from assistant.errors import PairingError, UnknownParticipant
 from assistant.match import Candidate, CandidateFilter, MatchResult, Request
@@ -20,6 +22,7 @@ from assistant.service import GuidanceHit, PairingService
 ReplyKind = Literal[
     "candidates", "abstain", "explain", "agenda", "guidance", "selected", "info", "error"
 ]
+PHRASED = ("candidates", "abstain", "explain", "guidance", "selected")
 HELP = (
     "Tell me what you'd like to learn and what you could teach in return, for example:\n"
     "- *who can teach me Snapchat and wants strategy help*\n"
@@ -67,8 +70,12 @@ class DialogueState:
 class Conversation:
     """A chat session for one (possibly anonymous) participant."""
 
-    def __init__(self, service: PairingService, asker_id: str | None = None, page: int = 3) -> None:
+    def __init__(
+        self, service: PairingService, asker_id: str | None = None, page: int = 3,
+        llm: LLMAssist | None = None,
+    ) -> None:
         self.service = service
+        self.llm = llm
         self.asker: Participant | None = service.get(asker_id) if asker_id else None
         self.page = page
         self.state = DialogueState()
@@ -79,6 +86,8 @@ class Conversation:
             departments=sorted({p.department for p in people if p.department}),
             timezones=sorted({p.timezone for p in people if p.timezone}),
         )
+        if llm is not None:
+            llm.names = [p.name for p in people]
 
     def sign_in(self, asker_id: str | None) -> None:
         """Switch who is asking; the dialogue starts afresh."""
@@ -89,6 +98,8 @@ class Conversation:
     def send(self, text: str) -> Reply:
         """Answer one message."""
         parsed = parse(text, self.context, has_candidates=bool(self.state.shown))
+        if self.llm is not None and parsed.intent in ("help", "smalltalk"):
+            parsed = self.llm.parse(text, self.context) or parsed
         handler = getattr(self, f"_on_{parsed.intent}", self._on_help)
         try:
             reply: Reply = handler(parsed)
@@ -97,6 +108,8 @@ class Conversation:
 
             reply = Reply("error", describe_error(exc))
         reply.parsed = parsed
+        if self.llm is not None and reply.kind in PHRASED:
+            reply.text = self.llm.phrase(reply.text)
         return reply
 
     def _on_find(self, parsed: ParsedRequest) -> Reply:
@@ -154,12 +167,13 @@ class Conversation:
             return Reply("info", "Which one? Say e.g. *pair me with the second one*.")
         cand = self._candidate(target)
         if any("reporting line" in f for f in cand.flags):
-            return Reply("error", f"{target.name} is on your reporting line, so the program "
-                         "never pairs you two. " + " ".join(cand.flags), focus=cand)
+            return Reply("error", f"{esc(target.name)} is on your reporting line, so the program "
+                         "never pairs you two. " + esc(" ".join(cand.flags)), focus=cand)
         self.state.selected = target.id
         self.state.focus = target.id
-        return Reply("selected", f"Great: **{target.name}** it is. Say *draft our first session "
-                     "agenda* and I'll prepare your first meeting.", focus=cand, candidates=[cand])
+        text = (f"Great: **{esc(target.name)}** it is. Say *draft our first session agenda* "
+                "and I'll prepare your first meeting.")
+        return Reply("selected", text, focus=cand, candidates=[cand])
 
     def _on_agenda(self, parsed: ParsedRequest) -> Reply:
         pid = self.state.selected or self.state.focus or (
@@ -194,7 +208,7 @@ class Conversation:
         return Reply("info", "Starting over. " + HELP)
 
     def _on_help(self, parsed: ParsedRequest) -> Reply:
-        who = f"You're signed in as **{self.asker.name}**. " if self.asker else ""
+        who = f"You're signed in as **{esc(self.asker.name)}**. " if self.asker else ""
         return Reply("info", who + HELP)
 
     def _on_smalltalk(self, parsed: ParsedRequest) -> Reply:
@@ -280,55 +294,58 @@ class Conversation:
 
     # wording -------------------------------------------------------------------------
     def _intro(self, result: MatchResult) -> str:
-        wants = "; ".join(result.wants)
-        offers = "; ".join(result.offers) if result.offers else "nothing stated"
+        wants = esc("; ".join(result.wants))
+        offers = esc("; ".join(result.offers)) if result.offers else "nothing stated"
         filters = self.request().filters.describe()
-        extra = f" (filters: {', '.join(filters)})" if filters else ""
+        extra = f" (filters: {esc(', '.join(filters))})" if filters else ""
         return f"Partners who can teach **{wants}** and want what you offer (**{offers}**){extra}:"
 
     @staticmethod
     def _card(rank: int, c: Candidate) -> str:
         p = c.person
-        head = (f"**{rank}. {p.name}**, {p.role or 'participant'}, {p.department or '-'}"
-                f" ({p.location or 'location unknown'}) · reciprocity {c.reciprocal:.2f}")
+        head = (f"**{rank}. {esc(p.name)}**, {esc(p.role or 'participant')}, "
+                f"{esc(p.department or '-')} ({esc(p.location or 'location unknown')})"
+                f" · reciprocity {c.reciprocal:.2f}")
         lines = [head]
         if c.to_asker:
             best = c.to_asker[0]
-            lines.append(f"- {p.first_name} can teach you *{best.want}*: \"{best.offer}\" "
-                         f"(match {best.similarity:.2f})")
+            lines.append(f"- {esc(p.first_name)} can teach you *{esc(best.want)}*: "
+                         f"\"{esc(best.offer)}\" (match {best.similarity:.2f})")
         if c.to_candidate:
             best = c.to_candidate[0]
-            lines.append(f"- {p.first_name} wants help with \"{best.want}\", which you offer "
-                         f"(*{best.offer}*, match {best.similarity:.2f})")
+            lines.append(f"- {esc(p.first_name)} wants help with \"{esc(best.want)}\", which you "
+                         f"offer (*{esc(best.offer)}*, match {best.similarity:.2f})")
         else:
-            lines.append(f"- {p.first_name} wants: " + "; ".join(p.wants))
+            lines.append(f"- {esc(p.first_name)} wants: " + esc("; ".join(p.wants)))
         if c.notes:
-            lines.append("- Notes: " + "; ".join(c.notes))
-        lines += [f"- ⚠ {flag}" for flag in c.flags]
+            lines.append("- Notes: " + esc("; ".join(c.notes)))
+        lines += [f"- ⚠ {esc(flag)}" for flag in c.flags]
         return "\n".join(lines)
 
     def _explain_text(self, c: Candidate) -> str:
         p = c.person
-        lines = [f"**Why {p.name}?** Reciprocity {c.reciprocal:.2f} "
+        name, first = esc(p.name), esc(p.first_name)
+        lines = [f"**Why {name}?** Reciprocity {c.reciprocal:.2f} "
                  f"(teaches you {c.teaches:.2f}, learns from you {c.learns:.2f})."]
-        lines.append(f"\n**{p.first_name} → you**")
-        lines += [f"- you want *{ln.want}* ← {p.first_name} offers \"{ln.offer}\" "
+        lines.append(f"\n**{first} → you**")
+        lines += [f"- you want *{esc(ln.want)}* ← {first} offers \"{esc(ln.offer)}\" "
                   f"(similarity {ln.similarity:.2f})" for ln in c.to_asker]
-        lines.append(f"\n**You → {p.first_name}**")
+        lines.append(f"\n**You → {first}**")
         if c.to_candidate:
-            lines += [f"- {p.first_name} wants \"{ln.want}\" ← you offer *{ln.offer}* "
+            lines += [f"- {first} wants \"{esc(ln.want)}\" ← you offer *{esc(ln.offer)}* "
                       f"(similarity {ln.similarity:.2f})" for ln in c.to_candidate]
         else:
-            lines.append(f"- {p.first_name} wants: " + "; ".join(p.wants))
+            lines.append(f"- {first} wants: " + esc("; ".join(p.wants)))
         if c.notes:
-            lines.append("\n**Also:** " + "; ".join(c.notes))
-        lines += [f"\n⚠ {flag}" for flag in c.flags]
+            lines.append("\n**Also:** " + esc("; ".join(c.notes)))
+        lines += [f"\n⚠ {esc(flag)}" for flag in c.flags]
         return "\n".join(lines)
 
     def _abstain_text(self, result: MatchResult) -> str:
-        text = f"I don't have a good match for this: {result.reason}."
+        text = f"I don't have a good match for this: {esc(result.reason)}."
         if result.near_misses:
-            near = ", ".join(f"{c.person.name} ({c.reciprocal:.2f})" for c in result.near_misses)
+            near = ", ".join(f"{esc(c.person.name)} ({c.reciprocal:.2f})"
+                             for c in result.near_misses)
             text += f"\n\nClosest, but below the bar: {near}."
         if result.widen:
             text += "\n\nTo widen the search:\n" + "\n".join(f"- {t}" for t in result.widen)

@@ -116,7 +116,7 @@ def _read_csv(path: Path, delimiter: str) -> Iterable[RawRow]:
                 line = reader.line_num
                 original = {k: v for k, v in record.items() if k is not None}
                 if None in record:
-                    original["__extra__"] = ";".join(record[None])  # type: ignore[index]
+                    original["__extra__"] = ";".join(record[None])
                 if not any((v or "").strip() for v in original.values() if isinstance(v, str)):
                     continue
                 yield RawRow(str(path), start, dict(original), original)
@@ -208,11 +208,11 @@ def validate_rows(rows: list[RawRow], known_ids: Iterable[str] = ()) -> Particip
 
     for index, row in enumerate(rows):
         if "__unparsed__" in row.values:
-            problem = RowProblem(
+            unparsed = RowProblem(
                 row.source, row.line, "row", row.values["__error__"],
                 "write one JSON object per line",
             )
-            bad[index] = Reject(row, [problem])
+            bad[index] = Reject(row, [unparsed])
             continue
         values = _normalise(row.values)
         record_id = str(values.get("id", ""))
@@ -247,7 +247,7 @@ def validate_rows(rows: list[RawRow], known_ids: Iterable[str] = ()) -> Particip
         ids = {p.id for p, _ in by_index.values()} | known
         managers = {p.id: p.manager_id for p, _ in by_index.values()}
         for key, (person, row) in list(by_index.items()):
-            problem = None
+            problem: RowProblem | None = None
             if person.manager_id and person.manager_id not in ids:
                 problem = RowProblem(
                     row.source, row.line, "manager_id",

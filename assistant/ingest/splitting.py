@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import re
 
-_BULLET = re.compile(r"^\s*(?:[-*\u2022\u25aa\u25cf\u2013\u2014>]+|\(?\d{1,2}[.)]|\(?[a-z][.)])\s+", re.I)
+_BULLET = re.compile(
+    r"^\s*(?:[-*\u2022\u25aa\u25cf\u2013\u2014>]+|\(?\d{1,2}[.)]|\(?[a-z][.)])\s+", re.I
+)
 _SEPARATORS = re.compile(r"\s*(?:;|\r?\n|\u2022|\s\|\s)\s*")
 
 

@@ -120,7 +120,7 @@ def pair_cohort(
 ) -> CohortResult:
     """Pair the cohort to maximise the total score; see the module docstring for the method."""
     people = scores.people
-    n = len(people)
+    len(people)
     index = scores.index()
     lines = ReportingLines(people)
     floor = config.abstain_below if min_score is None else min_score
@@ -183,7 +183,7 @@ def _solve(
     weight: np.ndarray, eligible: np.ndarray, slots: np.ndarray, start_k: int = 8,
 ) -> tuple[list[tuple[int, int]], bool, dict[str, float]]:
     n = len(slots)
-    ii, jj = np.nonzero(eligible)
+    ii, _jj = np.nonzero(eligible)
     stats: dict[str, float] = {"eligible_edges": float(len(ii)), "lp_rounds": 0.0}
     if len(ii) == 0:
         return [], True, stats
@@ -196,7 +196,8 @@ def _solve(
                 active[min(i, j), max(i, j)] = True
 
     def edges() -> tuple[np.ndarray, np.ndarray]:
-        return np.nonzero(active)
+        rows, cols = np.nonzero(active)
+        return rows, cols
 
     def incidence(ei: np.ndarray, ej: np.ndarray) -> sparse.csr_matrix:
         m = len(ei)

@@ -70,7 +70,8 @@ class Snapshot:
         self.lines = ReportingLines(self.people.values())
         self.texts: dict[StatementKind, dict[str, list[str]]] = {"offer": {}, "want": {}}
         self.vectors: dict[StatementKind, dict[str, np.ndarray]] = {"offer": {}, "want": {}}
-        self.matrix = {kind: store.statements(kind) for kind in ("offer", "want")}
+        kinds: tuple[StatementKind, ...] = ("offer", "want")
+        self.matrix = {kind: store.statements(kind) for kind in kinds}
         for kind, matrix in self.matrix.items():
             rows: dict[str, list[int]] = {}
             for i, st in enumerate(matrix.statements):

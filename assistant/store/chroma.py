@@ -12,7 +12,7 @@ so that a forgotten person leaves no trace on disk.
 
 from __future__ import annotations
 
-
+import contextlib
 import shutil
 from collections.abc import Sequence
 from pathlib import Path
@@ -25,7 +25,6 @@ from langchain_core.vectorstores import VectorStore
 from assistant.config import Settings  # noqa: F401  (telemetry off before chromadb loads)
 from assistant.models import GuidanceChunk, Participant, Statement, StatementKind
 from assistant.store.base import (
-    KINDS,
     ParticipantStore,
     StatementHit,
     StatementMatrix,
@@ -103,12 +102,12 @@ class ChromaStore(ParticipantStore):
             mean = np.mean(np.asarray(list(vecs.values()), dtype=np.float32), axis=0)
             profile_vectors.append((mean / (np.linalg.norm(mean) or 1.0)).tolist())
         for start, end in self._batches(len(items)):
-            part = items[start:end]
+            people = [p for p, _ in items[start:end]]
             self._people.upsert(
-                ids=[p.id for p, _ in part],
+                ids=[p.id for p in people],
                 embeddings=profile_vectors[start:end],
-                documents=[p.model_dump_json() for p, _ in part],
-                metadatas=[{"fingerprint": p.fingerprint(), "name": p.name} for p, _ in part],
+                documents=[p.model_dump_json() for p in people],
+                metadatas=[{"fingerprint": p.fingerprint(), "name": p.name} for p in people],
             )
         self._changed()
 
@@ -134,9 +133,8 @@ class ChromaStore(ParticipantStore):
 
     def fingerprints(self) -> dict[str, str]:
         got = self._people.get(include=["metadatas"])
-        return {
-            i: str(m.get("fingerprint", "")) for i, m in zip(got["ids"], got["metadatas"] or [])
-        }
+        metas = got["metadatas"] or []
+        return {i: str(m.get("fingerprint", "")) for i, m in zip(got["ids"], metas, strict=True)}
 
     def statements(self, kind: StatementKind) -> StatementMatrix:
         if kind not in self._cache:
@@ -147,7 +145,7 @@ class ChromaStore(ParticipantStore):
                 key=lambda r: r[0],
             )
             statements = [
-                Statement(str(m["participant_id"]), kind, int(m["index"]), str(d))  # type: ignore[arg-type]
+                Statement(str(m["participant_id"]), kind, int(m["index"]), str(d))
                 for _, d, m, _ in rows
             ]
             vectors = (
@@ -171,7 +169,7 @@ class ChromaStore(ParticipantStore):
                                       strict=True):
             out.append([
                 StatementHit(
-                    Statement(str(m["participant_id"]), kind, int(m["index"]), str(d)),  # type: ignore[arg-type]
+                    Statement(str(m["participant_id"]), kind, int(m["index"]), str(d)),
                     1.0 - float(dist),
                 )
                 for d, m, dist in zip(docs, metas, dists, strict=True)
@@ -235,10 +233,8 @@ class ChromaStore(ParticipantStore):
     def close(self) -> None:
         from chromadb.api.shared_system_client import SharedSystemClient
 
-        try:
+        with contextlib.suppress(Exception):
             self.client._system.stop()
-        except Exception:  # noqa: BLE001 - closing best effort; the cache clear below matters
-            pass
         SharedSystemClient.clear_system_cache()
 
 
