@@ -7,6 +7,7 @@ holds that folder's process lock for its whole life.
 from __future__ import annotations
 
 import time
+import uuid
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -18,6 +19,7 @@ from assistant.config import Settings
 from assistant.embed import CachedEmbeddings, make_embeddings
 from assistant.errors import EmptyStore, InputFormatError, UnknownParticipant
 from assistant.ingest import load_guidance, load_participants, write_rejects
+from assistant.ingest.participants import REJECT_ID
 from assistant.match import (
     Candidate,
     CohortResult,
@@ -151,10 +153,13 @@ class PairingService:
         for path in paths:
             if not path.exists():
                 raise InputFormatError(f"{path}: no such file or folder")
-            files = sorted(p for p in path.rglob("*") if p.is_file()) if path.is_dir() else [path]
+            walked = path.is_dir()
+            files = sorted(p for p in path.rglob("*") if p.is_file()) if walked else [path]
             for file in files:
                 suffix = file.suffix.lower()
-                if suffix in PARTICIPANT_SUFFIXES and not file.name.startswith("rejects"):
+                if walked and file.name.startswith("rejects"):
+                    continue  # earlier rejects inside a corpus folder: ingest them explicitly
+                if suffix in PARTICIPANT_SUFFIXES:
                     people.append(file)
                 elif suffix in GUIDANCE_SUFFIXES and file.name.lower() != "readme.md":
                     guides.append(file)
@@ -174,7 +179,7 @@ class PairingService:
         report.rejected = len(batch.rejects)
         report.problems = [p.describe() for p in batch.problems]
         if batch.rejects:
-            stamp = time.strftime("%Y%m%d-%H%M%S")
+            stamp = f"{time.strftime('%Y%m%d-%H%M%S')}-{uuid.uuid4().hex[:6]}"
             target = rejects_path or self.data_dir / "rejects" / f"rejects-{stamp}.csv"
             report.rejects_file = write_rejects(batch.rejects, target)
         todo: list[Participant] = []
@@ -221,6 +226,7 @@ class PairingService:
         statements = 0
         if found is not None:
             self.store.delete(participant_id)
+            self._reattach_reports(found)
             others = {t for p in self.store.participants() for t in (*p.offers, *p.wants)}
             mine = [t for t in (*found.offers, *found.wants) if t not in others]
             statements = len(found.offers) + len(found.wants)
@@ -229,6 +235,17 @@ class PairingService:
         self.store.purge()
         name = found.name if found else participant_id
         return ForgetReport(participant_id, name, statements, cache_entries, reject_rows)
+
+    def _reattach_reports(self, gone: Participant) -> None:
+        """Keep reporting lines whole: the person's reports now report to their manager."""
+        reports = [p for p in self.store.participants() if p.manager_id == gone.id]
+        for person in reports:
+            moved = person.model_copy(update={"manager_id": gone.manager_id})
+            statements = moved.statements()
+            vectors = self.embeddings.embed_documents([st.text for st in statements])
+            self.store.upsert(
+                moved, {st.id: v for st, v in zip(statements, vectors, strict=True)}
+            )
 
     def _forget_rejects(self, participant_id: str) -> int:
         """Drop the person's rows from rejects files in the data folder."""
@@ -242,14 +259,14 @@ class PairingService:
                 continue
             if file.suffix == ".jsonl":
                 keep = [ln for ln in text.splitlines()
-                        if not ln.strip() or json.loads(ln).get("id") != participant_id]
+                        if not ln.strip() or json.loads(ln).get(REJECT_ID) != participant_id]
                 removed += len(text.splitlines()) - len(keep)
                 file.write_text("\n".join(keep) + ("\n" if keep else ""), encoding="utf-8")
                 continue
             with file.open(encoding="utf-8", newline="") as handle:
                 rows = list(csv.DictReader(handle))
                 fields = list(rows[0].keys()) if rows else []
-            kept = [r for r in rows if (r.get("id") or "").strip() != participant_id]
+            kept = [r for r in rows if (r.get(REJECT_ID) or "").strip() != participant_id]
             removed += len(rows) - len(kept)
             if not kept:
                 file.unlink()

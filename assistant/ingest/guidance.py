@@ -9,7 +9,8 @@ from pathlib import Path
 from assistant.errors import InputFormatError
 from assistant.models import GuidanceChunk
 
-_HEADING = re.compile(r"^(#{1,4})\s+(.+?)\s*#*\s*$")
+# closing hashes only count after a space, so "## Teaching C#" keeps its "#"
+_HEADING = re.compile(r"^(#{1,4})\s+(.+?)(?:\s+#+)?\s*$")
 MAX_CHUNK_CHARS = 1500
 
 

@@ -23,6 +23,8 @@ FIELDS = (
     "timezone", "career_stage", "capacity", "current_pairs", "goals",
 )
 REQUIRED = ("id", "name", "offers", "wants")
+#: column of a rejects file holding the row's participant id, whatever the source column was
+REJECT_ID = "_id"
 
 FIXES: dict[str, str] = {
     "id": "give every row a unique id of letters, digits, '.', '_' or '-'",
@@ -107,7 +109,11 @@ def _read_csv(path: Path, delimiter: str) -> Iterable[RawRow]:
         raise InputFormatError(f"{path}: cannot open ({exc.strerror})") from exc
     with handle:
         reader = csv.DictReader(handle, delimiter=delimiter)
-        if not reader.fieldnames:
+        try:  # reading the header decodes the first block of the file, which may not be UTF-8
+            header = reader.fieldnames
+        except (csv.Error, UnicodeDecodeError) as exc:
+            raise InputFormatError(f"{path}: unreadable CSV, expected UTF-8 ({exc})") from exc
+        if not header:
             raise InputFormatError(f"{path}: empty file, expected a header row")
         line = reader.line_num
         try:
@@ -204,7 +210,7 @@ def validate_rows(rows: list[RawRow], known_ids: Iterable[str] = ()) -> Particip
     batch = ParticipantBatch()
     good: dict[str, tuple[Participant, RawRow]] = {}
     bad: dict[int, Reject] = {}
-    first_line: dict[str, list[RawRow]] = {}
+    occurrences: dict[str, list[int]] = {}
 
     for index, row in enumerate(rows):
         if "__unparsed__" in row.values:
@@ -215,28 +221,39 @@ def validate_rows(rows: list[RawRow], known_ids: Iterable[str] = ()) -> Particip
             bad[index] = Reject(row, [unparsed])
             continue
         values = _normalise(row.values)
-        record_id = str(values.get("id", ""))
+        record_id = str(values.get("id", "")).strip()
+        if record_id:
+            occurrences.setdefault(record_id, []).append(index)
         try:
             person = Participant(**values)
         except ValidationError as exc:
             bad[index] = Reject(row, _problems_from(exc, row, record_id))
             continue
-        first_line.setdefault(person.id, []).append(row)
         good[f"{index}"] = (person, row)
 
-    # duplicate ids inside the batch: reject every copy, the coordinator decides which is right
+    # duplicate ids inside the batch: reject every copy, the coordinator decides which is
+    # right. Copies that are invalid for another reason count too: otherwise the valid copy
+    # would be ingested and the corrected copy would later overwrite it silently.
     by_index = dict(good)
-    for pid, occurrences in first_line.items():
-        if len(occurrences) > 1:
-            lines = ", ".join(str(r.line) for r in occurrences)
-            for key, (person, row) in list(by_index.items()):
-                if person.id == pid:
-                    problem = RowProblem(
-                        row.source, row.line, "id", f"id '{pid}' appears on lines {lines}",
-                        "give each person exactly one row; merge or renumber the copies", pid,
-                    )
-                    bad[int(key)] = Reject(row, [problem])
-                    del by_index[key]
+    for pid, where in occurrences.items():
+        if len(where) < 2:
+            continue
+        several_files = len({rows[i].source for i in where}) > 1
+        lines = ", ".join(
+            f"{Path(rows[i].source).name}:{rows[i].line}" if several_files else str(rows[i].line)
+            for i in where
+        )
+        for i in where:
+            row = rows[i]
+            duplicate = RowProblem(
+                row.source, row.line, "id", f"id '{pid}' appears on lines {lines}",
+                "give each person exactly one row; merge or renumber the copies", pid,
+            )
+            if str(i) in by_index:
+                del by_index[str(i)]
+                bad[i] = Reject(row, [duplicate])
+            else:
+                bad[i].problems.insert(0, duplicate)
 
     # unknown managers and cycles, repeated until nothing changes (a rejected manager
     # makes their reports' manager_id unknown too)
@@ -311,7 +328,8 @@ def write_rejects(rejects: list[Reject], target: Path) -> Path:
         with target.open("w", encoding="utf-8") as out:
             for reject, why in zip(rejects, reasons, strict=True):
                 record = dict(reject.row.original)
-                record.update(_source=reject.row.source, _line=reject.row.line, _errors=why)
+                record.update(_source=reject.row.source, _line=reject.row.line, _errors=why,
+                              _id=_row_id(reject.row))
                 out.write(json.dumps(record, ensure_ascii=False) + "\n")
         return target
     columns: list[str] = []
@@ -320,13 +338,21 @@ def write_rejects(rejects: list[Reject], target: Path) -> Path:
             if key not in columns:
                 columns.append(key)
     with target.open("w", encoding="utf-8", newline="") as out:
-        writer = csv.DictWriter(out, fieldnames=[*columns, "_source", "_line", "_errors"])
+        writer = csv.DictWriter(
+            out, fieldnames=[*columns, "_source", "_line", "_errors", REJECT_ID]
+        )
         writer.writeheader()
         for reject, why in zip(rejects, reasons, strict=True):
             record = {k: _cell(v) for k, v in reject.row.original.items()}
-            record.update(_source=reject.row.source, _line=str(reject.row.line), _errors=why)
+            record.update(_source=reject.row.source, _line=str(reject.row.line), _errors=why,
+                          _id=_row_id(reject.row))
             writer.writerow(record)
     return target
+
+
+def _row_id(row: RawRow) -> str:
+    value = row.values.get("id")
+    return "" if value is None else str(value).strip()
 
 
 def _cell(value: Any) -> str:

@@ -19,7 +19,8 @@ def split_statements(text: str) -> list[str]:
     out: list[str] = []
     seen: set[str] = set()
     for part in _SEPARATORS.split(text or ""):
-        part = _BULLET.sub("", part).strip().strip(",.").strip()
+        # a leading "." is kept: ".NET" is a skill
+        part = _BULLET.sub("", part).strip().lstrip(",").rstrip(",.").strip()
         part = re.sub(r"\s+", " ", part)
         key = part.casefold()
         if part and key not in seen:

@@ -145,6 +145,8 @@ def pair_cohort(
             raise ConstraintConflict(f"cannot lock {a} with {b}: same reporting line")
         if (i, j) in excluded:
             raise ConstraintConflict(f"{a} and {b} are both locked and excluded")
+        if (i, j) in fixed:  # the same lock given twice (or as b, a) pairs them once
+            continue
         fixed.append((i, j))
         slots[i] -= 1
         slots[j] -= 1
@@ -265,6 +267,9 @@ def _unmatched_reasons(
         note = capacity_note(person)
         if note:
             out[person.id] = note
+            continue
+        if len(people) == 1:  # otherwise the "best partner" below would be themselves
+            out[person.id] = "nobody else is in the cohort"
             continue
         row = scores.reciprocal[i].copy()
         row[i] = -1

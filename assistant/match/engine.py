@@ -77,6 +77,9 @@ class Snapshot:
             for i, st in enumerate(matrix.statements):
                 rows.setdefault(st.participant_id, []).append(i)
             for pid, idx in rows.items():
+                # profile order: stores sort by statement id, where "::10" comes before "::2",
+                # and explain() pairs these vectors with the profile's own lists
+                idx.sort(key=lambda i: matrix.statements[i].index)
                 self.texts[kind][pid] = [matrix.statements[i].text for i in idx]
                 self.vectors[kind][pid] = matrix.vectors[idx]
 
@@ -171,9 +174,7 @@ class Matcher:
         relation = snap.lines.relation(a.id, b.id)
         if relation:
             cand.flags.append(f"{b.name} {relation}: same reporting line, never paired")
-        note = capacity_note(b)
-        if note:
-            cand.flags.append(f"{b.name} is {note}")
+        # _score already flags a person at capacity; do not repeat it
         return cand
 
     # ---------------------------------------------------------------------------------
@@ -220,8 +221,10 @@ class Matcher:
     def _abstain_reason(self, scored: list[Candidate], wants: list[str], offers: list[str]) -> str:
         if not scored:
             return "nobody eligible was found for this request"
-        best = scored[0]
-        if best.teaches < self.config.abstain_below:
+        # the best teacher decides the wording, not the best-ranked candidate: a one-sided
+        # teacher has a fused score near 0 and can rank below people who teach nothing
+        best_teaches = max(c.teaches for c in scored)
+        if best_teaches < self.config.abstain_below:
             return f"nobody in the program teaches anything close to: {'; '.join(wants)}"
         return (
             f"people who teach {'; '.join(wants)} do not want what you offer "

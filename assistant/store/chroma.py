@@ -13,7 +13,11 @@ so that a forgotten person leaves no trace on disk.
 from __future__ import annotations
 
 import contextlib
+import json
 import shutil
+import subprocess
+import sys
+import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -58,13 +62,37 @@ class ChromaStore(ParticipantStore):
         self._people_cache: list[Participant] | None = None
 
     def _open(self) -> None:
-        self.client = _client(self.path)
-        self._people = self.client.get_or_create_collection(PEOPLE, metadata=SPACE)
-        self._cols = {
-            kind: self.client.get_or_create_collection(name, metadata=SPACE)
-            for kind, name in COLLECTIONS.items()
-        }
-        self._guidance = self.client.get_or_create_collection(GUIDANCE, metadata=SPACE)
+        self._handles: tuple[Any, Any, dict[str, Any], Any] | None = None
+
+    @property
+    def _open_handles(self) -> tuple[Any, Any, dict[str, Any], Any]:
+        """Client and collections, opened on first use (and again after :meth:`purge`)."""
+        if self._handles is None:
+            client = _client(self.path)
+            people = client.get_or_create_collection(PEOPLE, metadata=SPACE)
+            cols = {
+                kind: client.get_or_create_collection(name, metadata=SPACE)
+                for kind, name in COLLECTIONS.items()
+            }
+            guidance = client.get_or_create_collection(GUIDANCE, metadata=SPACE)
+            self._handles = (client, people, cols, guidance)
+        return self._handles
+
+    @property
+    def client(self) -> Any:
+        return self._open_handles[0]
+
+    @property
+    def _people(self) -> Any:
+        return self._open_handles[1]
+
+    @property
+    def _cols(self) -> dict[str, Any]:
+        return self._open_handles[2]
+
+    @property
+    def _guidance(self) -> Any:
+        return self._open_handles[3]
 
     def _batches(self, n: int) -> list[tuple[int, int]]:
         size = max(1, int(self.client.get_max_batch_size()))
@@ -203,26 +231,39 @@ class ChromaStore(ParticipantStore):
 
     # physical deletion ----------------------------------------------------------------
     def purge(self) -> None:
-        """Rebuild the Chroma folder from live records so deleted text leaves the disk."""
+        """Rebuild the Chroma folder from live records so deleted text leaves the disk.
+
+        The rebuild runs in a fresh Python process: hnswlib writes its whole index
+        buffer, uninitialised bytes included, and in this process those bytes may
+        still hold a deleted person's text. A process that never saw it cannot leak it.
+        """
         if self.path is None:
             return
         dump = {
-            name: col.get(include=["embeddings", "documents", "metadatas"])
+            name: {
+                "ids": got["ids"],
+                "embeddings": [list(map(float, v)) for v in got["embeddings"]],
+                "documents": got["documents"] or [],
+                "metadatas": got["metadatas"] or [],
+            }
             for name, col in self._all_collections().items()
+            for got in [col.get(include=["embeddings", "documents", "metadatas"])]
         }
         self.close()
+        fresh = self.path.with_name(self.path.name + ".rebuild")
+        shutil.rmtree(fresh, ignore_errors=True)
+        with tempfile.TemporaryDirectory() as tmp:
+            dump_file = Path(tmp) / "records.json"
+            dump_file.write_text(json.dumps(dump), encoding="utf-8")
+            subprocess.run(
+                [sys.executable, "-m", "assistant.store.chroma", str(dump_file), str(fresh)],
+                check=True, capture_output=True,
+            )
         shutil.rmtree(self.path)
-        self._open()
-        for name, col in self._all_collections().items():
-            got = dump[name]
-            n = len(got["ids"])
-            for start, end in self._batches(n):
-                col.add(
-                    ids=got["ids"][start:end],
-                    embeddings=[list(map(float, v)) for v in got["embeddings"][start:end]],
-                    documents=(got["documents"] or [])[start:end],
-                    metadatas=(got["metadatas"] or [])[start:end],
-                )
+        fresh.rename(self.path)
+        # Reopened only on next use. Chroma rewrites index files when a process loads
+        # them, and this process's memory may still hold the deleted text: the CLI exits
+        # here, so the rebuilt folder is only ever loaded by clean processes.
         self._changed()
 
     def _all_collections(self) -> dict[str, Any]:
@@ -231,10 +272,33 @@ class ChromaStore(ParticipantStore):
         }
 
     def close(self) -> None:
-        from chromadb.api.shared_system_client import SharedSystemClient
-
+        if self._handles is None:
+            return
+        # Release only this store's reference: Chroma shares one system per folder and
+        # stops it when the last client closes. Stopping it directly and clearing the
+        # global cache broke every other store open in the process (same folder: the
+        # other store's calls fail; other folders: their systems leak).
         with contextlib.suppress(Exception):
-            self.client._system.stop()
-        SharedSystemClient.clear_system_cache()
+            self.client.close()
+        self._handles = None
 
 
+
+
+def _rebuild(dump_file: Path, target: Path) -> None:
+    """Create a Chroma folder at ``target`` from a JSON dump of every collection."""
+    dump = json.loads(dump_file.read_text(encoding="utf-8"))
+    client = _client(target)
+    size = max(1, int(client.get_max_batch_size()))
+    for name, got in dump.items():
+        col = client.get_or_create_collection(name, metadata=SPACE)
+        for start in range(0, len(got["ids"]), size):
+            end = start + size
+            col.add(
+                ids=got["ids"][start:end], embeddings=got["embeddings"][start:end],
+                documents=got["documents"][start:end], metadatas=got["metadatas"][start:end],
+            )
+
+
+if __name__ == "__main__":  # the clean process of ChromaStore.purge
+    _rebuild(Path(sys.argv[1]), Path(sys.argv[2]))

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 import numpy as np
 from langchain_core.documents import Document
@@ -17,6 +17,14 @@ from assistant.store.base import (
     StatementMatrix,
     guidance_metadata,
 )
+
+
+class _GuidanceVectorStore(InMemoryVectorStore):
+    """LangChain's in-memory store scores by cosine but leaves relevance undefined; a
+    cosine is already a relevance (as in the Chroma backend), so return it as is."""
+
+    def _select_relevance_score_fn(self) -> Callable[[float], float]:
+        return lambda similarity: similarity
 
 
 class MemoryStore(ParticipantStore):
@@ -85,7 +93,7 @@ class MemoryStore(ParticipantStore):
         self._bump()
 
     def guidance_store(self, embeddings: Embeddings) -> VectorStore:
-        store = InMemoryVectorStore(embeddings)
+        store = _GuidanceVectorStore(embeddings)
         if self._guidance:
             store.add_documents(
                 [

@@ -1,0 +1,394 @@
+"""The Gradio chat UI: a thin adapter around :class:`~assistant.converse.conversation.Conversation`.
+
+This is the only module that imports Gradio. It holds no matching logic: every answer
+comes from a per-browser-session ``Conversation`` (kept in ``gr.State``, never shared
+between sessions) and from :class:`~assistant.service.PairingService`.
+
+Two tabs:
+
+* **Chat**: "Who am I" (a participant or anonymous), the dialogue, example prompts,
+  candidate cards with both directions of each match, and the first-session agenda
+  with .md and .ics downloads (files go to a per-session temporary folder).
+* **Coordinator**: pair the whole cohort, see the rationale of each pair and who is
+  unmatched and why, download the result as CSV.
+
+Stable API endpoints for ``gradio_client`` (``Client.predict(..., api_name=...)``):
+
+* ``/sign_in`` (who: participant id, name, or "anonymous") -> chat, message box,
+  candidate cards HTML, agenda Markdown, agenda .md file, agenda .ics file, profile HTML.
+  Starts the dialogue afresh.
+* ``/send`` (message) -> chat, message box, candidate cards HTML, agenda Markdown,
+  agenda .md file, agenda .ics file.
+* ``/pair_cohort`` () -> summary Markdown, pairs table, unmatched table, CSV file.
+
+The default path needs no LLM. ``llm`` (a spec such as ``"ollama:llama3.1"`` or
+``"openai:gpt-4o-mini"``, or a LangChain chat model) is handed to each session's
+``Conversation`` through :class:`~assistant.converse.llm.LLMAssist`, which only
+rephrases grounded answers and helps parse requests the rules could not.
+
+Profile text is user input: chat answers arrive escaped from the conversation layer,
+the user's own messages are escaped here, and every card in :mod:`assistant.ui.cards`
+escapes with :func:`html.escape`.
+"""
+
+from __future__ import annotations
+
+import atexit
+import re
+import shutil
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import gradio as gr
+
+from assistant.cli import write_pairs_csv
+from assistant.converse.conversation import Conversation, Reply
+from assistant.converse.llm import LLMAssist, make_chat_model
+from assistant.edge import describe_error
+from assistant.errors import PairingError
+from assistant.models import Participant
+from assistant.service import PairingService
+from assistant.ui.cards import (
+    EMPTY_CARDS,
+    candidate_cards,
+    md_literal,
+    pair_rationale,
+    profile_card,
+)
+
+ANONYMOUS = "anonymous"
+TITLE = "Reciprocal mentoring pairing assistant"
+EXAMPLES = [
+    "who can teach me Snapchat and wants strategy help",
+    "who would be a good partner for me?",
+    "only people in London",
+    "why?",
+    "draft our first session agenda",
+    "how often should we meet?",
+]
+NO_AGENDA = ("*No agenda yet.* Choose a partner (e.g. *pair me with the first one*), then "
+             "ask *draft our first session agenda*.")
+PLACEHOLDER = (
+    "**Find a reciprocal mentoring partner.**\n\n"
+    "Pick who you are above (or stay anonymous), then ask in plain words: what you'd "
+    "like to learn, and what you can teach in return."
+)
+PAIR_HEADERS = ["Participant A", "Participant B", "Score", "Reciprocity",
+                "Why (top evidence both ways)"]
+UNMATCHED_HEADERS = ["Participant", "Reason"]
+_LABELLED_ID = re.compile(r"\(([A-Za-z0-9][A-Za-z0-9_.\-]*)\)\s*$")
+
+Message = dict[str, str]
+
+
+@dataclass
+class Session:
+    """Everything one browser session owns; lives in ``gr.State``."""
+
+    conversation: Conversation
+    folder: Path
+    history: list[Message] = field(default_factory=list)
+    cards: str = EMPTY_CARDS
+    agenda_md: str = NO_AGENDA
+    agenda_files: tuple[str | None, str | None] = (None, None)
+
+    def clear(self) -> None:
+        self.history = []
+        self.cards = EMPTY_CARDS
+        self.agenda_md = NO_AGENDA
+        self.agenda_files = (None, None)
+
+    def close(self) -> None:
+        shutil.rmtree(self.folder, ignore_errors=True)
+
+
+def _drop_session(value: Any) -> None:
+    if isinstance(value, Session):
+        value.close()
+
+
+def _chat_model(llm: Any) -> Any:
+    """A LangChain chat model from a spec string or a model, or None (the default path)."""
+    if llm is None or (isinstance(llm, str) and not llm.strip()):
+        return None
+    if isinstance(llm, LLMAssist):
+        return llm.model
+    if isinstance(llm, str):
+        return make_chat_model(llm.strip())
+    return llm
+
+
+def who_choices(service: PairingService) -> list[tuple[str, str]]:
+    """Dropdown choices: "Anonymous" then every participant as "Name (id)"."""
+    people = sorted(service.participants(), key=lambda p: (p.name.casefold(), p.id))
+    return [("Anonymous", ANONYMOUS)] + [(f"{p.name} ({p.id})", p.id) for p in people]
+
+
+def resolve_who(service: PairingService, who: str | None) -> Participant | None:
+    """The participant a "Who am I" value stands for (id, "Name (id)", name), or None."""
+    value = (who or "").strip()
+    if not value or value.casefold() == ANONYMOUS:
+        return None
+    labelled = _LABELLED_ID.search(value)
+    if labelled and labelled.group(1) in {p.id for p in service.participants()}:
+        return service.get(labelled.group(1))
+    return service.resolve(value)
+
+
+def _user(text: str) -> Message:
+    return {"role": "user", "content": md_literal(text)}
+
+
+def _bot(text: str) -> Message:
+    return {"role": "assistant", "content": text}
+
+
+def build_app(service: PairingService, llm: Any = None) -> gr.Blocks:
+    """The Gradio app over ``service``; launch it with :func:`launch` (or ``.launch()``)."""
+    model = _chat_model(llm)
+    root = Path(tempfile.mkdtemp(prefix="pairing-ui-"))
+    atexit.register(shutil.rmtree, root, True)
+
+    def new_session() -> Session:
+        assist = LLMAssist(model) if model is not None else None
+        folder = Path(tempfile.mkdtemp(prefix="session-", dir=root))
+        return Session(Conversation(service, None, llm=assist), folder)
+
+    def ensure(session: Session | None) -> Session:
+        return session if isinstance(session, Session) else new_session()
+
+    def download(path: str | None) -> Any:
+        return gr.DownloadButton(value=path, interactive=path is not None)
+
+    def chat_view(s: Session) -> tuple[Any, ...]:
+        md_file, ics_file = s.agenda_files
+        return (list(s.history), "", s.cards, s.agenda_md, download(md_file),
+                download(ics_file))
+
+    # -- handlers ------------------------------------------------------------------
+    def sign_in(who: str | None, session: Session | None) -> tuple[Any, ...]:
+        s = ensure(session)
+        s.clear()
+        try:
+            person = resolve_who(service, who)
+        except PairingError as exc:
+            person = None
+            notice = md_literal(describe_error(exc))
+            s.history = [_bot(f"⚠ {notice} You are anonymous for now.")]
+        s.conversation.sign_in(person.id if person else None)
+        return (s, *chat_view(s), profile_card(person))
+
+    def send(message: str | None, session: Session | None) -> tuple[Any, ...]:
+        s = ensure(session)
+        text = (message or "").strip()
+        if not text:
+            return (s, *chat_view(s))
+        try:
+            reply = s.conversation.send(text)
+        except PairingError as exc:
+            reply = Reply("error", "⚠ " + md_literal(describe_error(exc)))
+        s.history += [_user(text), _bot(reply.text)]
+        _update_panels(s, reply)
+        return (s, *chat_view(s))
+
+    def pair(session: Session | None) -> tuple[Any, ...]:
+        s = ensure(session)
+        try:
+            result = service.pair_cohort()
+        except PairingError as exc:
+            return (s, "⚠ " + md_literal(describe_error(exc)), [], [], download(None))
+        rows = []
+        for p in result.pairs:
+            why = pair_rationale(p.a, service.explain(p.a.id, p.b.id))
+            lock = " (locked)" if p.locked else ""
+            rows.append([f"{p.a.name} ({p.a.id})", f"{p.b.name} ({p.b.id})",
+                         round(p.score, 3), round(p.reciprocal, 3), why + lock])
+        names = {p.id: p.name for p in service.participants()}
+        unmatched = [[f"{names.get(pid, pid)} ({pid})", why]
+                     for pid, why in result.unmatched.items()]
+        csv_path = write_pairs_csv(result, s.folder / "cohort-pairs.csv")
+        people = len(result.matched_ids) + len(result.unmatched)
+        summary = (f"**{len(result.pairs)} pairs**, {len(result.matched_ids)} of {people} "
+                   f"people matched, total score {result.total_score:.2f}"
+                   f"{' (optimal)' if result.optimal else ''}. "
+                   f"{len(result.unmatched)} unmatched, with the reason below.")
+        return (s, summary, rows, unmatched, download(str(csv_path)))
+
+    def _update_panels(s: Session, reply: Reply) -> None:
+        if reply.kind == "candidates":
+            shown = s.conversation.state.shown
+            start = len(shown) - len(reply.candidates) + 1
+            s.cards = candidate_cards(reply.candidates, start, heading="Suggested partners")
+        elif reply.kind in ("explain", "selected") and reply.focus is not None:
+            title = "Your partner" if reply.kind == "selected" else "Why this partner"
+            s.cards = candidate_cards([reply.focus], focus_id=reply.focus.id, heading=title)
+        elif reply.kind == "abstain" and reply.result is not None and reply.result.near_misses:
+            s.cards = candidate_cards(reply.result.near_misses,
+                                      heading="Closest, but below the bar")
+        if reply.agenda is not None:
+            agenda = reply.agenda
+            stem = f"first-session-{agenda.a.id}-{agenda.b.id}"
+            md_path = s.folder / f"{stem}.md"
+            ics_path = s.folder / f"{stem}.ics"
+            md_path.write_text(agenda.markdown(), encoding="utf-8")
+            ics_path.write_bytes(agenda.ics())
+            s.agenda_md = reply.text
+            s.agenda_files = (str(md_path), str(ics_path))
+
+    def refresh_who() -> Any:
+        return gr.Dropdown(choices=who_choices(service))
+
+    # -- layout --------------------------------------------------------------------
+    with gr.Blocks(title=TITLE, analytics_enabled=False) as demo:
+        state = gr.State(None, delete_callback=_drop_session)
+        gr.HTML(
+            f'<div class="pa-header"><div class="pa-logo">⇄</div><div><h1>{TITLE}</h1>'
+            "<p>Two-way matches: who can teach you what you want, and wants what you can "
+            "teach.</p></div></div>", elem_id="pa-header")
+        with gr.Tabs():
+            with gr.Tab("Chat", id="chat"), gr.Row(equal_height=False):
+                with gr.Column(scale=3, min_width=420):
+                    who = gr.Dropdown(
+                        choices=who_choices(service), value=ANONYMOUS,
+                        label="Who am I", allow_custom_value=True,
+                        info="Sign in as a participant to use your profile; anyone can "
+                        "also ask anonymously.", elem_id="who")
+                    profile = gr.HTML(profile_card(None), elem_id="profile")
+                    chatbot = gr.Chatbot(
+                        label="Conversation", height=460, placeholder=PLACEHOLDER,
+                        elem_id="conversation", buttons=["copy"], feedback_options=None,
+                        group_consecutive_messages=False)
+                    with gr.Row(equal_height=True):
+                        msg = gr.Textbox(
+                            show_label=False, scale=6, lines=1, max_lines=4,
+                            placeholder="e.g. who can teach me Snapchat and wants "
+                            "strategy help", elem_id="message", autofocus=True)
+                        send_btn = gr.Button("Send", variant="primary", scale=1,
+                                             elem_id="send", min_width=90)
+                        new_chat = gr.Button("New chat", scale=1, elem_id="new-chat",
+                                             min_width=90)
+                    gr.Examples(examples=[[e] for e in EXAMPLES], inputs=[msg],
+                                label="Try", examples_per_page=len(EXAMPLES))
+                with gr.Column(scale=2, min_width=360):
+                    cards = gr.HTML(EMPTY_CARDS, elem_id="cards", js_on_load=None)
+                    with gr.Group(elem_id="agenda-panel"):
+                        gr.Markdown("### First-session agenda", padding=True)
+                        agenda = gr.Markdown(NO_AGENDA, elem_id="agenda", padding=True)
+                        with gr.Row():
+                            md_btn = gr.DownloadButton(
+                                "Download agenda (.md)", interactive=False,
+                                elem_id="agenda-md", size="sm")
+                            ics_btn = gr.DownloadButton(
+                                "Add to calendar (.ics)", interactive=False,
+                                elem_id="agenda-ics", size="sm")
+            with gr.Tab("Coordinator", id="coordinator"):
+                gr.Markdown(
+                    "Pair everyone at once: the best total two-way score, never within a "
+                    "reporting line, respecting capacity. Each pair shows its top evidence "
+                    "both ways.")
+                pair_btn = gr.Button("Pair the whole cohort", variant="primary",
+                                     elem_id="pair-cohort")
+                summary = gr.Markdown(elem_id="cohort-summary")
+                pairs = gr.Dataframe(headers=PAIR_HEADERS, label="Pairs", wrap=True,
+                                     interactive=False, elem_id="pairs",
+                                     column_widths=["16%", "16%", "8%", "9%", "51%"])
+                unmatched = gr.Dataframe(headers=UNMATCHED_HEADERS, label="Unmatched",
+                                         wrap=True, interactive=False, elem_id="unmatched")
+                csv_btn = gr.DownloadButton("Download pairs (.csv)", interactive=False,
+                                            elem_id="pairs-csv")
+
+        chat_out = [state, chatbot, msg, cards, agenda, md_btn, ics_btn]
+        who.change(sign_in, [who, state], [*chat_out, profile], api_name="sign_in")
+        new_chat.click(sign_in, [who, state], [*chat_out, profile],
+                       api_visibility="undocumented")
+        send_btn.click(send, [msg, state], chat_out, api_name="send")
+        msg.submit(send, [msg, state], chat_out, api_visibility="undocumented")
+        pair_btn.click(pair, [state], [state, summary, pairs, unmatched, csv_btn],
+                       api_name="pair_cohort")
+        demo.load(refresh_who, None, [who], api_visibility="undocumented")
+    return demo
+
+
+THEME_FONTS = ["ui-sans-serif", "system-ui", "-apple-system", "Segoe UI", "Roboto",
+               "Helvetica Neue", "Arial", "sans-serif"]
+MONO_FONTS = ["ui-monospace", "SFMono-Regular", "Menlo", "Consolas", "monospace"]
+
+CSS = """
+.gradio-container { max-width: 1320px !important; margin: 0 auto; }
+#pa-header .pa-header { display: flex; gap: 14px; align-items: center; padding: 6px 2px 2px; }
+.pa-logo { width: 44px; height: 44px; border-radius: 12px; display: flex;
+  align-items: center; justify-content: center; font-size: 24px; color: white;
+  background: linear-gradient(135deg, #0f766e, #2563eb); }
+.pa-header h1 { margin: 0; font-size: 1.45rem; }
+.pa-header p { margin: 2px 0 0; color: var(--body-text-color-subdued); }
+.pa-empty, .pa-profile { border: 1px dashed var(--border-color-primary); border-radius: 10px;
+  padding: 12px 14px; color: var(--body-text-color-subdued); font-size: 0.92rem; }
+.pa-profile { border-style: solid; color: var(--body-text-color); }
+.pa-profile.pa-anon { border-style: dashed; color: var(--body-text-color-subdued); }
+.pa-profile .pa-cols { display: grid; grid-template-columns: 1fr 1fr; gap: 12px;
+  margin-top: 6px; font-size: 0.88rem; }
+.pa-profile ul { margin: 4px 0 0 18px; padding: 0; }
+.pa-panel-title { font-weight: 700; font-size: 1.05rem; margin: 2px 0 8px; }
+.pa-card { border: 1px solid var(--border-color-primary); border-radius: 12px;
+  padding: 12px 14px; margin-bottom: 10px; background: var(--background-fill-primary);
+  box-shadow: 0 1px 2px rgba(0,0,0,0.04); }
+.pa-card.pa-focus { border-color: #0f766e; box-shadow: 0 0 0 2px rgba(15,118,110,0.15); }
+.pa-head { display: flex; align-items: center; gap: 10px; }
+.pa-rank { flex: none; width: 28px; height: 28px; border-radius: 50%; background: #0f766e;
+  color: white; display: flex; align-items: center; justify-content: center;
+  font-weight: 700; font-size: 0.9rem; }
+.pa-who { flex: 1; min-width: 0; }
+.pa-name { font-weight: 700; font-size: 1.02rem; overflow-wrap: anywhere; }
+.pa-meta { color: var(--body-text-color-subdued); font-size: 0.85rem; overflow-wrap: anywhere; }
+.pa-score { flex: none; text-align: right; min-width: 84px; }
+.pa-num { font-weight: 700; font-size: 1.15rem; color: #0f766e; display: block; }
+.pa-label { font-size: 0.72rem; color: var(--body-text-color-subdued); text-transform: uppercase;
+  letter-spacing: 0.04em; }
+.pa-bar { height: 5px; background: var(--border-color-primary); border-radius: 3px;
+  margin-top: 3px; overflow: hidden; }
+.pa-bar span { display: block; height: 100%; background: linear-gradient(90deg,#0f766e,#2563eb); }
+.pa-sub { font-size: 0.8rem; color: var(--body-text-color-subdued); margin: 4px 0 6px 38px; }
+.pa-dir { margin: 6px 0; font-size: 0.92rem; line-height: 1.4; overflow-wrap: anywhere; }
+.pa-arrow { display: inline-block; font-size: 0.72rem; font-weight: 700; padding: 1px 6px;
+  border-radius: 6px; margin-right: 6px; background: #ccfbf1; color: #115e59; }
+.pa-out .pa-arrow { background: #dbeafe; color: #1e40af; }
+.pa-sim { font-size: 0.78rem; color: var(--body-text-color-subdued); white-space: nowrap; }
+.pa-extra { margin: 6px 0 0 18px; padding: 0; font-size: 0.85rem; }
+.pa-flag { color: #b45309; }
+.pa-card details { margin-top: 6px; font-size: 0.85rem; }
+.pa-card summary { cursor: pointer; color: var(--body-text-color-subdued); }
+.pa-links-title { font-weight: 600; margin-top: 6px; }
+.pa-links ul { margin: 2px 0 0 18px; padding: 0; }
+#agenda-panel { margin-top: 8px; }
+"""
+
+
+def theme() -> Any:
+    """A calm theme using local system fonts only (no web-font downloads)."""
+    return gr.themes.Soft(primary_hue="teal", secondary_hue="blue", neutral_hue="slate",
+                          font=THEME_FONTS, font_mono=MONO_FONTS)
+
+
+def launch(
+    service: PairingService, host: str = "127.0.0.1", port: int = 7860, share: bool = False,
+    auth: tuple[str, str] | None = None, llm: Any = None, *,
+    prevent_thread_lock: bool = False, quiet: bool = False,
+) -> gr.Blocks:
+    """Serve the UI: loopback only unless ``host`` says otherwise, a public link only if
+    ``share``, a login if ``auth=(user, password)``, no analytics. Returns the app
+    (still running when ``prevent_thread_lock``; close it with ``.close()``)."""
+    demo = build_app(service, llm=llm)
+    demo.queue(default_concurrency_limit=4)
+    demo.launch(
+        server_name=host, server_port=port, share=share, auth=auth,
+        auth_message="Sign in to the pairing assistant" if auth else None,
+        prevent_thread_lock=prevent_thread_lock, quiet=quiet, show_error=True,
+        theme=theme(), css=CSS, footer_links=["api", "settings"], ssr_mode=False,
+        mcp_server=False, pwa=False, enable_monitoring=False,
+    )
+    return demo
+
+
+__all__: list[str] = ["build_app", "launch", "resolve_who", "who_choices"]

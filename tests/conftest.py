@@ -1,0 +1,146 @@
+"""Shared fixtures: a private data folder per test, one real embedding model per session.
+
+Principles: real components on small data (the packaged all-MiniLM-L6-v2 model and a
+real Chroma store in ``tmp_path``), nothing touches the user's data folder, and the
+model is loaded once per session.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from assistant.config import Settings
+from assistant.embed import CachedEmbeddings, SentenceTransformerModel
+from assistant.service import PairingService
+
+CSV_FIELDS = (
+    "id", "name", "offers", "wants", "role", "department", "manager_id", "location",
+    "timezone", "career_stage", "capacity", "current_pairs", "goals",
+)
+
+
+def _cell(value: Any) -> str:
+    if isinstance(value, (list, tuple)):
+        return "; ".join(str(v) for v in value)
+    return "" if value is None else str(value)
+
+
+def write_participants_csv(
+    path: Path, rows: Iterable[Mapping[str, Any]], fields: Iterable[str] | None = None
+) -> Path:
+    """Write participant rows (offers/wants may be lists, joined with '; ') as CSV."""
+    rows = list(rows)
+    if fields is None:
+        used = {k for r in rows for k in r}
+        fields = [f for f in CSV_FIELDS if f in used] + sorted(used - set(CSV_FIELDS))
+    fields = list(fields)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("w", encoding="utf-8", newline="") as out:
+        writer = csv.DictWriter(out, fieldnames=fields)
+        writer.writeheader()
+        for row in rows:
+            writer.writerow({k: _cell(row.get(k)) for k in fields})
+    return path
+
+
+def write_participants_jsonl(path: Path, rows: Iterable[Mapping[str, Any] | str]) -> Path:
+    """Write one JSON object a line; a ``str`` row is written verbatim (for bad lines)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    lines = [r if isinstance(r, str) else json.dumps(dict(r)) for r in rows]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+@pytest.fixture(autouse=True)
+def data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Every test gets its own data folder; nothing may touch the user's real one."""
+    folder = tmp_path / "data"
+    monkeypatch.setenv("PAIRING_DATA_DIR", str(folder))
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg"))
+    for name in ("PAIRING_STORE", "PAIRING_EMBEDDING", "PAIRING_LLM"):
+        monkeypatch.delenv(name, raising=False)
+    return folder
+
+
+@pytest.fixture(scope="session")
+def st_model() -> SentenceTransformerModel:
+    """The real packaged sentence-transformers model, loaded once per session."""
+    model = SentenceTransformerModel()
+    model.embed_query("warm up")  # load now, not inside the first test that uses it
+    return model
+
+
+@pytest.fixture(scope="session")
+def embedder(st_model: SentenceTransformerModel) -> CachedEmbeddings:
+    """Session-wide in-memory cache around the real model (repeated texts embed once)."""
+    return CachedEmbeddings(st_model, None, st_model.name)
+
+
+@pytest.fixture
+def embeddings(embedder: CachedEmbeddings) -> CachedEmbeddings:
+    """A per-test cache in front of the session one: counters and ``forget`` are per test."""
+    return CachedEmbeddings(embedder, None, embedder.model_name)
+
+
+@pytest.fixture
+def write_csv() -> Callable[..., Path]:
+    return write_participants_csv
+
+
+@pytest.fixture
+def write_jsonl() -> Callable[..., Path]:
+    return write_participants_jsonl
+
+
+_DEFAULT = object()
+
+
+@pytest.fixture
+def service_factory(
+    data_dir: Path, embeddings: CachedEmbeddings
+) -> Iterator[Callable[..., PairingService]]:
+    """Open :class:`PairingService` on the test's data folder (closed after the test).
+
+    ``embeddings`` defaults to the per-test cache around the shared model; pass
+    ``embeddings=None`` to let the service build its own model and SQLite cache.
+    """
+    opened: list[PairingService] = []
+
+    def factory(
+        mode: str = "exclusive", embeddings: Any = _DEFAULT, folder: Path | None = None,
+        **kwargs: Any,
+    ) -> PairingService:
+        emb = embeddings_default if embeddings is _DEFAULT else embeddings
+        settings = Settings(
+            data_dir=folder or data_dir, store="chroma", embedding="sentence-transformers"
+        )
+        service = PairingService(settings, mode=mode, embeddings=emb, **kwargs)  # type: ignore[arg-type]
+        opened.append(service)
+        return service
+
+    embeddings_default = embeddings
+    yield factory
+    for service in reversed(opened):
+        service.close()
+
+
+def raw_files(folder: Path) -> list[Path]:
+    """Every regular file below ``folder``."""
+    return sorted(p for p in folder.rglob("*") if p.is_file())
+
+
+def files_containing(folder: Path, needle: str) -> list[Path]:
+    """Files below ``folder`` whose raw bytes contain ``needle`` (UTF-8 or UTF-16)."""
+    patterns = [needle.encode("utf-8"), needle.encode("utf-16-le")]
+    hits = []
+    for file in raw_files(folder):
+        data = file.read_bytes()
+        if any(p in data for p in patterns):
+            hits.append(file)
+    return hits

@@ -1,0 +1,91 @@
+"""``pairing bench``: the synthetic cohort is valid and a small run reports every figure.
+
+No timing thresholds: only that each metric is present and sensible.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+from pathlib import Path
+
+import pytest
+
+from assistant import bench
+from assistant.ingest import load_participants
+
+
+def test_cohort_is_deterministic_realistic_and_ingestible(tmp_path: Path) -> None:
+    people = bench.generate_cohort(300, seed=5)
+    assert people == bench.generate_cohort(300, seed=5)
+    assert people != bench.generate_cohort(300, seed=6)
+    index = {p["id"]: i for i, p in enumerate(people)}
+    assert len(index) == 300 and len({p["name"] for p in people}) == 300
+    assert [p["manager_id"] for p in people].count("") == 1  # one CEO
+    for i, p in enumerate(people[1:], start=1):
+        assert index[p["manager_id"]] < i  # a real tree: the manager is an earlier person
+    reports: dict[str, int] = {}
+    for p in people:
+        if p["manager_id"]:
+            reports[p["manager_id"]] = reports.get(p["manager_id"], 0) + 1
+    assert 5 <= sum(reports.values()) / len(reports) <= 9
+    assert {p["career_stage"] for p in people} == {"early", "mid", "senior", "executive"}
+    assert all(1 <= len(p["offers"]) <= 4 and 1 <= len(p["wants"]) <= 3 for p in people)
+    assert sum(p["capacity"] in (1, 2) for p in people) > 0.8 * len(people)
+
+    path = bench.write_cohort_csv(people, tmp_path / "participants.csv")
+    with path.open(encoding="utf-8", newline="") as handle:
+        header = next(csv.reader(handle))
+    assert header[:4] == ["id", "name", "role", "department"]
+    assert {"offers", "wants", "manager_id", "timezone", "career_stage"} <= set(header)
+    batch = load_participants([path])
+    assert not batch.rejects
+    assert len(batch.participants) == 300
+    parsed = {p.id: p for p in batch.participants}
+    assert all(parsed[p["id"]].offers == p["offers"] for p in people)  # nothing split apart
+
+
+@pytest.mark.slow
+def test_small_run_reports_every_metric(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    args = argparse.Namespace(people=40, requests=5, seed=3, data_dir=tmp_path / "bench",
+                              json=tmp_path / "bench.json")
+    assert bench.main(args) == 0
+    printed = capsys.readouterr().out
+    for label in ("raw encode", "ingest", "re-ingest", "ask latency", "cohort pairing",
+                  "peak memory"):
+        assert label in printed
+    r = json.loads((tmp_path / "bench.json").read_text(encoding="utf-8"))
+
+    assert r["people"] == 40 and r["statements"] >= r["unique_statements"] > 40
+    assert r["model_load_seconds"] > 0
+    raw = r["raw_encode"]
+    assert raw["texts"] == r["unique_statements"]
+    assert raw["seconds"] > 0 and raw["statements_per_s"] > 0
+
+    ingest = r["ingest"]
+    assert ingest["people"] == 40 and ingest["rejected"] == 0
+    assert ingest["cache_entries_before"] == 0  # an honest cold ingest
+    assert ingest["statements_embedded"] == r["unique_statements"]
+    assert ingest["seconds"] > 0 and ingest["statements_per_s"] > 0
+    assert ingest["embedded_per_s"] > 0
+
+    again = r["reingest"]
+    assert again["statements_embedded"] == 0
+    assert again["unchanged"] == 40 and again["added"] == again["updated"] == 0
+    assert again["seconds"] > 0
+
+    ask = r["ask"]
+    assert ask["requests"] == 5 and sum(ask["outcomes"].values()) == 5
+    assert ask["via"] in ("Conversation.send", "service.find")
+    assert 0 < ask["p50_ms"] <= ask["p95_ms"] <= ask["max_ms"]
+
+    pairing = r["pairing"]
+    assert pairing["pairs"] > 0 and pairing["optimal"] is True
+    assert 0 < pairing["matched_fraction"] <= 1 and pairing["matched"] <= 40
+    assert pairing["seconds"] > 0 and pairing["scores_seconds"] > 0
+    assert {"eligible_edges", "lp_rounds"} <= set(pairing["solver"])
+
+    assert r["peak_rss_mib"] > 0
+    assert max(r["peak_rss_mib_after"].values()) <= r["peak_rss_mib"]
+    assert (tmp_path / "bench" / "participants.csv").exists()  # a given folder is kept

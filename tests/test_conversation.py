@@ -1,0 +1,252 @@
+"""The conversation object on the real demo corpus: every request shape, follow-ups,
+guidance answers, abstention, agendas, escaping and the optional LLM (fake model)."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from langchain_core.language_models.fake_chat_models import GenericFakeChatModel
+from langchain_core.messages import AIMessage
+
+from assistant.config import Settings
+from assistant.converse.conversation import Conversation
+from assistant.converse.llm import LLMAssist
+from assistant.embed import CachedEmbeddings
+from assistant.service import PairingService
+
+CORPUS = Path(__file__).resolve().parents[1] / "corpus"
+
+
+@pytest.fixture(scope="module")
+def demo(
+    tmp_path_factory: pytest.TempPathFactory, embedder: CachedEmbeddings
+) -> Iterator[PairingService]:
+    folder = tmp_path_factory.mktemp("demo-data")
+    service = PairingService(
+        Settings(data_dir=folder, store="chroma"), mode="exclusive",
+        embeddings=CachedEmbeddings(embedder, None, embedder.model_name),
+    )
+    service.ingest([CORPUS])
+    yield service
+    service.close()
+
+
+def offers_text(service: PairingService, pid: str) -> str:
+    return " ".join(service.get(pid).offers).lower()
+
+
+def wants_text(service: PairingService, pid: str) -> str:
+    return " ".join(service.get(pid).wants).lower()
+
+
+def test_snapchat_question_ranks_a_reciprocal_partner_first(demo: PairingService) -> None:
+    convo = Conversation(demo, "hf002")
+    reply = convo.send("who can teach me Snapchat and wants strategy help")
+    assert reply.kind == "candidates"
+    top = reply.candidates[0]
+    assert "snap" in offers_text(demo, top.id)
+    assert "strateg" in wants_text(demo, top.id)
+    assert "hf013" not in reply.candidate_ids  # Jonas reports up to hf002
+    assert "hf002" not in reply.candidate_ids
+    assert "can teach you" in reply.text and "which you offer" in reply.text
+    assert top.to_asker and top.to_candidate
+
+
+@pytest.mark.parametrize(
+    ("asker", "text", "learn", "teach"),
+    [
+        ("hf004", "I'm keen to pick up TikTok and could offer help with budgeting in exchange",
+         "tiktok", "budget"),
+        (None, "anyone who knows Excel well and would like to get better at presenting?",
+         "excel", "present"),
+        (None, "looking for a partner: I teach negotiation, I want to learn Power BI",
+         "power bi", "negotiat"),
+    ],
+)
+def test_request_shapes_split_both_directions(
+    demo: PairingService, asker: str | None, text: str, learn: str, teach: str
+) -> None:
+    reply = Conversation(demo, asker).send(text)
+    assert reply.kind == "candidates", reply.text
+    assert reply.result is not None
+    assert any(learn in w.lower() for w in reply.result.wants)
+    assert any(teach in o.lower() for o in reply.result.offers)
+    top = reply.candidates[0]
+    assert learn.split()[0] in offers_text(demo, top.id)
+    assert top.learns > 0.3
+
+
+def test_profile_fills_in_both_sides(demo: PairingService) -> None:
+    convo = Conversation(demo, "hf013")
+    reply = convo.send("who would be a good partner for me?")
+    assert reply.kind == "candidates"
+    assert reply.result is not None
+    me = demo.get("hf013")
+    assert reply.result.wants == me.wants and reply.result.offers == me.offers
+    assert all(c.reciprocal >= demo.config.abstain_below for c in reply.candidates)
+
+
+def test_profile_fills_in_offers_only(demo: PairingService) -> None:
+    reply = Conversation(demo, "hf004").send("someone who can show me how to use Notion")
+    assert reply.result is not None
+    assert [w.lower() for w in reply.result.wants] == ["notion"]
+    assert reply.result.offers == demo.get("hf004").offers
+    if reply.kind == "candidates":
+        assert "notion" in offers_text(demo, reply.candidates[0].id)
+
+
+def test_follow_ups_refine_and_navigate(demo: PairingService) -> None:
+    convo = Conversation(demo, "hf022")
+    first = convo.send("who can teach me Snapchat and wants strategy help")
+    assert first.kind == "candidates"
+    shown = set(first.candidate_ids)
+
+    more = convo.send("more")
+    assert more.kind in ("candidates", "info")
+    assert not shown & set(more.candidate_ids)
+
+    london = convo.send("only people in London")
+    assert london.kind in ("candidates", "abstain")
+    assert all(c.person.location == "London" for c in london.candidates)
+
+    convo.send("who can teach me Snapchat and wants strategy help")
+    other = convo.send("not in my department")
+    assert all(c.person.department != demo.get("hf022").department for c in other.candidates)
+
+
+def test_why_about_reject_select_agenda(demo: PairingService) -> None:
+    convo = Conversation(demo, "hf002")
+    first = convo.send("who can teach me Snapchat and wants strategy help")
+    top = first.candidates[0]
+
+    why = convo.send("why?")
+    assert why.kind == "explain" and why.focus is not None and why.focus.id == top.id
+    assert "→ you" in why.text and "You →" in why.text
+
+    tiana = convo.send("what about Tiana?")
+    assert tiana.kind == "explain" and tiana.focus is not None
+    assert tiana.focus.id == "hf053"
+
+    jonas = convo.send("what about Jonas?")
+    assert jonas.focus is not None and jonas.focus.id == "hf013"
+    assert any("reporting line" in f for f in jonas.focus.flags)
+
+    convo.send("who can teach me Snapchat and wants strategy help")
+    rejected = convo.send("not him, someone else")
+    assert top.id not in rejected.candidate_ids
+
+    convo.send("who can teach me Snapchat and wants strategy help")
+    chosen = convo.send("pair me with the second one")
+    assert chosen.kind == "selected"
+    second = first.candidates[1].id
+    assert convo.state.selected == second
+
+    agenda = convo.send("draft our first session agenda")
+    assert agenda.kind == "agenda" and agenda.agenda is not None
+    plan = agenda.agenda
+    assert plan.b.id == second
+    assert sum(b.minutes for b in plan.blocks) == 60
+    assert plan.citations, "agenda must cite the guidance"
+    assert all(".md >" in c for c in plan.citations)
+    md = plan.markdown()
+    assert "First exercise" in md
+    ics = plan.ics().decode()
+    assert ics.startswith("BEGIN:VCALENDAR") and "BEGIN:VEVENT" in ics and "DTSTART" in ics
+
+
+@pytest.mark.parametrize(
+    ("question", "source"),
+    [
+        ("how often should we meet?", ("meeting-cadence.md", "faq.md")),
+        ("what if my partner cancels twice?", ("feedback-and-re-pairing.md", "faq.md")),
+        ("is what we discuss confidential?", ("ground-rules-and-confidentiality.md", "faq.md")),
+    ],
+)
+def test_program_questions_are_answered_from_guidance(
+    demo: PairingService, question: str, source: tuple[str, ...]
+) -> None:
+    reply = Conversation(demo).send(question)
+    assert reply.kind == "guidance", reply.text
+    assert reply.guidance[0].source in source
+    assert "_Source: " in reply.text
+
+
+def test_abstains_when_nobody_teaches_it(demo: PairingService) -> None:
+    reply = Conversation(demo, "hf004").send(
+        "who can teach me glassblowing and wants help with medieval Latin?"
+    )
+    assert reply.kind == "abstain"
+    assert not reply.candidates
+    assert "widen" in reply.text
+
+
+def test_sessions_do_not_share_state(demo: PairingService) -> None:
+    a, b = Conversation(demo, "hf002"), Conversation(demo, "hf004")
+    a.send("who can teach me Snapchat and wants strategy help")
+    reply = b.send("more")  # b has no search yet: starts from its own profile
+    assert a.state.shown and not set(a.state.excluded)
+    assert reply.result is None or reply.result.request.asker_id == "hf004"
+
+
+def test_hostile_profile_text_is_escaped(tmp_path: Path, embedder: CachedEmbeddings) -> None:
+    rows = (
+        "id,name,offers,wants,department\n"
+        'x1,"<script>alert(1)</script> Eve","Snapchat <img src=x onerror=alert(1)>; '
+        '[click](http://evil.example) ![i](http://evil.example/x.png)","business strategy",Ops\n'
+        "x2,Sam Senior,business strategy,Snapchat stories,Sales\n"
+    )
+    path = tmp_path / "hostile.csv"
+    path.write_text(rows, encoding="utf-8")
+    with PairingService(
+        Settings(data_dir=tmp_path / "d", store="chroma"), mode="exclusive",
+        embeddings=CachedEmbeddings(embedder, None, embedder.model_name),
+    ) as service:
+        service.ingest([path])
+        reply = Conversation(service, "x2").send("who would be a good partner for me?")
+        assert reply.candidate_ids == ["x1"]
+        for text in (reply.text, Conversation(service, "x2").send("why x1?").text):
+            assert "<script" not in text and "<img" not in text
+            assert "](http" not in text
+            assert "&lt;script&gt;" in text
+
+
+def fake(*answers: str) -> GenericFakeChatModel:
+    return GenericFakeChatModel(messages=iter([AIMessage(content=a) for a in answers]))
+
+
+def test_llm_rephrasing_is_used_only_when_faithful(demo: PairingService) -> None:
+    default = Conversation(demo, "hf002").send("who can teach me Snapchat and wants strategy help")
+    names = [c.person.name for c in default.candidates]
+    numbers = re.findall(r"\d+\.\d+", default.text)
+    faithful = f"Good news! {' and '.join(names)} look right for you ({', '.join(numbers)})."
+    llm = LLMAssist(fake(faithful))
+    reply = Conversation(demo, "hf002", llm=llm).send(
+        "who can teach me Snapchat and wants strategy help"
+    )
+    assert reply.text == faithful
+    assert reply.candidate_ids == default.candidate_ids
+
+    invented = f"{names[0]} and Helen Fairbrother are perfect (score 0.99)."
+    llm = LLMAssist(fake(invented))
+    reply = Conversation(demo, "hf002", llm=llm).send(
+        "who can teach me Snapchat and wants strategy help"
+    )
+    assert reply.text == default.text
+    assert llm.fallbacks == 1
+
+
+def test_llm_parse_must_be_grounded_in_the_message(demo: PairingService) -> None:
+    text = "ugh, pivot tables are killing me; my thing is contract negotiation"
+    good = LLMAssist(fake('{"wants": ["pivot tables"], "offers": ["contract negotiation"]}',
+                          "unused rephrase"))
+    reply = Conversation(demo, llm=good).send(text)
+    if reply.parsed is not None and reply.parsed.intent == "find":
+        assert reply.result is not None
+        assert reply.result.wants and reply.result.offers
+
+    bad = LLMAssist(fake('{"wants": ["quantum computing"], "offers": []}'))
+    parsed = bad.parse("hello there friend", Conversation(demo).context)
+    assert parsed is None and bad.fallbacks == 1

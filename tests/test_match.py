@@ -1,0 +1,418 @@
+"""Reciprocal matching on a small hand-made cohort with real embeddings and a real Chroma store."""
+
+from __future__ import annotations
+
+import itertools
+from typing import Any
+
+import numpy as np
+import pytest
+
+from assistant.match import (
+    CandidateFilter,
+    Matcher,
+    PreferenceWeights,
+    Request,
+    ScoringConfig,
+    cohort_scores,
+    direction,
+    soft_adjustment,
+    teach_matrix,
+    working_overlap,
+)
+from assistant.match.cohort import soft_matrix
+from assistant.models import Participant
+from assistant.store import ChromaStore
+
+EXCEL = "Financial modelling in Excel"
+TIKTOK = "Editing short TikTok videos and short-form content"
+VOLUNTEER = "Organising community volunteering events"
+
+# ava is the usual asker. Her line: eve (top) -> dan -> ava -> fay.
+COHORT: list[dict[str, Any]] = [
+    dict(id="ava", name="Ava Lindqvist", offers=[TIKTOK, VOLUNTEER], wants=[EXCEL],
+         manager_id="dan", department="Marketing", career_stage="early", location="London",
+         timezone="Europe/London"),
+    # reciprocal: teaches Excel and wants TikTok
+    dict(id="ben", name="Ben Okafor", offers=["Building financial models in Excel spreadsheets"],
+         wants=["Making short videos for TikTok", "Running a half marathon"],
+         department="Finance", career_stage="senior", location="London",
+         timezone="Europe/London"),
+    # one-sided: teaches Excel, wants nothing ava offers
+    dict(id="cal", name="Cal Moreno", offers=["Excel financial modelling and forecasting"],
+         wants=["Learning to play the piano"], department="Finance", career_stage="senior",
+         location="London", timezone="Europe/London"),
+    dict(id="dan", name="Dan Whitaker", offers=["Financial modelling in Excel for budgets"],
+         wants=["TikTok video editing"], manager_id="eve", department="Marketing",
+         career_stage="senior", location="London", timezone="Europe/London"),
+    dict(id="eve", name="Eve Castellano", offers=["Excel financial models and forecasting"],
+         wants=["Short-form video for TikTok"], department="Executive",
+         career_stage="executive", location="London", timezone="Europe/London"),
+    dict(id="fay", name="Fay Nakamura", offers=["Excel financial modelling"],
+         wants=["Editing TikTok clips"], manager_id="ava", department="Marketing",
+         career_stage="early", location="London", timezone="Europe/London"),
+    dict(id="gus", name="Gus Abernathy", offers=["Financial modelling with Excel"],
+         wants=["TikTok videos"], capacity=0, department="Finance", career_stage="mid",
+         location="London", timezone="Europe/London"),
+    dict(id="hal", name="Hal Pereira", offers=["Excel models for finance teams"],
+         wants=["Creating TikTok content"], capacity=1, current_pairs=1, department="Finance",
+         career_stage="mid", location="London", timezone="Europe/London"),
+    dict(id="ivy", name="Ivy Brandt", offers=["Financial modelling in Excel and Google Sheets"],
+         wants=["Making TikTok videos"], department="Sales", career_stage="mid",
+         location="Berlin", timezone="Europe/Berlin"),
+    dict(id="jon", name="Jon Halvorsen", offers=["Gardening and growing tomatoes"],
+         wants=["Learning Spanish"], department="Operations", career_stage="mid",
+         location="Leeds", timezone="Europe/London"),
+    dict(id="kim", name="Kim Adeyemi", offers=["Public speaking and presenting to large audiences"],
+         wants=["Python programming for data analysis"], department="Technology",
+         career_stage="senior", location="New York", timezone="America/New_York"),
+]
+LINE = {"ava": {"dan", "eve", "fay"}, "dan": {"eve", "ava", "fay"},
+        "eve": {"dan", "ava", "fay"}, "fay": {"ava", "dan", "eve"}}
+
+
+def people() -> list[Participant]:
+    return [Participant(**row) for row in COHORT]
+
+
+@pytest.fixture(scope="module")
+def matcher(tmp_path_factory: pytest.TempPathFactory, embedder: Any) -> Matcher:
+    store = ChromaStore(tmp_path_factory.mktemp("match") / "chroma")
+    for person in people():
+        statements = person.statements()
+        vectors = embedder.embed_documents([s.text for s in statements])
+        store.upsert(person, {s.id: v for s, v in zip(statements, vectors, strict=True)})
+    yield Matcher(store, embedder)
+    store.close()
+
+
+def ids(result: Any) -> list[str]:
+    return [c.id for c in result.candidates]
+
+
+# ranking and evidence ------------------------------------------------------------------
+def test_reciprocal_candidate_ranks_above_one_sided(matcher: Matcher) -> None:
+    result = matcher.find(Request(asker_id="ava"), k=10)
+    assert not result.abstained
+    assert "ben" in ids(result)
+    ben, cal = matcher.explain("ava", "ben"), matcher.explain("ava", "cal")
+    # cal really can teach the skill: the one-sided candidate is not simply irrelevant
+    assert cal.teaches > 0.6
+    assert ben.learns > 0.6
+    assert cal.learns < 0.1
+    assert ben.reciprocal > cal.reciprocal + 0.3
+    if "cal" in ids(result):
+        assert ids(result).index("ben") < ids(result).index("cal")
+
+
+def test_one_sided_ranks_below_even_with_mean_fusion(matcher: Matcher) -> None:
+    lenient = Matcher(matcher.store, matcher.embeddings,
+                      ScoringConfig(fusion="mean", abstain_below=0.0))
+    order = ids(lenient.find(Request(asker_id="ava"), k=20))
+    assert "cal" in order
+    assert order.index("ben") < order.index("cal")
+    assert order.index("ivy") < order.index("cal")
+
+
+def test_evidence_links_name_the_right_statements_both_ways(matcher: Matcher) -> None:
+    result = matcher.find(Request(asker_id="ava"), k=10)
+    ben = next(c for c in result.candidates if c.id == "ben")
+    assert [(link.want, link.offer) for link in ben.to_asker] == [
+        (EXCEL, "Building financial models in Excel spreadsheets")
+    ]
+    to_ben = {link.want: link for link in ben.to_candidate}
+    assert set(to_ben) == {"Making short videos for TikTok", "Running a half marathon"}
+    assert to_ben["Making short videos for TikTok"].offer == TIKTOK
+    assert to_ben["Making short videos for TikTok"].strength > 0.9
+    assert to_ben["Running a half marathon"].strength < 0.1
+    # strongest link first
+    sims = [link.similarity for link in ben.to_candidate]
+    assert sims == sorted(sims, reverse=True)
+
+
+# hard constraints -------------------------------------------------------------------
+@pytest.mark.parametrize("asker", sorted(LINE))
+def test_reporting_line_never_suggested_in_either_direction(
+    matcher: Matcher, asker: str
+) -> None:
+    result = matcher.find(Request(asker_id=asker, include_full=True), k=20)
+    found = set(ids(result)) | {c.id for c in result.near_misses}
+    assert asker not in found
+    assert not found & LINE[asker]
+    assert result.dropped[asker] == "that is you"
+    for other in LINE[asker]:
+        assert result.dropped[other].startswith("same reporting line")
+
+
+def test_reporting_line_also_holds_with_explicit_wants(matcher: Matcher) -> None:
+    # the asker's text differs from their profile, so vectors are computed afresh
+    result = matcher.find(Request(asker_id="ava", wants=["Excel spreadsheets for finance"]), 20)
+    assert not set(ids(result)) & LINE["ava"]
+    assert "ava" not in ids(result)
+
+
+def test_people_at_capacity_are_skipped(matcher: Matcher) -> None:
+    result = matcher.find(Request(asker_id="ava"), k=20)
+    assert "gus" not in ids(result)
+    assert "hal" not in ids(result)
+    assert "capacity 0" in result.dropped["gus"]
+    assert "already has 1 partner(s)" in result.dropped["hal"]
+
+
+def test_include_full_shows_people_at_capacity_flagged(matcher: Matcher) -> None:
+    result = matcher.find(Request(asker_id="ava", include_full=True), k=20)
+    by_id = {c.id: c for c in result.candidates}
+    assert {"gus", "hal"} <= set(by_id)
+    assert any("not taking partners" in f for f in by_id["gus"].flags)
+    assert any("already has 1 partner(s)" in f for f in by_id["hal"].flags)
+    assert by_id["ben"].flags == []
+
+
+def test_location_filter(matcher: Matcher) -> None:
+    result = matcher.find(
+        Request(asker_id="ava", filters=CandidateFilter(locations=["berlin"])), k=20
+    )
+    assert ids(result) == ["ivy"]
+    assert result.dropped["ben"] == "not in berlin"
+
+
+def test_department_filters(matcher: Matcher) -> None:
+    only = matcher.find(
+        Request(asker_id="ava", filters=CandidateFilter(departments=["Finance"])), k=20
+    )
+    assert "ben" in ids(only)
+    assert all(c.person.department == "Finance" for c in only.candidates)
+    assert "ivy" in only.dropped
+    without = matcher.find(
+        Request(asker_id="ava", filters=CandidateFilter(exclude_departments=["finance"])), k=20
+    )
+    assert "ivy" in ids(without)
+    assert all(c.person.department != "Finance" for c in without.candidates)
+
+
+def test_filter_that_removes_everyone_abstains_and_suggests_removing_it(
+    matcher: Matcher,
+) -> None:
+    result = matcher.find(
+        Request(asker_id="ava", filters=CandidateFilter(locations=["Tokyo"])), k=5
+    )
+    assert result.abstained
+    assert result.candidates == []
+    assert any("remove the filters" in tip and "Tokyo" in tip for tip in result.widen)
+
+
+# abstention --------------------------------------------------------------------------
+def test_abstains_when_nobody_teaches_the_skill(matcher: Matcher) -> None:
+    result = matcher.find(Request(asker_id="ava", wants=["Welding underwater pipelines"]), 5)
+    assert result.abstained
+    assert result.candidates == []
+    assert "nobody in the program teaches" in result.reason
+    assert "Welding underwater pipelines" in result.reason
+    assert len(result.near_misses) <= 3
+    assert all(c.id not in LINE["ava"] | {"ava"} for c in result.near_misses)
+    assert any("other words" in tip for tip in result.widen)
+    # gus and hal were dropped for capacity, so widening can include them
+    assert "include people who are currently full" in result.widen
+
+
+def test_abstention_reason_names_the_one_sided_teacher_case(matcher: Matcher) -> None:
+    # jon teaches gardening but wants Spanish, not calculus: a one-sided pair
+    result = matcher.find(
+        Request(wants=["Gardening and growing tomatoes"], offers=["Advanced calculus"]), 5
+    )
+    assert result.abstained
+    assert "do not want what you offer" in result.reason
+    assert "nobody in the program teaches" not in result.reason
+
+
+def test_anonymous_request_without_offers(matcher: Matcher) -> None:
+    result = matcher.find(Request(wants=["Excel financial modelling"]), k=20)
+    assert result.one_directional
+    assert not result.abstained
+    found = ids(result)
+    # without an asker nobody is on "their" reporting line, but capacity still applies
+    assert {"ben", "cal", "dan", "eve", "fay", "ivy"} <= set(found)
+    assert "gus" not in found and "hal" not in found
+    for cand in result.candidates:
+        assert cand.learns == 0.0
+        assert cand.to_candidate == []
+        assert cand.score == pytest.approx(cand.teaches)
+        assert cand.notes == []
+    assert "jon" not in found and "kim" not in found
+
+
+def test_unknown_asker_raises(matcher: Matcher) -> None:
+    from assistant.errors import UnknownParticipant
+
+    with pytest.raises(UnknownParticipant):
+        matcher.find(Request(asker_id="nobody"))
+
+
+def test_empty_store_raises() -> None:
+    from assistant.errors import EmptyStore
+    from assistant.store import MemoryStore
+
+    with pytest.raises(EmptyStore):
+        Matcher(MemoryStore(), embeddings=None).find(Request(wants=["x"]))  # type: ignore[arg-type]
+
+
+# explain -----------------------------------------------------------------------------
+@pytest.mark.parametrize(
+    ("a", "b", "words"),
+    [
+        ("ava", "dan", "is your manager"),
+        ("ava", "eve", "is in your management chain"),
+        ("dan", "ava", "reports to you"),
+        ("eve", "ava", "is in your reporting line"),
+    ],
+)
+def test_explain_flags_reporting_line(matcher: Matcher, a: str, b: str, words: str) -> None:
+    cand = matcher.explain(a, b)
+    name = matcher.person(b).name
+    assert any(f.startswith(name) and words in f and "never paired" in f for f in cand.flags)
+
+
+def test_explain_plain_pair_has_no_flags_and_evidence(matcher: Matcher) -> None:
+    cand = matcher.explain("ava", "ben")
+    assert cand.flags == []
+    assert cand.to_asker[0].offer == "Building financial models in Excel spreadsheets"
+    assert cand.to_candidate[0].offer == TIKTOK
+
+
+def test_explain_capacity_flag_appears_once(matcher: Matcher) -> None:
+    cand = matcher.explain("ava", "gus")
+    capacity = [f for f in cand.flags if "capacity 0" in f]
+    assert len(capacity) == 1, cand.flags
+
+
+# soft preferences --------------------------------------------------------------------
+def test_soft_adjustment_notes_and_bonus() -> None:
+    ava, ben, *_ = people()
+    bonus, notes = soft_adjustment(ava, ben)
+    w = PreferenceWeights()
+    assert bonus == pytest.approx(w.other_department + w.stage_gap_two + w.good_overlap)
+    assert "different departments (Marketing / Finance)" in notes
+    assert "career-stage contrast (early / senior)" in notes
+    assert "8h of shared working hours" in notes
+
+
+def test_soft_adjustment_same_department_and_no_overlap() -> None:
+    a = Participant(id="a", name="A", offers=["x"], wants=["y"], department="Sales",
+                    career_stage="mid", timezone="Pacific/Auckland")
+    b = Participant(id="b", name="B", offers=["x"], wants=["y"], department="sales",
+                    career_stage="mid", timezone="Europe/London")
+    bonus, notes = soft_adjustment(a, b)
+    assert bonus == pytest.approx(PreferenceWeights().no_overlap)
+    assert "same department (Sales)" in notes
+    assert "same career stage (mid)" in notes
+    assert any(n.startswith("no shared working hours") for n in notes)
+
+
+def test_working_overlap_hours() -> None:
+    assert working_overlap("Europe/London", "Europe/London") == 8
+    assert working_overlap("Europe/London", "Europe/Berlin") == 7
+    assert working_overlap("Europe/London", "America/New_York") == 3
+    assert working_overlap("Europe/London", "Asia/Kolkata") == pytest.approx(2.5)
+    assert working_overlap("Europe/London", "") is None
+
+
+def test_find_adds_soft_bonus_and_notes(matcher: Matcher) -> None:
+    result = matcher.find(Request(asker_id="ava"), k=10)
+    ben = next(c for c in result.candidates if c.id == "ben")
+    bonus, notes = soft_adjustment(matcher.person("ava"), matcher.person("ben"))
+    assert ben.score == pytest.approx(ben.reciprocal + bonus)
+    assert ben.notes == notes
+
+
+TIMEZONES = ["", "Europe/London", "Europe/Berlin", "America/New_York",
+             "America/Los_Angeles", "Asia/Kolkata", "Asia/Tokyo", "Pacific/Auckland",
+             "Australia/Sydney", "America/Sao_Paulo"]
+DEPARTMENTS = ["", "Finance", "finance", "Sales", "Technology"]
+STAGES = [None, "early", "mid", "senior", "executive"]
+
+
+def test_soft_matrix_equals_soft_adjustment_for_every_pair() -> None:
+    cohort = [
+        Participant(id=f"p{i}", name=f"P {i}", offers=["x"], wants=["y"],
+                    timezone=TIMEZONES[i % len(TIMEZONES)],
+                    department=DEPARTMENTS[(i * 3) % len(DEPARTMENTS)],
+                    career_stage=STAGES[(i * 7) % len(STAGES)])
+        for i in range(20)
+    ]
+    for weights in (PreferenceWeights(), PreferenceWeights(work_start=7, work_end=19)):
+        matrix = soft_matrix(cohort, weights)
+        assert matrix.shape == (20, 20)
+        for i, j in itertools.permutations(range(20), 2):
+            expected, _ = soft_adjustment(cohort[i], cohort[j], weights)
+            assert matrix[i, j] == pytest.approx(expected, abs=1e-6), (cohort[i], cohort[j])
+
+
+# vectorised scoring -------------------------------------------------------------------
+@pytest.mark.parametrize("chunk", [1, 2, 3, 4096])
+def test_teach_matrix_equals_direction_scores(matcher: Matcher, chunk: int) -> None:
+    snap = matcher.snapshot
+    cohort = sorted(snap.people.values(), key=lambda p: p.id)
+    config = ScoringConfig()
+
+    def stack(kind: str) -> tuple[np.ndarray, np.ndarray]:
+        vecs = [snap.vectors[kind][p.id] for p in cohort]
+        owners = np.asarray([i for i, v in enumerate(vecs) for _ in range(len(v))])
+        return np.vstack(vecs), owners
+
+    wv, wo = stack("want")
+    ov, oo = stack("offer")
+    teach = teach_matrix(wv, wo, ov, oo, len(cohort), config, chunk=chunk)
+    for i, teacher in enumerate(cohort):
+        for j, learner in enumerate(cohort):
+            expected, _ = direction(
+                snap.vectors["want"][learner.id], snap.texts["want"][learner.id],
+                snap.vectors["offer"][teacher.id], snap.texts["offer"][teacher.id], config,
+            )
+            assert teach[i, j] == pytest.approx(expected, abs=1e-5), (teacher.id, learner.id)
+
+
+def test_cohort_scores_agree_with_explain(matcher: Matcher) -> None:
+    snap = matcher.snapshot
+    cohort = sorted(snap.people.values(), key=lambda p: p.id)
+    scores = cohort_scores(cohort, snap.vectors["offer"], snap.vectors["want"],
+                           matcher.config, matcher.weights)
+    index = scores.index()
+    for a, b in [("ava", "ben"), ("ava", "cal"), ("ivy", "kim"), ("ben", "ava")]:
+        cand = matcher.explain(a, b)
+        i, j = index[a], index[b]
+        assert scores.teach[j, i] == pytest.approx(cand.teaches, abs=1e-5)
+        assert scores.teach[i, j] == pytest.approx(cand.learns, abs=1e-5)
+        assert scores.reciprocal[i, j] == pytest.approx(cand.reciprocal, abs=1e-5)
+        assert scores.score[i, j] == pytest.approx(cand.score, abs=1e-5)
+
+
+@pytest.mark.parametrize("backend", ["chroma", "memory"])
+def test_evidence_is_right_for_people_with_more_than_ten_statements(
+    backend: str, tmp_path: Any, embeddings: Any
+) -> None:
+    """Stores sort statement ids as text ("::10" before "::2"); evidence must not shift."""
+    from assistant.store import make_store
+
+    skills = ["Excel", "SQL", "Python", "Tableau", "Power BI", "Negotiation",
+              "Public speaking", "Budgeting", "Forecasting", "Canva", "Figma", "Gardening"]
+    many = Participant(id="many", name="Mo Many", offers=[f"Teaching {s}" for s in skills],
+                       wants=[f"Learning {s}" for s in skills])
+    gardener = Participant(id="gardener", name="Gil Green",
+                           offers=["Gardening and growing vegetables"],
+                           wants=["Learning Figma"])
+    store = make_store(backend, tmp_path)
+    try:
+        for person in (many, gardener):
+            statements = person.statements()
+            vectors = embeddings.embed_documents([s.text for s in statements])
+            store.upsert(person, {s.id: v for s, v in zip(statements, vectors, strict=True)})
+        matcher = Matcher(store, embeddings)
+        assert matcher.snapshot.texts["want"]["many"] == many.wants
+        cand = matcher.explain("many", "gardener")
+        assert (cand.to_asker[0].want, cand.to_asker[0].offer) == (
+            "Learning Gardening", "Gardening and growing vegetables")
+        back = matcher.explain("gardener", "many")
+        assert back.to_asker[0].offer == "Teaching Figma"
+        assert back.to_candidate[0].want == "Learning Gardening"
+    finally:
+        store.close()

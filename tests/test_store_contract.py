@@ -1,0 +1,296 @@
+"""One contract every store backend keeps (parametrised over ``assistant.store.BACKENDS``)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pytest
+from langchain_core.vectorstores import VectorStore
+
+from assistant.errors import ConfigError
+from assistant.ingest import chunk_markdown
+from assistant.models import Participant
+from assistant.store import BACKENDS, ChromaStore, ParticipantStore, make_store
+
+ALICE = Participant(id="alice", name="Alice Quist", offers=["Financial modelling in Excel",
+                    "Negotiating supplier contracts"], wants=["Making TikTok videos"])
+BOB = Participant(id="bob", name="Bob Ruiz", offers=["Editing short videos for TikTok"],
+                  wants=["Excel spreadsheets for budgeting", "Public speaking"])
+CARA = Participant(id="cara", name="Cara Singh", offers=["Gardening"], wants=["Python basics"])
+
+GUIDE_A = """# Ground rules
+
+## Confidentiality
+What is said in a mentoring session stays between the two partners.
+
+## Cancelling
+Give your partner at least a day's notice when you cannot make a meeting.
+"""
+GUIDE_B = """# Agendas
+
+## First session
+Spend the first meeting getting to know each other and agreeing on goals.
+"""
+
+
+def vectors_for(person: Participant, embeddings: Any) -> dict[str, list[float]]:
+    statements = person.statements()
+    vecs = embeddings.embed_documents([s.text for s in statements])
+    return {s.id: v for s, v in zip(statements, vecs, strict=True)}
+
+
+@pytest.fixture(params=sorted(BACKENDS))
+def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[ParticipantStore]:
+    backend = make_store(request.param, tmp_path)
+    yield backend
+    backend.close()
+
+
+def test_unknown_store_is_a_config_error(tmp_path: Path) -> None:
+    with pytest.raises(ConfigError, match="unknown store"):
+        make_store("postgres", tmp_path)
+
+
+def test_chroma_lives_in_the_data_folder(tmp_path: Path) -> None:
+    store = make_store("chroma", tmp_path)
+    try:
+        assert isinstance(store, ChromaStore)
+        assert store.path == tmp_path / "chroma"
+        assert (tmp_path / "chroma").is_dir()
+    finally:
+        store.close()
+
+
+class TestStoreContract:
+    def fill(self, store: ParticipantStore, embeddings: Any) -> None:
+        for person in (CARA, ALICE, BOB):
+            store.upsert(person, vectors_for(person, embeddings))
+
+    def test_empty_store(self, store: ParticipantStore) -> None:
+        assert store.participants() == []
+        assert store.fingerprints() == {}
+        for kind in ("offer", "want"):
+            matrix = store.statements(kind)  # type: ignore[arg-type]
+            assert matrix.statements == []
+            assert len(matrix.vectors) == 0
+        assert store.query("offer", np.ones((2, 384), dtype=np.float32) / 20, 3) == [[], []]
+        assert store.guidance_count() == 0
+        assert store.delete("nobody") is False
+
+    def test_participants_ordered_by_id_and_round_trip(self, store: ParticipantStore,
+                                                      embeddings: Any) -> None:
+        self.fill(store, embeddings)
+        people = store.participants()
+        assert [p.id for p in people] == ["alice", "bob", "cara"]
+        assert people == [ALICE, BOB, CARA]
+
+    def test_fingerprints(self, store: ParticipantStore, embeddings: Any) -> None:
+        self.fill(store, embeddings)
+        assert store.fingerprints() == {p.id: p.fingerprint() for p in (ALICE, BOB, CARA)}
+        moved = ALICE.model_copy(update={"location": "Berlin"})
+        store.upsert(moved, vectors_for(moved, embeddings))
+        assert store.fingerprints()["alice"] == moved.fingerprint() != ALICE.fingerprint()
+
+    def test_statements_matrix(self, store: ParticipantStore, embeddings: Any) -> None:
+        self.fill(store, embeddings)
+        offers = store.statements("offer")
+        wants = store.statements("want")
+        assert {s.text for s in offers.statements} == {*ALICE.offers, *BOB.offers, *CARA.offers}
+        assert {s.text for s in wants.statements} == {*ALICE.wants, *BOB.wants, *CARA.wants}
+        assert all(s.kind == "offer" for s in offers.statements)
+        assert offers.vectors.shape == (4, 384)
+        assert wants.vectors.shape == (4, 384)
+        for matrix in (offers, wants):
+            expected = np.asarray(embeddings.embed_documents([s.text for s in matrix.statements]))
+            assert np.allclose(matrix.vectors, expected, atol=1e-5)  # rows aligned
+        by_id = {s.id: s for s in offers.statements}
+        assert by_id["alice::offer::1"].text == "Negotiating supplier contracts"
+        assert by_id["alice::offer::1"].participant_id == "alice"
+        assert by_id["alice::offer::1"].index == 1
+
+    def test_upsert_replaces_all_statements(self, store: ParticipantStore,
+                                            embeddings: Any) -> None:
+        self.fill(store, embeddings)
+        fewer = ALICE.model_copy(update={"offers": ["Sourdough baking"]})
+        store.upsert(fewer, vectors_for(fewer, embeddings))
+        offers = store.statements("offer").statements
+        alice = [s.text for s in offers if s.participant_id == "alice"]
+        assert alice == ["Sourdough baking"]
+        assert len(store.participants()) == 3
+        assert next(p for p in store.participants() if p.id == "alice") == fewer
+        hit = store.query("offer", np.asarray(embeddings.embed_documents(
+            ["Negotiating supplier contracts"])), 4)[0]
+        assert all(h.statement.text != "Negotiating supplier contracts" for h in hit)
+
+    def test_delete(self, store: ParticipantStore, embeddings: Any) -> None:
+        self.fill(store, embeddings)
+        assert store.delete("bob") is True
+        assert store.delete("bob") is False
+        assert [p.id for p in store.participants()] == ["alice", "cara"]
+        assert "bob" not in store.fingerprints()
+        for kind in ("offer", "want"):
+            matrix = store.statements(kind)  # type: ignore[arg-type]
+            assert all(s.participant_id != "bob" for s in matrix.statements)
+            assert len(matrix.vectors) == len(matrix.statements)
+        hits = store.query("offer", np.asarray(embeddings.embed_documents(["TikTok"])), 10)[0]
+        assert "bob" not in {h.statement.participant_id for h in hits}
+
+    def test_query_orders_by_similarity(self, store: ParticipantStore, embeddings: Any) -> None:
+        self.fill(store, embeddings)
+        queries = np.asarray(embeddings.embed_documents(
+            ["Excel financial models", "short-form video on TikTok"]), dtype=np.float32)
+        excel, tiktok = store.query("offer", queries, 3)
+        assert excel[0].statement.id == "alice::offer::0"
+        assert tiktok[0].statement.id == "bob::offer::0"
+        for hits, q in ((excel, queries[0]), (tiktok, queries[1])):
+            assert len(hits) == 3
+            sims = [h.similarity for h in hits]
+            assert sims == sorted(sims, reverse=True)
+            for h in hits:  # similarity is the cosine of normalised vectors
+                vec = np.asarray(embeddings.embed_documents([h.statement.text])[0])
+                assert h.similarity == pytest.approx(float(vec @ q), abs=1e-4)
+        wants = store.query("want", queries[:1], 10)[0]
+        assert len(wants) == 4  # k larger than the collection returns everything
+        assert wants[0].statement.id == "bob::want::0"
+        assert all(h.statement.kind == "want" for h in wants)
+
+    def test_set_guidance_replaces_by_source(self, store: ParticipantStore,
+                                             embeddings: Any) -> None:
+        a = chunk_markdown(GUIDE_A, "rules.md")
+        b = chunk_markdown(GUIDE_B, "agendas.md")
+        store.set_guidance(a, embeddings.embed_documents([c.text for c in a]))
+        store.set_guidance(b, embeddings.embed_documents([c.text for c in b]))
+        assert store.guidance_count() == 3
+        shorter = chunk_markdown("# Ground rules\n\n## Confidentiality\nKeep it private.\n",
+                                 "rules.md")
+        store.set_guidance(shorter, embeddings.embed_documents([c.text for c in shorter]))
+        assert store.guidance_count() == 2
+        vs = store.guidance_store(embeddings)
+        docs = vs.similarity_search("how much notice before cancelling a meeting", k=5)
+        assert {d.page_content for d in docs} == {"Keep it private.", b[0].text}
+
+    def test_guidance_store_is_a_langchain_vector_store(self, store: ParticipantStore,
+                                                        embeddings: Any) -> None:
+        chunks = chunk_markdown(GUIDE_A, "rules.md") + chunk_markdown(GUIDE_B, "agendas.md")
+        store.set_guidance(chunks, embeddings.embed_documents([c.text for c in chunks]))
+        vs = store.guidance_store(embeddings)
+        assert isinstance(vs, VectorStore)
+        found = vs.similarity_search_with_relevance_scores(
+            "my partner keeps cancelling at short notice", k=3)
+        top, score = found[0]
+        assert top.metadata["source"] == "rules.md"
+        assert top.metadata["heading"] == "Ground rules: Cancelling"
+        assert top.metadata["order"] == 1
+        assert "notice" in top.page_content
+        assert [s for _, s in found] == sorted((s for _, s in found), reverse=True)
+        # relevance is the cosine on every backend, so thresholds mean the same everywhere
+        q = np.asarray(embeddings.embed_query("my partner keeps cancelling at short notice"))
+        d = np.asarray(embeddings.embed_query(top.page_content))
+        assert score == pytest.approx(float(q @ d), abs=1e-3)
+        first = vs.similarity_search("what to do in the first meeting", k=1)[0]
+        assert first.metadata["heading"] == "Agendas: First session"
+
+    def test_version_changes_on_every_write(self, store: ParticipantStore,
+                                            embeddings: Any) -> None:
+        seen = [store.version]
+        store.upsert(ALICE, vectors_for(ALICE, embeddings))
+        seen.append(store.version)
+        store.upsert(BOB, vectors_for(BOB, embeddings))
+        seen.append(store.version)
+        store.delete("bob")
+        seen.append(store.version)
+        chunks = chunk_markdown(GUIDE_B, "agendas.md")
+        store.set_guidance(chunks, embeddings.embed_documents([c.text for c in chunks]))
+        seen.append(store.version)
+        assert len(set(seen)) == len(seen), seen
+        before = store.version
+        store.participants()
+        store.statements("offer")
+        store.query("offer", np.asarray(embeddings.embed_documents(["x"])), 1)
+        assert store.version == before  # reads do not change it
+
+    def test_reads_after_write_are_fresh(self, store: ParticipantStore, embeddings: Any) -> None:
+        store.upsert(ALICE, vectors_for(ALICE, embeddings))
+        assert len(store.statements("offer").statements) == 2  # fills any read cache
+        store.upsert(BOB, vectors_for(BOB, embeddings))
+        assert len(store.statements("offer").statements) == 3
+        assert [p.id for p in store.participants()] == ["alice", "bob"]
+
+    def test_purge_keeps_live_data(self, store: ParticipantStore, embeddings: Any) -> None:
+        self.fill(store, embeddings)
+        chunks = chunk_markdown(GUIDE_A, "rules.md")
+        store.set_guidance(chunks, embeddings.embed_documents([c.text for c in chunks]))
+        store.delete("bob")
+        offers_before = store.statements("offer")
+        store.purge()
+        assert [p.id for p in store.participants()] == ["alice", "cara"]
+        assert store.fingerprints() == {"alice": ALICE.fingerprint(), "cara": CARA.fingerprint()}
+        after = store.statements("offer")
+        assert [s.id for s in after.statements] == [s.id for s in offers_before.statements]
+        assert np.allclose(after.vectors, offers_before.vectors, atol=1e-6)
+        assert store.guidance_count() == 2
+        hits = store.query("offer", np.asarray(embeddings.embed_documents(["Excel"])), 1)
+        assert hits[0][0].statement.participant_id == "alice"
+        # still writable after the purge
+        store.upsert(BOB, vectors_for(BOB, embeddings))
+        assert len(store.participants()) == 3
+
+
+def test_chroma_data_survives_reopen(tmp_path: Path, embeddings: Any) -> None:
+    store = ChromaStore(tmp_path / "chroma")
+    store.upsert(ALICE, vectors_for(ALICE, embeddings))
+    chunks = chunk_markdown(GUIDE_A, "rules.md")
+    store.set_guidance(chunks, embeddings.embed_documents([c.text for c in chunks]))
+    store.close()
+    again = ChromaStore(tmp_path / "chroma")
+    try:
+        assert again.participants() == [ALICE]
+        assert again.guidance_count() == 2
+        assert again.statements("offer").vectors.shape == (2, 384)
+    finally:
+        again.close()
+
+
+def test_two_chroma_stores_in_one_process(tmp_path: Path, embeddings: Any) -> None:
+    """Closing or purging one store must not break another open in the same process."""
+    one = ChromaStore(tmp_path / "one")
+    two = ChromaStore(tmp_path / "two")
+    try:
+        one.upsert(ALICE, vectors_for(ALICE, embeddings))
+        two.upsert(BOB, vectors_for(BOB, embeddings))
+        one.purge()
+        two.upsert(CARA, vectors_for(CARA, embeddings))
+        two.purge()
+        one.close()
+        assert [p.id for p in two.participants()] == ["bob", "cara"]
+        two.delete("cara")
+        two.purge()
+        assert [p.id for p in two.participants()] == ["bob"]
+    finally:
+        one.close()
+        two.close()
+
+
+def test_closing_one_of_two_stores_on_one_folder_keeps_the_other(
+    tmp_path: Path, embeddings: Any
+) -> None:
+    first = ChromaStore(tmp_path / "chroma")
+    first.upsert(ALICE, vectors_for(ALICE, embeddings))
+    second = ChromaStore(tmp_path / "chroma")
+    try:
+        first.close()
+        first.close()  # closing twice is harmless
+        assert second.participants() == [ALICE]
+        hits = second.query("offer", np.asarray(embeddings.embed_documents(["Excel"])), 1)
+        assert hits[0][0].statement.participant_id == "alice"
+        second.upsert(BOB, vectors_for(BOB, embeddings))
+    finally:
+        second.close()
+    again = ChromaStore(tmp_path / "chroma")
+    try:
+        assert [p.id for p in again.participants()] == ["alice", "bob"]
+    finally:
+        again.close()

@@ -1,0 +1,275 @@
+"""The Gradio UI driven through its API with gradio_client, on the real demo corpus.
+
+The app is launched for real (loopback, free port) over a data folder ingested once per
+module; each ``Client`` is one browser session.
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+import socket
+from collections import Counter
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from gradio_client import Client
+from langchain_core.language_models.fake_chat_models import GenericFakeChatModel
+from langchain_core.messages import AIMessage
+
+from assistant.config import Settings
+from assistant.embed import CachedEmbeddings
+from assistant.errors import ConfigError
+from assistant.service import PairingService
+from assistant.ui import gradio_app
+from assistant.ui.cards import EMPTY_CARDS
+
+CORPUS = Path(__file__).resolve().parents[1] / "corpus"
+SNAPCHAT = "who can teach me Snapchat and wants strategy help"
+HOSTILE_ROWS = (
+    "id,name,offers,wants,department,location\n"
+    'x1,"<script>alert(1)</script> Eve ${alert(2)}","Snapchat <img src=x onerror=alert(1)>; '
+    '[click me](javascript:alert(1)) ![pic](http://127.0.0.1:9/x.png)","business strategy",'
+    '"Ops <b>bold</b>","<svg onload=alert(3)>"\n'
+    "x2,Sam Senior,business strategy,Snapchat stories,Sales,London\n"
+)
+LIVE_TAG = re.compile(r"<\s*/?\s*(script|img|svg|iframe|a)\b", re.IGNORECASE)
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def open_service(folder: Path, embedder: CachedEmbeddings, mode: str) -> PairingService:
+    return PairingService(
+        Settings(data_dir=folder, store="chroma"), mode=mode,  # type: ignore[arg-type]
+        embeddings=CachedEmbeddings(embedder, None, embedder.model_name),
+    )
+
+
+def serve(
+    folder: Path, sources: list[Path], embedder: CachedEmbeddings
+) -> Iterator[tuple[str, Any, PairingService]]:
+    """Ingest exclusively, close, reopen shared and launch the app on a free port."""
+    with open_service(folder, embedder, "exclusive") as service:
+        service.ingest(sources)
+    service = open_service(folder, embedder, "shared")
+    port = free_port()
+    demo = gradio_app.launch(service, port=port, prevent_thread_lock=True, quiet=True)
+    try:
+        yield f"http://127.0.0.1:{port}/", demo, service
+    finally:
+        demo.close()
+        service.close()
+
+
+@pytest.fixture(scope="module")
+def app(
+    tmp_path_factory: pytest.TempPathFactory, embedder: CachedEmbeddings
+) -> Iterator[tuple[str, Any, PairingService]]:
+    yield from serve(tmp_path_factory.mktemp("ui-demo"), [CORPUS], embedder)
+
+
+@pytest.fixture(scope="module")
+def hostile_app(
+    tmp_path_factory: pytest.TempPathFactory, embedder: CachedEmbeddings
+) -> Iterator[tuple[str, Any, PairingService]]:
+    folder = tmp_path_factory.mktemp("ui-hostile")
+    source = folder / "hostile.csv"
+    source.write_text(HOSTILE_ROWS, encoding="utf-8")
+    yield from serve(folder / "data", [source], embedder)
+
+
+@pytest.fixture
+def connect(tmp_path: Path) -> Callable[[str], Client]:
+    """A new browser-like session (its own session hash) on a running app."""
+
+    def make(url: str) -> Client:
+        return Client(url, verbose=False, analytics_enabled=False,
+                      download_files=str(tmp_path / "downloads"))
+
+    return make
+
+
+def texts(history: list[dict[str, Any]]) -> list[str]:
+    """Message texts of a Chatbot value as the API returns it."""
+    out = []
+    for message in history:
+        content = message["content"]
+        if isinstance(content, list):
+            content = "".join(part.get("text", "") for part in content if isinstance(part, dict))
+        out.append(str(content))
+    return out
+
+
+def file_value(value: Any) -> str | None:
+    """The local path of a DownloadButton output (a path or an update carrying one)."""
+    if isinstance(value, dict):
+        value = value.get("value")
+    if isinstance(value, dict):
+        value = value.get("path")
+    return value
+
+
+def card_ids(cards_html: str) -> list[str]:
+    return re.findall(r'class="pa-card[^"]*" data-id="([^"]+)"', cards_html)
+
+
+def send(client: Client, text: str) -> tuple[Any, ...]:
+    return tuple(client.predict(text, api_name="/send"))
+
+
+# -----------------------------------------------------------------------------------
+def test_app_is_local_private_and_exposes_named_endpoints(app: Any, connect: Any) -> None:
+    url, demo, _ = app
+    assert demo.server_name == "127.0.0.1"
+    assert demo.share is False or demo.share is None
+    assert demo.analytics_enabled is False
+    endpoints = connect(url).view_api(print_info=False, return_format="dict")["named_endpoints"]
+    assert {"/sign_in", "/send", "/pair_cohort"} <= set(endpoints)
+
+
+def test_snapchat_question_why_and_agenda(app: Any, connect: Any) -> None:
+    url, _, service = app
+    client = connect(url)
+    history, _, cards, _, _, _, profile = client.predict("hf002", api_name="/sign_in")
+    assert history == [] and cards == EMPTY_CARDS
+    assert "Rajesh Menon" in profile and "Chief Marketing Officer" in profile
+
+    history, box, cards, _, md, ics = send(client, SNAPCHAT)
+    assert box == ""
+    ids = card_ids(cards)
+    assert ids, cards
+    top = service.get(ids[0])
+    assert "snap" in " ".join(top.offers).lower()
+    assert "strateg" in " ".join(top.wants).lower()
+    assert ids[0] in {"hf024", "hf053"}
+    assert "hf013" not in ids and "Jonas" not in cards and "Jonas" not in texts(history)[-1]
+    assert "hf002" not in ids
+    first_card = cards.split('data-id="')[1]
+    assert f"{top.first_name} can teach you" in first_card
+    assert f"{top.first_name} wants help with" in first_card and "which you offer" in first_card
+    assert re.search(r"match \d\.\d\d", first_card)
+    assert file_value(md) is None and file_value(ics) is None
+
+    history, _, cards, _, _, _ = send(client, "why?")
+    why = texts(history)[-1]
+    assert f"Why {top.name}?" in why
+    assert f"{top.first_name} → you" in why and f"You → {top.first_name}" in why
+    assert card_ids(cards) == [top.id]
+
+    history, _, _, agenda, md, ics = send(client, "draft our first session agenda")
+    assert len(history) == 6
+    assert agenda.startswith("# First reciprocal mentoring session: Rajesh Menon")
+    md_path, ics_path = Path(file_value(md) or ""), Path(file_value(ics) or "")
+    assert md_path.name == f"first-session-hf002-{top.id}.md" and md_path.is_file()
+    content = md_path.read_text(encoding="utf-8")
+    assert content.strip() == agenda.strip()
+    assert "Rajesh" in content and top.first_name in content and "## " in content
+    calendar = ics_path.read_text(encoding="utf-8")
+    assert ics_path.suffix == ".ics"
+    assert "BEGIN:VCALENDAR" in calendar and "BEGIN:VEVENT" in calendar
+
+
+def test_sessions_are_isolated(app: Any, connect: Any) -> None:
+    url, _, _ = app
+    alice, bob, fresh = connect(url), connect(url), connect(url)
+    alice.predict("hf002", api_name="/sign_in")
+    bob.predict("hf004", api_name="/sign_in")
+    a_first = card_ids(send(alice, SNAPCHAT)[2])
+    b_history, _, b_cards, *_ = send(bob, "who would be a good partner for me?")
+    assert a_first and card_ids(b_cards)
+
+    a_history, _, a_more, *_ = send(alice, "more")
+    a_text = texts(a_history)
+    assert len(a_text) == 4 and a_text[0] == SNAPCHAT
+    assert "snapchat" in a_text[-1].lower()  # still Rajesh's Snapchat search
+    assert not set(card_ids(a_more)) & set(a_first)  # the next page, not a restart
+    assert "hf002" not in card_ids(a_more) and "hf013" not in card_ids(a_more)
+    assert all("good partner" not in t for t in a_text)
+
+    b_after, *_ = bob.predict("why?", api_name="/send")
+    b_text = texts(b_after)
+    assert len(b_text) == 4 and all(SNAPCHAT not in t for t in b_text)
+    assert len(texts(b_history)) == 2
+
+    f_history, _, f_cards, *_ = send(fresh, "why?")
+    assert len(f_history) == 2 and f_cards == EMPTY_CARDS
+    assert "Ask me for partners first" in texts(f_history)[-1]
+
+    cleared, _, cards, agenda, *_ = alice.predict("hf002", api_name="/sign_in")
+    assert cleared == [] and cards == EMPTY_CARDS and agenda == gradio_app.NO_AGENDA
+
+
+def test_unknown_sign_in_is_worded_for_people(app: Any, connect: Any) -> None:
+    url, _, _ = app
+    history, *_, profile = connect(url).predict("Nobody Atall", api_name="/sign_in")
+    message = texts(history)[-1]
+    assert "I don't know" in message and "anonymous" in message
+    assert "Asking anonymously" in profile
+
+
+def test_coordinator_pairs_the_cohort_with_csv(app: Any, connect: Any) -> None:
+    url, _, service = app
+    summary, pairs, unmatched, csv_file = connect(url).predict(api_name="/pair_cohort")
+    rows = pairs["data"]
+    assert pairs["headers"] == gradio_app.PAIR_HEADERS
+    assert re.match(r"\*\*\d+ pairs\*\*", summary) and rows
+    ids = [(re.findall(r"\((\w+)\)$", r[0])[0], re.findall(r"\((\w+)\)$", r[1])[0]) for r in rows]
+    assert ("hf002", "hf013") not in ids and ("hf013", "hf002") not in ids
+    seen = Counter(x for pair in ids for x in pair)
+    assert all(n <= service.get(pid).capacity for pid, n in seen.items())
+    assert all(" teaches " in r[4] for r in rows)
+    assert all(float(r[2]) > 0 for r in rows)
+    assert all(row[1] for row in unmatched["data"])  # every unmatched person has a reason
+    path = Path(file_value(csv_file) or "")
+    with path.open(encoding="utf-8", newline="") as handle:
+        table = list(csv.DictReader(handle))
+    paired = [r for r in table if r["status"] == "paired"]
+    assert len(paired) == len(rows)
+    assert {(r["a_id"], r["b_id"]) for r in paired} == set(ids)
+    alone = {re.findall(r"\((\w+)\)$", row[0])[0] for row in unmatched["data"]}
+    assert alone and not alone & set(seen)
+    assert alone | set(seen) == {p.id for p in service.participants()}
+
+
+def test_hostile_profile_text_is_shown_literally(hostile_app: Any, connect: Any) -> None:
+    url, _, _ = hostile_app
+    client = connect(url)
+    *_, profile = client.predict("x1", api_name="/sign_in")
+    *_, profile2 = client.predict("x2", api_name="/sign_in")
+    history, _, cards, *_ = send(client, "who would be a good partner for me?")
+    assert card_ids(cards) == ["x1"]
+    html_panels = [profile, profile2, cards]
+    history, _, cards, *_ = send(client, "why?")
+    html_panels.append(cards)
+    history, _, _, agenda, md, _ = send(client, "draft our first session agenda")
+    markdown = [*texts(history), agenda, Path(file_value(md) or "").read_text(encoding="utf-8")]
+    summary, pairs, _, _ = client.predict(api_name="/pair_cohort")
+    assert pairs["data"], summary
+
+    for text in html_panels + markdown:  # no tag survives, in HTML or in Markdown
+        assert not LIVE_TAG.search(text), text
+        assert "<b>bold</b>" not in text
+    for text in html_panels:  # HTML: shown literally, attributes inert
+        assert "&lt;script&gt;alert(1)&lt;/script&gt;" in text or "Sam Senior" in text
+        assert "onerror=" not in text.replace("&lt;img src=x onerror=alert(1)&gt;", "")
+    assert "&lt;img src=x onerror=alert(1)&gt;" in profile
+    assert "[click me](javascript:alert(1))" in profile  # literal text in HTML, not a link
+    assert "${alert(2)}" in profile  # passed through as text; the browser test checks it stays
+    for text in markdown:  # Markdown: link and image syntax neutralised
+        assert "](javascript:" not in text and "](http" not in text
+    assert any("&lt;script&gt;alert" in text for text in markdown)
+
+
+def test_llm_option_is_passed_on_not_required() -> None:
+    assert gradio_app._chat_model(None) is None
+    assert gradio_app._chat_model("") is None
+    model = GenericFakeChatModel(messages=iter([AIMessage(content="hi")]))
+    assert gradio_app._chat_model(model) is model
+    with pytest.raises(ConfigError):
+        gradio_app._chat_model("nonsense:model")
