@@ -447,6 +447,7 @@ class AskSpec:
     asker: str | None
     wants: list[str]
     offers: list[str]
+    kind: str = "text"  # "profile": the asker's own profile, no skills in the text
 
 
 def make_requests(people: list[dict[str, Any]], count: int, seed: int) -> list[AskSpec]:
@@ -464,7 +465,7 @@ def make_requests(people: list[dict[str, Any]], count: int, seed: int) -> list[A
         if kind == "profile":
             text = rng.choice(["who would be a good partner for me?", "find me a partner",
                                "who should I pair with?"])
-            specs.append(AskSpec(text, person["id"], [], []))
+            specs.append(AskSpec(text, person["id"], [], [], "profile"))
         elif kind == "teach":
             asker = person["id"] if rng.random() < 0.5 else None
             specs.append(AskSpec(f"who can teach me {w} and wants {o} help", asker, [w], [o]))
@@ -536,6 +537,8 @@ def run(
 
     root, temporary = _folder(data_dir)
     out: dict[str, Any] = {"people": n, "requests": requests, "seed": seed, "folder": str(root)}
+    # timings are only comparable on an otherwise idle machine: record how busy it was
+    out["machine"] = {"cpus": os.cpu_count(), "load_before": os.getloadavg()[0]}
     memory: dict[str, float] = {"start": _rss_mib()}
     service: Any = None
     try:
@@ -617,10 +620,16 @@ def run(
         warmup = time.perf_counter() - started
         latencies: list[float] = []
         kinds: Counter[str] = Counter()
+        by_kind: dict[str, list[float]] = {}
         for spec in make_requests(people, requests, seed):
+            computed = getattr(service.embeddings, "computed", 0)
             started = time.perf_counter()
             kinds[ask(spec)] += 1
             latencies.append(time.perf_counter() - started)
+            if spec.kind == "text":  # did the request send new text to the model?
+                fresh = getattr(service.embeddings, "computed", 0) > computed
+                spec.kind = "text-new" if fresh else "text-cached"
+            by_kind.setdefault(spec.kind, []).append(latencies[-1] * 1000)
         ms = np.asarray(latencies) * 1000
         out["ask"] = {
             "via": via, "requests": len(latencies), "warmup_seconds": warmup,
@@ -629,6 +638,10 @@ def run(
             "mean_ms": float(ms.mean()) if len(ms) else 0.0,
             "max_ms": float(ms.max()) if len(ms) else 0.0,
             "outcomes": dict(sorted(kinds.items())),
+            # profile: stored vectors only; text-new: sent new text to the model
+            "by_request": {k: {"requests": len(v), "p50_ms": float(np.percentile(v, 50)),
+                               "p95_ms": float(np.percentile(v, 95))}
+                           for k, v in sorted(by_kind.items())},
         }
         memory["ask"] = _rss_mib()
         _say(verbose, f"ask: p50 {out['ask']['p50_ms']:.0f} ms via {via}")
@@ -660,6 +673,10 @@ def run(
         if temporary:
             shutil.rmtree(root, ignore_errors=True)
             out["folder"] = f"{root} (removed)"
+    out["machine"]["load_after"] = os.getloadavg()[0]
+    torch = sys.modules.get("torch")
+    if torch is not None:
+        out["machine"]["torch_threads"] = torch.get_num_threads()
     out["peak_rss_mib"] = _rss_mib()
     out["peak_rss_mib_after"] = memory
     return out
@@ -672,12 +689,16 @@ def format_report(r: dict[str, Any]) -> str:
     solver = ", ".join(f"{k}={v:g}" if isinstance(v, float) else f"{k}={v}"
                        for k, v in pair["solver"].items())
     outcomes = ", ".join(f"{k} {v}" for k, v in ask["outcomes"].items())
+    m = r["machine"]
     mem = ", ".join(f"{k} {v:.0f}" for k, v in r["peak_rss_mib_after"].items())
     rows = [
         ("cohort", f"{r['people']} people, {r['statements']} statements "
                    f"({r['unique_statements']} unique texts), seed {r['seed']}, "
                    f"generated in {r['generate_seconds']:.2f} s"),
         ("backends", f"{r['model']}; store {r['store']}"),
+        ("machine", f"{m['cpus']} CPUs, {m.get('torch_threads', '?')} torch threads, load "
+                    f"average {m['load_before']:.2f} before / {m['load_after']:.2f} after "
+                    "(other work on the machine slows every figure)"),
         ("model load", f"{r['model_load_seconds']:.2f} s (excluded from the rates below)"),
         ("raw encode", f"{raw['statements_per_s']:.0f} statements/s "
                        f"({raw['texts']} unique texts in {raw['seconds']:.2f} s)"),
@@ -691,7 +712,9 @@ def format_report(r: dict[str, Any]) -> str:
         ("ask latency", f"p50 {ask['p50_ms']:.0f} ms, p95 {ask['p95_ms']:.0f} ms, "
                         f"max {ask['max_ms']:.0f} ms over {ask['requests']} requests via "
                         f"{ask['via']} (after 3 warm-ups, {ask['warmup_seconds']:.1f} s)"),
-        ("", f"outcomes: {outcomes}"),
+        ("", f"outcomes: {outcomes}; " + ", ".join(
+            f"{k} requests ({v['requests']}) p50 {v['p50_ms']:.0f} / p95 {v['p95_ms']:.0f} ms"
+            for k, v in ask["by_request"].items())),
         ("cohort pairing", f"{pair['seconds']:.2f} s (pair scores alone "
                            f"{pair['scores_seconds']:.2f} s): {pair['pairs']} pairs, "
                            f"{pair['matched_fraction']:.1%} of people matched "

@@ -205,9 +205,12 @@ def test_hostile_profile_text_is_escaped(tmp_path: Path, embedder: CachedEmbeddi
         embeddings=CachedEmbeddings(embedder, None, embedder.model_name),
     ) as service:
         service.ingest([path])
-        reply = Conversation(service, "x2").send("who would be a good partner for me?")
+        convo = Conversation(service, "x2")
+        reply = convo.send("who would be a good partner for me?")
         assert reply.candidate_ids == ["x1"]
-        for text in (reply.text, Conversation(service, "x2").send("why x1?").text):
+        why = convo.send("why?")
+        assert why.kind == "explain"
+        for text in (reply.text, why.text):
             assert "<script" not in text and "<img" not in text
             assert "](http" not in text
             assert "&lt;script&gt;" in text

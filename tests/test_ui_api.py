@@ -218,7 +218,7 @@ def test_coordinator_pairs_the_cohort_with_csv(app: Any, connect: Any) -> None:
     summary, pairs, unmatched, csv_file = connect(url).predict(api_name="/pair_cohort")
     rows = pairs["data"]
     assert pairs["headers"] == gradio_app.PAIR_HEADERS
-    assert re.match(r"\*\*\d+ pairs\*\*", summary) and rows
+    assert re.match(r"\*\*\d+ pairs\*\*, \d+ of \d+ people matched", summary) and rows
     ids = [(re.findall(r"\((\w+)\)$", r[0])[0], re.findall(r"\((\w+)\)$", r[1])[0]) for r in rows]
     assert ("hf002", "hf013") not in ids and ("hf013", "hf002") not in ids
     seen = Counter(x for pair in ids for x in pair)

@@ -13,6 +13,7 @@ so that a forgotten person leaves no trace on disk.
 from __future__ import annotations
 
 import contextlib
+import gc
 import json
 import shutil
 import subprocess
@@ -250,6 +251,7 @@ class ChromaStore(ParticipantStore):
             for got in [col.get(include=["embeddings", "documents", "metadatas"])]
         }
         self.close()
+        gc.collect()  # drop this process's index objects before their folder goes
         fresh = self.path.with_name(self.path.name + ".rebuild")
         shutil.rmtree(fresh, ignore_errors=True)
         with tempfile.TemporaryDirectory() as tmp:
@@ -262,8 +264,8 @@ class ChromaStore(ParticipantStore):
         shutil.rmtree(self.path)
         fresh.rename(self.path)
         # Reopened only on next use. Chroma rewrites index files when a process loads
-        # them, and this process's memory may still hold the deleted text: the CLI exits
-        # here, so the rebuilt folder is only ever loaded by clean processes.
+        # them, and this process's memory may still hold the deleted text: `pairing
+        # forget` exits here, so the rebuilt folder is only loaded by clean processes.
         self._changed()
 
     def _all_collections(self) -> dict[str, Any]:

@@ -145,6 +145,17 @@ def _bot(text: str) -> Message:
     return {"role": "assistant", "content": text}
 
 
+def _chat_text(reply: Reply) -> str:
+    """What the chat shows for a reply: the answer, or a pointer to the agenda panel."""
+    if reply.agenda is None:
+        return reply.text
+    lines = [ln for ln in reply.text.splitlines() if ln.strip()]
+    heading = lines[0].lstrip("# ") if lines else "First-session agenda"
+    summary = lines[1] if len(lines) > 1 else ""
+    return (f"**{heading}**\n\n{summary}\n\nThe full agenda, with the guidance it draws on, "
+            "is in the agenda panel: download it as Markdown or add it to your calendar.")
+
+
 def build_app(service: PairingService, llm: Any = None) -> gr.Blocks:
     """The Gradio app over ``service``; launch it with :func:`launch` (or ``.launch()``)."""
     model = _chat_model(llm)
@@ -189,7 +200,7 @@ def build_app(service: PairingService, llm: Any = None) -> gr.Blocks:
             reply = s.conversation.send(text)
         except PairingError as exc:
             reply = Reply("error", "⚠ " + md_literal(describe_error(exc)))
-        s.history += [_user(text), _bot(reply.text)]
+        s.history += [_user(text), _bot(_chat_text(reply))]
         _update_panels(s, reply)
         return (s, *chat_view(s))
 
@@ -210,10 +221,13 @@ def build_app(service: PairingService, llm: Any = None) -> gr.Blocks:
                      for pid, why in result.unmatched.items()]
         csv_path = write_pairs_csv(result, s.folder / "cohort-pairs.csv")
         people = len(result.matched_ids) + len(result.unmatched)
-        summary = (f"**{len(result.pairs)} pairs**, {len(result.matched_ids)} of {people} "
+        n = len(result.pairs)
+        left = len(result.unmatched)
+        summary = (f"**{n} pair{'' if n == 1 else 's'}**, {len(result.matched_ids)} of {people} "
                    f"people matched, total score {result.total_score:.2f}"
                    f"{' (optimal)' if result.optimal else ''}. "
-                   f"{len(result.unmatched)} unmatched, with the reason below.")
+                   + (f"{left} unmatched, each with the reason below." if left
+                      else "Everyone is matched."))
         return (s, summary, rows, unmatched, download(str(csv_path)))
 
     def _update_panels(s: Session, reply: Reply) -> None:
@@ -257,7 +271,8 @@ def build_app(service: PairingService, llm: Any = None) -> gr.Blocks:
                         "also ask anonymously.", elem_id="who")
                     profile = gr.HTML(profile_card(None), elem_id="profile")
                     chatbot = gr.Chatbot(
-                        label="Conversation", height=460, placeholder=PLACEHOLDER,
+                        label="Conversation", show_label=False, height=460,
+                        placeholder=PLACEHOLDER,
                         elem_id="conversation", buttons=["copy"], feedback_options=None,
                         group_consecutive_messages=False)
                     with gr.Row(equal_height=True):
@@ -265,24 +280,25 @@ def build_app(service: PairingService, llm: Any = None) -> gr.Blocks:
                             show_label=False, scale=6, lines=1, max_lines=4,
                             placeholder="e.g. who can teach me Snapchat and wants "
                             "strategy help", elem_id="message", autofocus=True)
-                        send_btn = gr.Button("Send", variant="primary", scale=1,
-                                             elem_id="send", min_width=90)
-                        new_chat = gr.Button("New chat", scale=1, elem_id="new-chat",
-                                             min_width=90)
+                        send_btn = gr.Button("Send", variant="primary", scale=0,
+                                             elem_id="send", min_width=100)
+                        new_chat = gr.Button("New chat", scale=0, elem_id="new-chat",
+                                             min_width=110)
                     gr.Examples(examples=[[e] for e in EXAMPLES], inputs=[msg],
                                 label="Try", examples_per_page=len(EXAMPLES))
                 with gr.Column(scale=2, min_width=360):
                     cards = gr.HTML(EMPTY_CARDS, elem_id="cards", js_on_load=None)
                     with gr.Group(elem_id="agenda-panel"):
                         gr.Markdown("### First-session agenda", padding=True)
-                        agenda = gr.Markdown(NO_AGENDA, elem_id="agenda", padding=True)
                         with gr.Row():
                             md_btn = gr.DownloadButton(
                                 "Download agenda (.md)", interactive=False,
-                                elem_id="agenda-md", size="sm")
+                                elem_id="agenda-md", size="md")
                             ics_btn = gr.DownloadButton(
                                 "Add to calendar (.ics)", interactive=False,
-                                elem_id="agenda-ics", size="sm")
+                                elem_id="agenda-ics", size="md")
+                        agenda = gr.Markdown(NO_AGENDA, elem_id="agenda", padding=True,
+                                             max_height=560)
             with gr.Tab("Coordinator", id="coordinator"):
                 gr.Markdown(
                     "Pair everyone at once: the best total two-way score, never within a "
@@ -295,7 +311,8 @@ def build_app(service: PairingService, llm: Any = None) -> gr.Blocks:
                                      interactive=False, elem_id="pairs",
                                      column_widths=["16%", "16%", "8%", "9%", "51%"])
                 unmatched = gr.Dataframe(headers=UNMATCHED_HEADERS, label="Unmatched",
-                                         wrap=True, interactive=False, elem_id="unmatched")
+                                         wrap=True, interactive=False, elem_id="unmatched",
+                                         column_widths=["28%", "72%"])
                 csv_btn = gr.DownloadButton("Download pairs (.csv)", interactive=False,
                                             elem_id="pairs-csv")
 
@@ -362,6 +379,10 @@ CSS = """
 .pa-links-title { font-weight: 600; margin-top: 6px; }
 .pa-links ul { margin: 2px 0 0 18px; padding: 0; }
 #agenda-panel { margin-top: 8px; }
+#pairs :is(td, th, span), #unmatched :is(td, th, span) { font-family: var(--font) !important; }
+#send, #new-chat { white-space: nowrap; }
+#agenda h1 { font-size: 1.2rem; margin-top: 0; }
+#agenda h2 { font-size: 1rem; margin-top: 1em; }
 """
 
 
