@@ -240,6 +240,11 @@ def cmd_match(args: argparse.Namespace) -> int:
     return 0
 
 
+def _safe_cell(value: str) -> str:
+    """Neutralise spreadsheet formulas in user text (CSV injection)."""
+    return f"'{value}" if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
+
+
 def write_pairs_csv(result: Any, target: Path) -> Path:
     """Pairs then unmatched people, one row each, for the coordinator's spreadsheet."""
     target.parent.mkdir(parents=True, exist_ok=True)
@@ -248,10 +253,11 @@ def write_pairs_csv(result: Any, target: Path) -> Path:
         writer.writerow(["a_id", "a_name", "b_id", "b_name", "score", "reciprocal", "locked",
                          "status"])
         for p in result.pairs:
-            writer.writerow([p.a.id, p.a.name, p.b.id, p.b.name, f"{p.score:.4f}",
+            writer.writerow([p.a.id, _safe_cell(p.a.name), p.b.id, _safe_cell(p.b.name),
+                             f"{p.score:.4f}",
                              f"{p.reciprocal:.4f}", "yes" if p.locked else "", "paired"])
         for pid, why in result.unmatched.items():
-            writer.writerow([pid, "", "", "", "", "", "", f"unmatched: {why}"])
+            writer.writerow([pid, "", "", "", "", "", "", _safe_cell(f"unmatched: {why}")])
     return target
 
 

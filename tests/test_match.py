@@ -215,14 +215,17 @@ def test_abstains_when_nobody_teaches_the_skill(matcher: Matcher) -> None:
     assert "include people who are currently full" in result.widen
 
 
-def test_abstention_reason_names_the_one_sided_teacher_case(matcher: Matcher) -> None:
+def test_one_sided_teacher_is_shown_flagged_instead_of_abstaining(matcher: Matcher) -> None:
     # jon teaches gardening but wants Spanish, not calculus: a one-sided pair
     result = matcher.find(
         Request(wants=["Gardening and growing tomatoes"], offers=["Advanced calculus"]), 5
     )
-    assert result.abstained
-    assert "do not want what you offer" in result.reason
-    assert "nobody in the program teaches" not in result.reason
+    # a one-sided teacher is shown (they teach it), flagged, and ranked as one-sided
+    assert not result.abstained
+    top = result.candidates[0]
+    assert top.id == "jon"
+    assert any("one-sided" in flag for flag in top.flags)
+    assert top.score < top.teaches
 
 
 def test_anonymous_request_without_offers(matcher: Matcher) -> None:
@@ -320,7 +323,7 @@ def test_find_adds_soft_bonus_and_notes(matcher: Matcher) -> None:
     result = matcher.find(Request(asker_id="ava"), k=10)
     ben = next(c for c in result.candidates if c.id == "ben")
     bonus, notes = soft_adjustment(matcher.person("ava"), matcher.person("ben"))
-    assert ben.score == pytest.approx(ben.reciprocal + bonus)
+    assert ben.score == pytest.approx(matcher.config.rank(ben.teaches, ben.learns) + bonus)
     assert ben.notes == notes
 
 
@@ -383,7 +386,8 @@ def test_cohort_scores_agree_with_explain(matcher: Matcher) -> None:
         assert scores.teach[j, i] == pytest.approx(cand.teaches, abs=1e-5)
         assert scores.teach[i, j] == pytest.approx(cand.learns, abs=1e-5)
         assert scores.reciprocal[i, j] == pytest.approx(cand.reciprocal, abs=1e-5)
-        assert scores.score[i, j] == pytest.approx(cand.score, abs=1e-5)
+        bonus, _ = soft_adjustment(matcher.person(a), matcher.person(b))
+        assert scores.score[i, j] == pytest.approx(cand.reciprocal + bonus, abs=1e-5)
 
 
 @pytest.mark.parametrize("backend", ["chroma", "memory"])

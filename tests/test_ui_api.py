@@ -175,6 +175,29 @@ def test_snapchat_question_why_and_agenda(app: Any, connect: Any) -> None:
     assert "BEGIN:VCALENDAR" in calendar and "BEGIN:VEVENT" in calendar
 
 
+def test_every_example_prompt_answers(app: Any, connect: Any) -> None:
+    url, _, service = app
+    client = connect(url)
+    client.predict("hf002", api_name="/sign_in")
+    answers = {}
+    for prompt in gradio_app.EXAMPLES:
+        history, _, cards, agenda, md, _ = send(client, prompt)
+        answers[prompt] = (texts(history)[-1], card_ids(cards), agenda, file_value(md))
+    assert answers[gradio_app.EXAMPLES[0]][1][0] in {"hf024", "hf053"}
+    assert answers["who would be a good partner for me?"][1]
+    london = answers["only people in London"][1]
+    # nobody in London teaches what hf002 wants: the assistant says so, shows nobody else
+    assert all(service.get(pid).location == "London" for pid in london)
+    assert "London" in answers["only people in London"][0]
+    assert len(answers["why?"][1]) == 1 and answers["why?"][0].startswith("**Why ")
+    assert answers["draft our first session agenda"][2].startswith("# First reciprocal")
+    assert answers["draft our first session agenda"][3]
+    assert "Source:" in answers["how often should we meet?"][0]
+
+    _, _, cards, *_ = send(client, "pair me with the first one")
+    assert "Your partner" in cards and len(card_ids(cards)) == 1
+
+
 def test_sessions_are_isolated(app: Any, connect: Any) -> None:
     url, _, _ = app
     alice, bob, fresh = connect(url), connect(url), connect(url)

@@ -129,7 +129,6 @@ class Conversation:
             self.state.searched = True
         self.state.filters = self.state.filters.merge(parsed.filters)
         self.state.excluded += self._ids(parsed.filters.exclude_names)
-        self.state.shown = []
         return self._search()
 
     def _on_more(self, parsed: ParsedRequest) -> Reply:
@@ -144,7 +143,6 @@ class Conversation:
         elif self.state.shown:
             self.state.excluded += [c.id for c in self.state.shown]
         self.state.excluded += self._ids(parsed.filters.exclude_names)
-        self.state.shown = []
         return self._search()
 
     def _on_why(self, parsed: ParsedRequest) -> Reply:
@@ -234,6 +232,11 @@ class Conversation:
         return Request(self.state.wants, self.state.offers, asker.id if asker else None, filt)
 
     def _search(self, more: bool = False) -> Reply:
+        """Run the current request; ``more`` pages on.
+
+        When a refinement leaves nobody, the previous list stays the one that
+        *the first one* or *why?* refer to.
+        """
         already = len(self.state.shown) if more else 0
         result = self.service.find(self.request(), k=already + self.page)
         self.state.last = result

@@ -10,4 +10,4 @@ _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+!|>~])")
 
 def esc(text: str) -> str:
     """Escape HTML and Markdown so that user text renders as the literal characters typed."""
-    return _MD_SPECIAL.sub(r"\\\1", html.escape(str(text), quote=True))
+    return _MD_SPECIAL.sub(r"\\\1", html.escape(str(text), quote=False))

@@ -70,22 +70,50 @@ Skills (:func:`_extract_skills`)
     ``in exchange``, ``please``, ``properly``, punctuation).  Original casing is kept.
 
 Intents (:data:`_RULES`, first match wins)
-    ``smalltalk`` (empty), ``reset``, ``help`` (whole message), bare ``no`` after
-    candidates -> ``reject``, ``smalltalk`` (only greeting/thanks words), ``agenda``,
-    ``why``, ``reject``, ``about`` (with a target), ``select`` (with a target; a bare
-    ordinal), ``more`` (whole message), ``guidance`` (a question about the program, its
-    rules, meetings, cancelling, confidentiality, feedback, re-pairing... naming no skill),
-    ``find`` (any skill, or a partner request such as *who would be a good partner for
-    me?*), ``refine`` (filters only), ``about`` without a known target (*what about X?*),
-    and finally ``help`` for anything not understood.
+    1. ``smalltalk`` for an empty message (``help`` if it is just ``?``);
+    2. ``reset``: ``start over``, ``reset``, ``clear the filters``;
+    3. ``help``: the whole message is ``help``, ``what can you do?``, ``how does this work?``;
+    4. ``reject``: a bare ``no``/``nope`` once candidates were shown;
+    5. ``smalltalk``: only greeting/thanks words (``hi``, ``thanks so much``, ``ok cool``);
+    6. ``agenda``: ``agenda``, ``draft/plan ... session``, ``what should we do in our first
+       meeting?``, ``what topics should we cover?``;
+    7. ``why``: ``why ...``, ``what makes X a good fit``, ``explain the match``, or
+       ``would/is X a good fit?`` with an explicit target; ``why`` about the program with
+       no target is left to guidance;
+    8. ``reject``: ``not|skip|drop|anyone but|I don't want`` + target, ``someone else``,
+       ``not a good fit``, ``not for me`` (a mid-sentence ``but not X`` inside a skill
+       request stays a ``find`` with ``exclude_names``);
+    9. ``about``: ``what/how about``, ``tell me (more) about``, ``who is``, ``what is X
+       like`` + target, a message that is only a name, or ``does/is/can NAME ...?``;
+    10. ``select``: ``pair me with``, ``go with``, ``take``, ``pick``, ``I'd like``,
+        ``X it is``, ``introduce me to`` + target, or a bare ordinal (``the second one``,
+        ``#2``); ``someone like X`` is never a selection;
+    11. ``more``: the whole message is ``more``, ``show me (5) more``, ``any others?``,
+        ``who else``, ``next``, ``more like her``;
+    12. ``guidance``: no skill was read, the message is a question (or opens with
+        ``tell me``/``my partner``/``I'm worried``...), and it mentions the program, its
+        rules, cancelling, confidentiality, feedback, cadence, re-pairing, the
+        coordinator... (strong words) or meetings/sessions/partners (weak words, only
+        when it is not a partner request and has no filters);
+    13. ``find``: any skill, or a partner request (*who would be a good partner for me?*,
+        *who should I pair with?*, *find me a mentor*, *someone like Priya*);
+    14. ``refine``: filters only (``only people in London``);
+    15. ``about`` with no target for an unknown ``what about X?``;
+    16. ``find`` for a short fragment with a capital, digit or symbol (``Power BI``,
+        ``C++?``): it names a skill;
+    17. ``help`` for anything else.
+
+    Skills are reported only for ``find`` and ``reject`` (*someone else who knows X*).
 
 Targets
     A context name (full, first or last name, any case, or misspelt within difflib ratio
     0.85; when a first name is shared the earliest in ``context.names`` wins, so callers
     may list the candidates on screen first), else an ordinal (``the second one`` ->
     ``ordinal:2``, ``#3``, ``option 2``, ``the last one`` -> ``ordinal:-1``), else a
-    pronoun (``her``, ``him``, ``them``, ``that one``) -> ``previous``.  ``why?`` and
-    ``someone else`` without a target mean ``previous``.
+    pronoun (``her``, ``him``, ``them``, ``that one``; a bare ``this``/``that``/``it``
+    only at the end, so *this round* is no reference) -> ``previous``.  ``why?`` and
+    ``someone else`` without a target mean ``previous``.  Name lookups are memoised per
+    context.
 """
 
 from __future__ import annotations
@@ -694,8 +722,8 @@ def _scan_filters(text: str, ctx: _Ctx) -> _FilterScan:
 # =====================================================================================
 # skills: the trigger table
 # =====================================================================================
-TEACH, LEARN = "teach", "learn"
-SELF, OTHER = "self", "other"
+_TEACH, _LEARN = "teach", "learn"
+_SELF, _OTHER = "self", "other"
 
 
 @dataclass(frozen=True)
@@ -710,7 +738,7 @@ class _Trigger:
     pattern: re.Pattern[str]
     role: str
     subject: str | None = None
-    default: str = SELF
+    default: str = _SELF
     strict: bool = False
 
 
@@ -737,40 +765,40 @@ _HELPISH = (r"(?:help|support|guidance|advice|mentoring|coaching|tips|pointers|i
             r"tutoring|a\s+hand)")
 
 
-def _t(pattern: str, role: str, subject: str | None = None, default: str = SELF,
+def _t(pattern: str, role: str, subject: str | None = None, default: str = _SELF,
        strict: bool = False) -> _Trigger:
     return _Trigger(re.compile(r"\b(?:" + pattern + r")\b", _I), role, subject, default, strict)
 
 
 _TRIGGERS: tuple[_Trigger, ...] = (
     # --- the partner teaches me (fixed subject: other) -----------------------------
-    _t(rf"teach(?:es|ing)?\s+{_ME}{_HOWTO}", TEACH, OTHER),
+    _t(rf"teach(?:es|ing)?\s+{_ME}{_HOWTO}", _TEACH, _OTHER),
     _t(rf"show(?:s|ing)?\s+{_ME}(?:\s+(?:how\s+to\s+use|how\s+to|how|where|what|"
-       r"the\s+ropes(?:\s+(?:of|with|in|on))?|around))?", TEACH, OTHER),
+       r"the\s+ropes(?:\s+(?:of|with|in|on))?|around))?", _TEACH, _OTHER),
     _t(rf"help(?:s|ing)?\s+{_ME}(?:\s+out)?(?:\s+(?:with|on|in|learn(?:\s+about|\s+to)?|"
        r"understand|get\s+better\s+at|get\s+into|get\s+started\s+with|excel\s+at|"
-       r"improve(?:\s+(?:at|on|my))?|master|figure\s+out|use|to))?", TEACH, OTHER),
+       r"improve(?:\s+(?:at|on|my))?|master|figure\s+out|use|to))?", _TEACH, _OTHER),
     _t(rf"(?:mentor|coach|train|tutor|guide|upskill|prep|prepare|brief)(?:s|es|ing|ping)?\s+"
-       rf"{_ME}(?:\s+(?:on|in|with|about|through|for))?", TEACH, OTHER),
+       rf"{_ME}(?:\s+(?:on|in|with|about|through|for))?", _TEACH, _OTHER),
     _t(rf"walks?\s+{_ME}\s+through|gives?\s+{_ME}(?:\s+some)?(?:\s+(?:feedback|advice|tips|"
        r"pointers|guidance|a\s+hand)\s+(?:on|with|about|in))?|"
-       rf"gets?\s+{_ME}\s+(?:going|started|up\s+to\s+speed)\s+(?:on|with|in)", TEACH, OTHER),
+       rf"gets?\s+{_ME}\s+(?:going|started|up\s+to\s+speed)\s+(?:on|with|in)", _TEACH, _OTHER),
     _t(r"(?:does|do)\s+(?:anyone|anybody|someone|somebody)(?:\s+(?:here|around))?\s+"
-       r"(?:know(?:\s+about)?|do|keep|speak|play|use|make|run|understand|teach)", TEACH, OTHER),
+       r"(?:know(?:\s+about)?|do|keep|speak|play|use|make|run|understand|teach)", _TEACH, _OTHER),
     _t(r"(?<=who\s)(?:does|speaks|plays|keeps|makes|uses|runs|gets|practi[cs]es|"
-       r"has\s+experience\s+(?:with|in))", TEACH, OTHER),
+       r"has\s+experience\s+(?:with|in))", _TEACH, _OTHER),
     # --- the speaker offers (fixed subject: self) ----------------------------------
     _t(r"in\s+(?:exchange|return)(?:\s+for\s+that)?\s*,?\s*(?:i|we)\s+(?:can|could|will|"
        r"would|am\s+happy\s+to)(?:\s+(?:offer|teach|share|give|provide|"
-       r"help(?:\s+out)?(?:\s+(?:with|on))?))?", TEACH, SELF),
+       r"help(?:\s+out)?(?:\s+(?:with|on))?))?", _TEACH, _SELF),
     # --- learning, subject from the sentence ---------------------------------------
-    _t(rf"(?:{_WANTISH}\s+to\s+)?{_LEARN_VERB}", LEARN),
-    _t(rf"{_WANTISH}\s+to\s+{_LEARN_TO_VERB}", LEARN),
+    _t(rf"(?:{_WANTISH}\s+to\s+)?{_LEARN_VERB}", _LEARN),
+    _t(rf"{_WANTISH}\s+to\s+{_LEARN_TO_VERB}", _LEARN),
     _t(r"(?:need|needs|needing|want|wants|wanting|would\s+like|like|looking\s+for|"
        rf"could\s+use|after|seeking|seeks?)\s+(?:some\s+|a\s+bit\s+of\s+|a\s+little\s+|more\s+|"
-       rf"extra\s+)?{_HELPISH}\s+(?:with|on|in|for|about|around|using)", LEARN),
+       rf"extra\s+)?{_HELPISH}\s+(?:with|on|in|for|about|around|using)", _LEARN),
     _t(r"(?:interested|interest)\s+in(?:\s+(?:learning(?:\s+about)?|getting\s+better\s+at|"
-       r"improving|picking\s+up))?|curious\s+about", LEARN, default=OTHER),
+       r"improving|picking\s+up))?|curious\s+about", _LEARN, default=_OTHER),
     _t(r"(?:not|never)\s+(?:very\s+|that\s+|so\s+|too\s+|particularly\s+|really\s+)?"
        r"(?:good|great|strong|confident|comfortable|experienced|skilled|familiar)\s+"
        r"(?:at|in|with)|(?:weak|weaker|rusty|bad|terrible|rubbish|hopeless|useless|clueless)\s+"
@@ -779,43 +807,43 @@ _TRIGGERS: tuple[_Trigger, ...] = (
        r"(?:really\s+)?(?:know|understand|get)(?:\s+(?:much\s+about|anything\s+about|about|"
        r"how\s+to\s+use|how\s+to))?|never\s+(?:written|used|done|tried|learned|learnt|"
        r"touched|worked\s+with)|(?:be\s+|being\s+|get\s+)?(?:mentored|coached|trained|"
-       r"tutored|taught)\s+(?:on|in|with|about)", LEARN),
+       r"tutored|taught)\s+(?:on|in|with|about)", _LEARN),
     _t(r"(?:wants|want|wanting|needs|need|needing|would\s+like)(?!\s+(?:to|some\s+help)\b)",
-       LEARN),
+       _LEARN),
     # --- teaching, subject from the sentence ---------------------------------------
     _t(rf"(?:teach(?:es|ing)?|coach(?:es)?|tutors?|mentors?|trains?|guides?|shows?|"
        rf"explains?)(?!\s+{_ME}\b|\s+in\s+(?:exchange|return)\b)(?:\s+{_PEOPLE})?"
-       rf"(?:\s+(?:on|in|with|about|around)|{_HOWTO})", TEACH),
+       rf"(?:\s+(?:on|in|with|about|around)|{_HOWTO})", _TEACH),
     _t(rf"(?:coaching|tutoring|mentoring|training|guiding|showing|explaining)"
        rf"(?:\s+{_PEOPLE})?\s+(?:on|with|about|around|in(?!\s+(?:exchange|return)\b))",
-       TEACH),
-    _t(rf"(?:give|gives|giving|provide|provides|providing)(?!\s+{_ME}\b)", TEACH),
+       _TEACH),
+    _t(rf"(?:give|gives|giving|provide|provides|providing)(?!\s+{_ME}\b)", _TEACH),
     _t(r"offer(?:s|ing)?(?:\s+(?:some\s+)?(?:help|support|guidance|advice|mentoring|"
        r"coaching|tips|sessions|training|expertise|knowledge)(?:\s+(?:with|on|in|for|around|"
-       r"about))?)?", TEACH),
+       r"about))?)?", _TEACH),
     _t(r"(?:(?:happy|glad|willing|able|ready|more\s+than\s+happy)\s+to\s+)?(?:help|helps|"
        rf"helping|support|supports|supporting|assist|assists|assisting)(?!\s+{_ME}\b)"
        rf"(?:\s+out)?(?:\s+{_PEOPLE})?(?:\s+out)?\s+(?:with|on|in|learn|understand|"
        r"get\s+(?:better\s+at|set\s+up\s+(?:in|on|with)|started\s+(?:in|on|with)|going\s+"
-       r"(?:in|on|with))|improve)", TEACH, default=OTHER),
+       r"(?:in|on|with))|improve)", _TEACH, default=_OTHER),
     _t(r"shares?\s+(?:my\s+|their\s+|his\s+|her\s+)?(?:knowledge|expertise|experience|skills|"
-       r"tips|know-how)\s+(?:of|in|on|with|about|around)", TEACH),
+       r"tips|know-how)\s+(?:of|in|on|with|about|around)", _TEACH),
     _t(r"(?:knows|know|knowing|understands|understand)(?!\s+(?:of|what|if|whether|who|"
        r"when|why|where|how\s+to\s+(?:find|get|reach|contact)|me|you|them|him|her)\b)"
        r"(?:\s+(?:a\s+lot\s+about|a\s+lot\s+of|a\s+bit\s+about|about|how\s+to\s+use|"
-       r"how\s+to|their\s+way\s+around|the\s+ins\s+and\s+outs\s+of|all\s+about))?", TEACH),
+       r"how\s+to|their\s+way\s+around|the\s+ins\s+and\s+outs\s+of|all\s+about))?", _TEACH),
     _t(r"(?:(?:really|very|pretty|quite|super|genuinely|extremely)\s+)?(?:good|great|strong|"
        r"solid|skilled|skillful|proficient|fluent|experienced|(?:an?\s+)?experts?|(?:a\s+)?pro|"
        r"(?:a\s+)?specialists?|confident|brilliant|excellent|savvy|handy|comfortable|amazing|"
        r"competent|well[-\s]versed|knowledgeable|(?:a\s+)?(?:ninja|wizard|whiz|whizz|guru))\s+"
-       r"(?:at|in|with|on)", TEACH, default=OTHER),
+       r"(?:at|in|with|on)", _TEACH, default=_OTHER),
     _t(r"(?:experience|expertise|a\s+background|background|skills?|knowledge)\s+"
-       r"(?:in|with|of|using)", TEACH, default=OTHER),
-    _t(r"excel(?:s|led|ling)?\s+at", TEACH, strict=True),
+       r"(?:in|with|of|using)", _TEACH, default=_OTHER),
+    _t(r"excel(?:s|led|ling)?\s+at", _TEACH, strict=True),
     _t(r"(?:can|could)(?=\s+(?!(?:teach|offer|help|coach|mentor|tutor|show|share|give|be|"
        r"i|you|we|they|he|she|someone|somebody|anyone|anybody|not|never|also|meet|pair|find|"
        r"see|get|ask|join|talk|chat|start|switch|change|cancel|have|learn|go|take|pick|"
-       r"choose|tell|explain|still|really|just|use)\b)[a-z])", TEACH, strict=True),
+       r"choose|tell|explain|still|really|just|use)\b)[a-z])", _TEACH, strict=True),
 )
 _THIRD_PERSON = _words(
     "teaches knows wants needs helps offers mentors coaches excels shares hopes likes loves "
@@ -944,9 +972,9 @@ def _near_subject(tokens: list[str], window: int = 6) -> str | None:
     """Subject word closest before a trigger, within its clause."""
     for tok in reversed(tokens[-window:]):
         if tok in _SELF_WORDS:
-            return SELF
+            return _SELF
         if tok in _OTHER_WORDS:
-            return OTHER
+            return _OTHER
         if tok in _CLAUSE_STOP:
             return None
     return None
@@ -957,9 +985,9 @@ def _sentence_subject(tokens: list[str]) -> str | None:
         if tok in _SENTENCE_STOP:
             return None
         if tok in _SELF_WORDS - {"me"}:
-            return SELF
+            return _SELF
         if tok in _OTHER_WORDS:
-            return OTHER
+            return _OTHER
     return None
 
 
@@ -968,9 +996,9 @@ def _adjacent_subject(tokens: list[str]) -> str | None:
         if tok in _ADVERBS:
             continue
         if tok in _SELF_WORDS - {"me"}:
-            return SELF
+            return _SELF
         if tok in _OTHER_WORDS or tok in ("that", "which"):
-            return OTHER
+            return _OTHER
         return None
     return None
 
@@ -989,7 +1017,7 @@ def _same_sentence(text: str, a: int, b: int) -> bool:
 
 
 def _subject(text: str, hit: _Hit, prev: tuple[_Hit, str] | None) -> str | None:
-    """Who does the trigger's verb: SELF, OTHER, or None to drop the trigger."""
+    """Who does the trigger's verb: _SELF, _OTHER, or None to drop the trigger."""
     trig = hit.trigger
     if trig.subject:
         return trig.subject
@@ -1002,8 +1030,8 @@ def _subject(text: str, hit: _Hit, prev: tuple[_Hit, str] | None) -> str | None:
         return near
     if prev and _same_sentence(text, prev[0].end, hit.start):
         return prev[1]
-    default = (OTHER if hit.first_word in _THIRD_PERSON
-               else SELF if hit.first_word in _WILLING else trig.default)
+    default = (_OTHER if hit.first_word in _THIRD_PERSON
+               else _SELF if hit.first_word in _WILLING else trig.default)
     return _sentence_subject(tokens) or default
 
 
@@ -1053,7 +1081,7 @@ def _extract_skills(text: str) -> tuple[list[str], list[str]]:
         prev = (hit, subject)
         stop = hits[i + 1].start if i + 1 < len(hits) else len(text)
         skills = _split(_object_text(text, hit.end, stop))
-        into_wants = (hit.trigger.role == TEACH) == (subject == OTHER)
+        into_wants = (hit.trigger.role == _TEACH) == (subject == _OTHER)
         target = wants if into_wants else offers
         target.extend(s for s in skills if s.casefold() not in {t.casefold() for t in target})
     return wants, offers

@@ -38,7 +38,7 @@ from assistant.models import Participant
 #: cosine below which the dense baseline abstains. Chosen on the dev split of the shipped
 #: suites (all-MiniLM-L6-v2): the threshold with the best abstain accuracy over the dev
 #: cases, see evals/README.md.
-DENSE_ABSTAIN_BELOW = 0.45
+DENSE_ABSTAIN_BELOW = 0.25
 
 Ranking = list[tuple[str, float]]
 

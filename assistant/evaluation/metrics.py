@@ -130,6 +130,23 @@ def _mean(values: Sequence[float]) -> float:
     return float(sum(values) / len(values)) if values else 0.0
 
 
+def choose_abstain_threshold(
+    top_scores: Sequence[float | None], expect_none: Sequence[bool], grid: Sequence[float]
+) -> tuple[float, float]:
+    """(threshold, abstain accuracy): the lowest grid value with the best accuracy when a
+    method abstains below the threshold (a case without any score always abstains)."""
+    best = (grid[0], -1.0)
+    for threshold in grid:
+        right = [
+            abstain_correct(top is None or top < threshold, none)
+            for top, none in zip(top_scores, expect_none, strict=True)
+        ]
+        accuracy = _mean(right)
+        if accuracy > best[1] + 1e-12:
+            best = (threshold, accuracy)
+    return best
+
+
 # cohort --------------------------------------------------------------------------------
 def normalise_pair(a: str, b: str) -> Pair:
     """An unordered pair as a sorted tuple."""

@@ -171,8 +171,9 @@ def bar_chart(title: str, rows: dict[str, dict[str, float]], metrics: Sequence[s
     """Grouped bars (one group per metric, one bar per method) as an inline SVG, y in [0, 1]."""
     names = list(rows)
     left, top, plot_h, group_w = 40, 30, 180, max(90, 22 * len(names) + 20)
-    width = left + group_w * len(metrics) + 20
-    height = top + plot_h + 60 + 18 * ((len(names) + 3) // 4)
+    per_row = 4  # legend entries per row, 150 px each
+    width = max(left + group_w * len(metrics) + 20, left + 150 * min(len(names), per_row) + 10)
+    height = top + plot_h + 60 + 18 * ((len(names) + per_row - 1) // per_row)
     bar_w = (group_w - 20) / max(len(names), 1)
     e = html.escape
     parts = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
@@ -198,8 +199,8 @@ def bar_chart(title: str, rows: dict[str, dict[str, float]], metrics: Sequence[s
         parts.append(f'<text x="{x0 + (group_w - 20) / 2:.1f}" y="{top + plot_h + 15}" '
                      f'text-anchor="middle">{e(metric)}</text>')
     for k, name in enumerate(names):
-        x = left + (k % 4) * 150
-        y = top + plot_h + 35 + 18 * (k // 4)
+        x = left + (k % per_row) * 150
+        y = top + plot_h + 35 + 18 * (k // per_row)
         parts.append(f'<rect x="{x}" y="{y - 9}" width="10" height="10" '
                      f'fill="{COLOURS[k % len(COLOURS)]}"/><text x="{x + 14}" y="{y}">{e(name)}'
                      '</text>')
@@ -229,6 +230,9 @@ def html_failure(result: CaseResult, people: dict[str, str]) -> str:
             ("searched", json.dumps(data["searched"], ensure_ascii=False)),
             ("must_exclude", ", ".join(data["must_exclude"]) or "-"),
             ("baselines right", ", ".join(data["baselines_right"]) or "-")]
+    if data["near_misses"]:
+        rows.append(("near misses", ", ".join(f"{n['id']} {n['score']:.3f}"
+                                              for n in data["near_misses"])))
     cells = "".join(f"<tr><th>{e(k)}</th><td>{e(v)}</td></tr>" for k, v in rows)
     return (f"<details><summary><b>{e(data['id'])}</b> {e(data['text'])}</summary>"
             f"<table>{cells}<tr><th>expected</th><td>{expected}</td></tr>"

@@ -55,6 +55,8 @@ class MethodCase:
     ranking: Ranking
     abstained: bool
     metrics: dict[str, float]
+    #: the best score the method saw, even when it abstained (for calibrating thresholds)
+    top_score: float | None = None
 
 
 @dataclass
@@ -85,7 +87,8 @@ class CaseResult:
         case = self.case
         out: list[str] = []
         if case.expect_none and not res.abstained:
-            out.append("abstain: presented candidates, nobody should fit")
+            shown = "presented candidates" if res.ranking else "presented nobody"
+            out.append(f"abstain: {shown} without saying nobody fits, and nobody should")
         if not case.expect_none and res.abstained:
             out.append("abstain: said nobody fits, but someone does")
         excluded = [pid for pid in case.must_exclude if pid in {i for i, _ in res.ranking}]
@@ -180,15 +183,20 @@ def _run_case(
     reply = Conversation(service, case.asker, page=TOP_K).send(case.text)
     asker = service.get(case.asker) if case.asker else None
     wants, offers, filters, include_full = _request_of(reply, asker)
+    near = [(c.id, float(c.score)) for c in reply.result.near_misses] if reply.result else []
     ours = _ours(reply)
-    outcomes = {OURS: _scored(case, ours, reply.kind == "abstain")}
+    outcomes = {OURS: _scored(case, ours, reply.kind == "abstain", _first(ours or near))}
     pool = eligible_people(people, asker, lines, filters, include_full)
     for baseline in baselines:
         ranking = baseline.rank(wants, offers, asker, pool)
         abstained = baseline.abstains(ranking)
-        outcomes[baseline.name] = _scored(case, [] if abstained else ranking[:TOP_K], abstained)
-    near = [(c.id, c.score) for c in reply.result.near_misses] if reply.result else []
+        shown = [] if abstained else ranking[:TOP_K]
+        outcomes[baseline.name] = _scored(case, shown, abstained, _first(ranking))
     return CaseResult(case, reply.kind, parsed_summary(reply), wants, offers, outcomes, near)
+
+
+def _first(ranking: Ranking) -> tuple[str, float] | None:
+    return ranking[0] if ranking else None
 
 
 def _ours(reply: Reply) -> Ranking:
@@ -197,10 +205,12 @@ def _ours(reply: Reply) -> Ranking:
     return [(c.id, float(c.score)) for c in reply.candidates[:TOP_K]]
 
 
-def _scored(case: QueryCase, ranking: Ranking, abstained: bool) -> MethodCase:
+def _scored(
+    case: QueryCase, ranking: Ranking, abstained: bool, best: tuple[str, float] | None
+) -> MethodCase:
     ids = [pid for pid, _ in ranking]
     values = m.case_metrics(ids, case.relevant, case.must_exclude, abstained, case.expect_none)
-    return MethodCase(ranking, abstained, values)
+    return MethodCase(ranking, abstained, values, None if best is None else best[1])
 
 
 def _request_of(
@@ -245,7 +255,7 @@ def evaluate_cohort(
     people = sorted(snap.people.values(), key=lambda p: p.id)
     scores = cohort_scores(people, snap.vectors["offer"], snap.vectors["want"], service.config,
                            service.weights)
-    floor = service.config.abstain_below
+    floor = service.config.pair_floor
     ours = service.pair_cohort()
     outcomes = {
         OURS: CohortOutcome([(p.a.id, p.b.id) for p in ours.pairs],
@@ -311,11 +321,23 @@ def compare_to_baseline(
             problems.append(f"{report.name}: baseline was made on split '{base_split}', this run "
                             f"is '{report.split}'; rerun with --split {base_split}")
             continue
+        changed = _suite_changes(base.get("counts", {}), report.counts)
+        if changed:
+            problems.append(f"{report.name}: the suite changed since the baseline ({changed}); "
+                            "refresh the baseline file (see evals/README.md)")
+            continue
         for section, current in (("methods", report.methods), ("cohort", report.cohort)):
             old = base.get(section, {}).get(OURS, {})
             new = current.get(OURS, {})
             problems += _compare(f"{report.name} {section}", old, new, tolerance)
     return problems, notes
+
+
+def _suite_changes(old: dict[str, int], new: dict[str, int]) -> str:
+    """What differs in the size of a suite (participants, cases, reference pairs)."""
+    keys = ("participants", "cases", "ranked_cases", "expect_none_cases", "reference_pairs")
+    return ", ".join(f"{k} {old[k]} -> {new.get(k)}" for k in keys
+                     if k in old and old[k] != new.get(k))
 
 
 def _compare(
@@ -352,6 +374,8 @@ def main(args: argparse.Namespace) -> int:
 
     started = time.perf_counter()
     paths = suite_paths(args.suites)
+    for path in paths:  # a bad suite fails before any work is done
+        load_suite(path)
     embeddings = shared_embeddings()
     split = getattr(args, "split", "all") or "all"
     reports = []

@@ -123,7 +123,7 @@ def pair_cohort(
     len(people)
     index = scores.index()
     lines = ReportingLines(people)
-    floor = config.abstain_below if min_score is None else min_score
+    floor = config.pair_floor if min_score is None else min_score
     slots = np.array([p.open_slots for p in people], dtype=np.int64)
 
     eligible = np.triu(scores.reciprocal >= floor, k=1)

@@ -153,14 +153,14 @@ class Matcher:
                 continue
             scored.append(self._score(asker, person, wants, want_vecs, offers, offer_vecs))
         scored.sort(key=lambda c: (-c.score, c.person.id))
-        good = [c for c in scored if c.reciprocal >= self.config.abstain_below]
+        good = [c for c in scored if c.teaches >= self.config.abstain_below]
         result = MatchResult(
             request, wants, offers, good[:k], abstained=not good, dropped=dropped,
             one_directional=not offers,
         )
         if not good:
             result.near_misses = scored[:3]
-            result.reason = self._abstain_reason(scored, wants, offers)
+            result.reason = self._abstain_reason(scored, wants)
             result.widen = self._widen(request, dropped)
         return result
 
@@ -211,25 +211,21 @@ class Matcher:
             self.config,
         )
         reciprocal = float(self.config.fuse(teaches, learns)) if offers else teaches
+        ranking = self.config.rank(teaches, learns) if offers else teaches
         bonus, notes = soft_adjustment(asker, person, self.weights) if asker else (0.0, [])
         flags = [f"{person.name} is {capacity_note(person)}"] if person.at_capacity else []
+        if offers and teaches >= self.config.abstain_below and reciprocal < self.config.pair_floor:
+            flags.append(f"one-sided: {person.first_name} wants nothing close to what you offer")
         return Candidate(
-            person, reciprocal + bonus, reciprocal, teaches, learns, to_asker, to_cand, notes,
+            person, ranking + bonus, reciprocal, teaches, learns, to_asker, to_cand, notes,
             flags,
         )
 
-    def _abstain_reason(self, scored: list[Candidate], wants: list[str], offers: list[str]) -> str:
+    @staticmethod
+    def _abstain_reason(scored: list[Candidate], wants: list[str]) -> str:
         if not scored:
             return "nobody eligible was found for this request"
-        # the best teacher decides the wording, not the best-ranked candidate: a one-sided
-        # teacher has a fused score near 0 and can rank below people who teach nothing
-        best_teaches = max(c.teaches for c in scored)
-        if best_teaches < self.config.abstain_below:
-            return f"nobody in the program teaches anything close to: {'; '.join(wants)}"
-        return (
-            f"people who teach {'; '.join(wants)} do not want what you offer "
-            f"({'; '.join(offers)}); a one-sided pair tends to fade"
-        )
+        return f"nobody in the program teaches anything close to: {'; '.join(wants)}"
 
     @staticmethod
     def _widen(request: Request, dropped: dict[str, str]) -> list[str]:

@@ -29,9 +29,18 @@ class ScoringConfig:
     floor: float = 0.20
     ceiling: float = 0.70
     breadth: float = 0.35
+    #: symmetric fusion of a pair's two directions (pair reciprocity, cohort pairing)
     fusion: str = "harmonic"
-    #: below this fused score a candidate is not presented as a match (abstain)
+    #: ranking of candidates for a request: ``gated`` = teach x (1 - w + w x learn), so the
+    #: skill asked for comes first and one-sided candidates sink below reciprocal ones;
+    #: any name of :data:`FUSIONS` works too (the eval reports compare them)
+    request_fusion: str = "gated"
+    reverse_weight: float = 0.5
+    #: a candidate who teaches the asked-for skill less well than this is not a match;
+    #: when nobody reaches it the assistant abstains
     abstain_below: float = 0.30
+    #: lowest pair reciprocity the cohort pairing accepts
+    pair_floor: float = 0.30
 
     def calibrate(self, cosine: np.ndarray) -> np.ndarray:
         span = max(self.ceiling - self.floor, 1e-6)
@@ -43,6 +52,13 @@ class ScoringConfig:
         except KeyError:
             raise ValueError(f"unknown fusion '{self.fusion}' ({', '.join(FUSIONS)})") from None
         return np.asarray(fuse(np.asarray(a, dtype=np.float32), np.asarray(b, dtype=np.float32)))
+
+    def rank(self, teaches: float, learns: float) -> float:
+        """Ranking score of a candidate for a request (see ``request_fusion``)."""
+        if self.request_fusion == "gated":
+            w = self.reverse_weight
+            return float(teaches * ((1 - w) + w * learns))
+        return float(FUSIONS[self.request_fusion](np.float32(teaches), np.float32(learns)))
 
     def aggregate(self, best_per_want: np.ndarray) -> float:
         """One direction's score from the best match of each wanted statement."""

@@ -64,6 +64,8 @@ class ChromaStore(ParticipantStore):
 
     def _open(self) -> None:
         self._handles: tuple[Any, Any, dict[str, Any], Any] | None = None
+        if self.path is not None:
+            self.path.mkdir(parents=True, exist_ok=True)
 
     @property
     def _open_handles(self) -> tuple[Any, Any, dict[str, Any], Any]:

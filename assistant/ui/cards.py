@@ -115,15 +115,16 @@ def candidate_card(c: Candidate, rank: int | None = None, focus: bool = False) -
 
 
 def candidate_cards(
-    candidates: Sequence[Candidate], start: int = 1, focus_id: str | None = None,
+    candidates: Sequence[Candidate], start: int | None = 1, focus_id: str | None = None,
     heading: str = "",
 ) -> str:
-    """Cards for a list of candidates, ranked from ``start``."""
+    """Cards for a list of candidates, ranked from ``start`` (no rank badges if None)."""
     if not candidates:
         return EMPTY_CARDS
     head = f'<div class="pa-panel-title">{h(heading)}</div>' if heading else ""
     cards = "".join(
-        candidate_card(c, start + i, focus=c.id == focus_id) for i, c in enumerate(candidates))
+        candidate_card(c, None if start is None else start + i, focus=c.id == focus_id)
+        for i, c in enumerate(candidates))
     return f'<div class="pa-cards">{head}{cards}</div>'
 
 

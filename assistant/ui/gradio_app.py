@@ -21,6 +21,10 @@ Stable API endpoints for ``gradio_client`` (``Client.predict(..., api_name=...)`
   agenda .md file, agenda .ics file.
 * ``/pair_cohort`` () -> summary Markdown, pairs table, unmatched table, CSV file.
 
+File outputs are ``DownloadButton`` updates: through ``gradio_client`` each arrives as a
+dict whose ``"value"`` is the downloaded local path (None while there is no file). For
+an agenda the chat shows a short note; the full Markdown is the agenda output.
+
 The default path needs no LLM. ``llm`` (a spec such as ``"ollama:llama3.1"`` or
 ``"openai:gpt-4o-mini"``, or a LangChain chat model) is handed to each session's
 ``Conversation`` through :class:`~assistant.converse.llm.LLMAssist`, which only
@@ -237,10 +241,15 @@ def build_app(service: PairingService, llm: Any = None) -> gr.Blocks:
             s.cards = candidate_cards(reply.candidates, start, heading="Suggested partners")
         elif reply.kind in ("explain", "selected") and reply.focus is not None:
             title = "Your partner" if reply.kind == "selected" else "Why this partner"
-            s.cards = candidate_cards([reply.focus], focus_id=reply.focus.id, heading=title)
+            ids = [c.id for c in s.conversation.state.shown]
+            rank = ids.index(reply.focus.id) + 1 if reply.focus.id in ids else None
+            s.cards = candidate_cards([reply.focus], rank, focus_id=reply.focus.id,
+                                      heading=title)
         elif reply.kind == "abstain" and reply.result is not None and reply.result.near_misses:
-            s.cards = candidate_cards(reply.result.near_misses,
+            s.cards = candidate_cards(reply.result.near_misses, None,
                                       heading="Closest, but below the bar")
+        elif not s.conversation.state.shown:  # started over, or nobody left to show
+            s.cards = EMPTY_CARDS
         if reply.agenda is not None:
             agenda = reply.agenda
             stem = f"first-session-{agenda.a.id}-{agenda.b.id}"
@@ -255,7 +264,8 @@ def build_app(service: PairingService, llm: Any = None) -> gr.Blocks:
         return gr.Dropdown(choices=who_choices(service))
 
     # -- layout --------------------------------------------------------------------
-    with gr.Blocks(title=TITLE, analytics_enabled=False) as demo:
+    # served copies of agendas and CSVs name people: drop them after an hour
+    with gr.Blocks(title=TITLE, analytics_enabled=False, delete_cache=(3600, 3600)) as demo:
         state = gr.State(None, delete_callback=_drop_session)
         gr.HTML(
             f'<div class="pa-header"><div class="pa-logo">⇄</div><div><h1>{TITLE}</h1>'
