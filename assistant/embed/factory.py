@@ -43,8 +43,19 @@ BACKENDS: dict[str, Callable[[str], Embeddings]] = {
 
 
 def make_embeddings(spec: str) -> tuple[Embeddings, str]:
-    """Build the backend named by ``spec``; returns it with a stable name for cache keys."""
+    """Build the backend named by ``spec``; returns it with a stable name for cache keys.
+
+    A ``+vocab`` suffix on the backend name (``sentence-transformers+vocab``) adds the
+    skills vocabulary of :mod:`assistant.embed.vocabulary` (opt-in; see evals/README.md
+    for what it changes).
+    """
     name, _, arg = spec.partition(":")
+    if name.endswith("+vocab"):
+        from assistant.embed.vocabulary import ConceptEnrichedEmbeddings, load_vocabulary
+
+        inner, label = make_embeddings(spec.replace("+vocab", "", 1))
+        enriched = ConceptEnrichedEmbeddings(inner, load_vocabulary(), label)
+        return enriched, enriched.name
     try:
         builder = BACKENDS[name]
     except KeyError:

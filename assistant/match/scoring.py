@@ -26,8 +26,8 @@ FUSIONS: dict[str, Callable[[np.ndarray, np.ndarray], np.ndarray]] = {
 class ScoringConfig:
     """Knobs of the reciprocal score; defaults were set on the dev split of the eval suites."""
 
-    floor: float = 0.20
-    ceiling: float = 0.70
+    floor: float = 0.15
+    ceiling: float = 0.55
     breadth: float = 0.35
     #: symmetric fusion of a pair's two directions (pair reciprocity, cohort pairing)
     fusion: str = "harmonic"
@@ -58,7 +58,8 @@ class ScoringConfig:
         if self.request_fusion == "gated":
             w = self.reverse_weight
             return float(teaches * ((1 - w) + w * learns))
-        return float(FUSIONS[self.request_fusion](np.float32(teaches), np.float32(learns)))
+        fused = FUSIONS[self.request_fusion](np.asarray(teaches), np.asarray(learns))
+        return float(fused)
 
     def aggregate(self, best_per_want: np.ndarray) -> float:
         """One direction's score from the best match of each wanted statement."""
