@@ -26,8 +26,8 @@ FUSIONS: dict[str, Callable[[np.ndarray, np.ndarray], np.ndarray]] = {
 class ScoringConfig:
     """Knobs of the reciprocal score; defaults were set on the dev split of the eval suites."""
 
-    floor: float = 0.15
-    ceiling: float = 0.55
+    floor: float = 0.20
+    ceiling: float = 0.60
     breadth: float = 0.35
     #: symmetric fusion of a pair's two directions (pair reciprocity, cohort pairing)
     fusion: str = "harmonic"
@@ -35,7 +35,7 @@ class ScoringConfig:
     #: skill asked for comes first and one-sided candidates sink below reciprocal ones;
     #: any name of :data:`FUSIONS` works too (the eval reports compare them)
     request_fusion: str = "gated"
-    reverse_weight: float = 0.5
+    reverse_weight: float = 0.3
     #: a candidate who teaches the asked-for skill less well than this is not a match;
     #: when nobody reaches it the assistant abstains
     abstain_below: float = 0.30
