@@ -18,6 +18,10 @@ os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
 os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
 
 
+#: the packaged all-MiniLM-L6-v2 plus the skills vocabulary of ``assistant/embed/skills.toml``
+DEFAULT_EMBEDDING = "sentence-transformers+vocab"
+
+
 def default_data_dir() -> Path:
     """Per-user data folder: ``$PAIRING_DATA_DIR`` or the XDG data home."""
     env = os.environ.get("PAIRING_DATA_DIR")
@@ -33,7 +37,7 @@ class Settings:
 
     data_dir: Path = field(default_factory=default_data_dir)
     embedding: str = field(
-        default_factory=lambda: os.environ.get("PAIRING_EMBEDDING", "sentence-transformers")
+        default_factory=lambda: os.environ.get("PAIRING_EMBEDDING", DEFAULT_EMBEDDING)
     )
     store: str = field(default_factory=lambda: os.environ.get("PAIRING_STORE", "chroma"))
     llm: str = field(default_factory=lambda: os.environ.get("PAIRING_LLM", ""))

@@ -15,8 +15,9 @@ from typing import Any
 
 import pytest
 
-from assistant.config import Settings
+from assistant.config import DEFAULT_EMBEDDING, Settings
 from assistant.embed import CachedEmbeddings, SentenceTransformerModel
+from assistant.embed.vocabulary import ConceptEnrichedEmbeddings, load_vocabulary
 from assistant.service import PairingService
 
 CSV_FIELDS = (
@@ -78,8 +79,10 @@ def st_model() -> SentenceTransformerModel:
 
 @pytest.fixture(scope="session")
 def embedder(st_model: SentenceTransformerModel) -> CachedEmbeddings:
-    """Session-wide in-memory cache around the real model (repeated texts embed once)."""
-    return CachedEmbeddings(st_model, None, st_model.name)
+    """Session-wide in-memory cache around the production default embeddings: the real
+    model plus the skills vocabulary (repeated texts embed once)."""
+    enriched = ConceptEnrichedEmbeddings(st_model, load_vocabulary(), st_model.name)
+    return CachedEmbeddings(enriched, None, enriched.name)
 
 
 @pytest.fixture
@@ -118,7 +121,7 @@ def service_factory(
     ) -> PairingService:
         emb = embeddings_default if embeddings is _DEFAULT else embeddings
         settings = Settings(
-            data_dir=folder or data_dir, store="chroma", embedding="sentence-transformers"
+            data_dir=folder or data_dir, store="chroma", embedding=DEFAULT_EMBEDDING
         )
         service = PairingService(settings, mode=mode, embeddings=emb, **kwargs)  # type: ignore[arg-type]
         opened.append(service)

@@ -58,7 +58,7 @@ def test_small_run_reports_every_metric(tmp_path: Path, capsys: pytest.CaptureFi
     r = json.loads((tmp_path / "bench.json").read_text(encoding="utf-8"))
 
     assert r["people"] == 40 and r["statements"] >= r["unique_statements"] > 40
-    assert r["model_load_seconds"] > 0
+    assert r["model_load_seconds"] > 0 and r["raw_model"] and r["model"]
     raw = r["raw_encode"]
     assert raw["texts"] == r["unique_statements"]
     assert raw["seconds"] > 0 and raw["statements_per_s"] > 0
