@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import csv
 import re
-import socket
 from collections import Counter
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -18,8 +17,8 @@ import pytest
 from gradio_client import Client
 from langchain_core.language_models.fake_chat_models import GenericFakeChatModel
 from langchain_core.messages import AIMessage
+from ui_support import serve
 
-from assistant.config import Settings
 from assistant.embed import CachedEmbeddings
 from assistant.errors import ConfigError
 from assistant.service import PairingService
@@ -36,35 +35,6 @@ HOSTILE_ROWS = (
     "x2,Sam Senior,business strategy,Snapchat stories,Sales,London\n"
 )
 LIVE_TAG = re.compile(r"<\s*/?\s*(script|img|svg|iframe|a)\b", re.IGNORECASE)
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-def open_service(folder: Path, embedder: CachedEmbeddings, mode: str) -> PairingService:
-    return PairingService(
-        Settings(data_dir=folder, store="chroma"), mode=mode,  # type: ignore[arg-type]
-        embeddings=CachedEmbeddings(embedder, None, embedder.model_name),
-    )
-
-
-def serve(
-    folder: Path, sources: list[Path], embedder: CachedEmbeddings
-) -> Iterator[tuple[str, Any, PairingService]]:
-    """Ingest exclusively, close, reopen shared and launch the app on a free port."""
-    with open_service(folder, embedder, "exclusive") as service:
-        service.ingest(sources)
-    service = open_service(folder, embedder, "shared")
-    port = free_port()
-    demo = gradio_app.launch(service, port=port, prevent_thread_lock=True, quiet=True)
-    try:
-        yield f"http://127.0.0.1:{port}/", demo, service
-    finally:
-        demo.close()
-        service.close()
 
 
 @pytest.fixture(scope="module")

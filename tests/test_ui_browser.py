@@ -8,17 +8,14 @@ step leaves a screenshot in artifacts/screenshots/ (git-ignored) for people to l
 from __future__ import annotations
 
 import re
-import socket
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
+from ui_support import serve
 
-from assistant.config import Settings
 from assistant.embed import CachedEmbeddings
-from assistant.service import PairingService
-from assistant.ui import gradio_app
 
 pytestmark = pytest.mark.browser
 
@@ -41,32 +38,6 @@ HOSTILE_ROWS = (
 TIMEOUT = 20_000  # ms for one answer to appear
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-def open_service(folder: Path, embedder: CachedEmbeddings, mode: str) -> PairingService:
-    return PairingService(
-        Settings(data_dir=folder, store="chroma"), mode=mode,  # type: ignore[arg-type]
-        embeddings=CachedEmbeddings(embedder, None, embedder.model_name),
-    )
-
-
-def serve(folder: Path, sources: list[Path], embedder: CachedEmbeddings) -> Iterator[str]:
-    with open_service(folder, embedder, "exclusive") as service:
-        service.ingest(sources)
-    service = open_service(folder, embedder, "shared")
-    port = free_port()
-    demo = gradio_app.launch(service, port=port, prevent_thread_lock=True, quiet=True)
-    try:
-        yield f"http://127.0.0.1:{port}/"
-    finally:
-        demo.close()
-        service.close()
-
-
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Any]:
     if not CHROMIUM.exists():
@@ -80,7 +51,8 @@ def browser() -> Iterator[Any]:
 
 @pytest.fixture(scope="module")
 def demo_url(tmp_path_factory: pytest.TempPathFactory, embedder: CachedEmbeddings) -> Iterator[str]:
-    yield from serve(tmp_path_factory.mktemp("browser-demo"), [CORPUS], embedder)
+    for url, _, _ in serve(tmp_path_factory.mktemp("browser-demo"), [CORPUS], embedder):
+        yield url
 
 
 @pytest.fixture(scope="module")
@@ -90,7 +62,8 @@ def hostile_url(
     folder = tmp_path_factory.mktemp("browser-hostile")
     source = folder / "hostile.csv"
     source.write_text(HOSTILE_ROWS, encoding="utf-8")
-    yield from serve(folder / "data", [source], embedder)
+    for url, _, _ in serve(folder / "data", [source], embedder):
+        yield url
 
 
 def wait_for_text(page: Any, selector: str, text: str) -> None:
