@@ -265,10 +265,26 @@ class ChromaStore(ParticipantStore):
             )
         shutil.rmtree(self.path)
         fresh.rename(self.path)
+        gc.collect()
+        self._drop_orphan_segments()
         # Reopened only on next use. Chroma rewrites index files when a process loads
         # them, and this process's memory may still hold the deleted text: `pairing
         # forget` exits here, so the rebuilt folder is only loaded by clean processes.
         self._changed()
+
+    def _drop_orphan_segments(self) -> None:
+        """Remove index folders the rebuilt database does not know (late writes of the old one)."""
+        import sqlite3
+
+        assert self.path is not None
+        db = sqlite3.connect(self.path / "chroma.sqlite3")
+        try:
+            known = {str(row[0]) for row in db.execute("SELECT id FROM segments")}
+        finally:
+            db.close()
+        for folder in self.path.iterdir():
+            if folder.is_dir() and folder.name not in known:
+                shutil.rmtree(folder, ignore_errors=True)
 
     def _all_collections(self) -> dict[str, Any]:
         return {PEOPLE: self._people, GUIDANCE: self._guidance} | {
