@@ -22,7 +22,7 @@ from assistant.errors import InputFormatError
 from assistant.evaluation import baselines as b
 from assistant.evaluation import load_suite, runner
 from assistant.evaluation.metrics import COHORT_METRICS, QUERY_METRICS
-from assistant.evaluation.report import render_text, to_json
+from assistant.evaluation.report import describe_failure, render_text, to_json
 from assistant.evaluation.runner import SuiteReport, compare_to_baseline, run_suite
 from assistant.match import CandidateFilter, CohortScores, ReportingLines
 from assistant.models import Participant
@@ -244,7 +244,33 @@ def test_load_suite_reads_the_format(suite_dir: Path) -> None:
     assert [p.name for p in suite.guidance_files] == ["meetings.md"]
 
 
+def test_history_is_sent_first_and_the_reply_to_text_is_judged(
+    suite_dir: Path, embedder: CachedEmbeddings
+) -> None:
+    """Multi-turn extension: the last message refines the search the history started."""
+    cases = [
+        {"id": "c1", "asker": "e3", "history": ["who can teach me TikTok?"],
+         "text": "anyone except Ella", "relevant": {"e1": 1}, "must_exclude": ["e2"]},
+        # the same message without the history refines the profile's own request (Excel)
+        {"id": "c2", "asker": "e3", "text": "anyone except Ella", "relevant": {"s2": 2}},
+    ]
+    (suite_dir / "queries.jsonl").write_text(
+        "".join(json.dumps(c) + "\n" for c in cases), encoding="utf-8")
+    assert load_suite(suite_dir).queries[0].history == ("who can teach me TikTok?",)
+    report = run_suite(suite_dir, embedder, "all")
+    with_history, without = report.cases
+    assert any("tiktok" in w.casefold() for w in with_history.wants)
+    assert [pid for pid, _ in with_history.methods["reciprocal"].ranking][:1] == ["e1"]
+    for name, result in with_history.methods.items():
+        assert "e2" not in {pid for pid, _ in result.ranking}, name  # the exclusion reached all
+    assert without.wants == ["Excel pivot tables"]
+    shown = describe_failure(with_history, report.people)
+    assert "[asker e3] 'who can teach me TikTok?' -> 'anyone except Ella'" in shown
+
+
 @pytest.mark.parametrize(("line", "message"), [
+    ('{"id": "q9", "asker": null, "text": "hi", "history": "hello"}', "'history'"),
+    ('{"id": "q9", "asker": null, "text": "hi", "history": ["ok", ""]}', "'history'"),
     ('{"id": "q9", "asker": "nobody", "text": "hi", "relevant": {}}', "'asker'"),
     ('{"id": "q9", "asker": null, "text": "hi", "relevant": {"e2": 3}}', "grade"),
     ('{"id": "q9", "asker": null, "text": "hi", "relevant": {}, "split": "test"}', "split"),

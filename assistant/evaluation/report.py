@@ -49,7 +49,8 @@ def describe_failure(result: CaseResult, people: dict[str, str]) -> str:
     ours = result.methods[OURS]
     asker = f"asker {case.asker}" if case.asker else "anonymous"
     expected = ", ".join(f"{pid}({g})" for pid, g in _graded(case.relevant)) or "(nobody)"
-    lines = [f"- {case.id} [{asker}] {case.text!r}",
+    said = "".join(f"{turn!r} -> " for turn in case.history)
+    lines = [f"- {case.id} [{asker}] {said}{case.text!r}",
              f"    why:      {'; '.join(result.reasons(OURS))}",
              f"    parsed:   {_parsed_line(result)}",
              f"    expected: {expected}" + (" (expect_none)" if case.expect_none else "")]
@@ -126,6 +127,7 @@ def failure_json(result: CaseResult, people: dict[str, str]) -> dict[str, Any]:
     ours = result.methods[OURS]
     return {
         "id": case.id, "asker": case.asker, "text": case.text, "split": case.split,
+        "history": list(case.history),
         "reasons": result.reasons(OURS), "reply_kind": result.kind,
         "expected": dict(_graded(case.relevant)), "expect_none": case.expect_none,
         "must_exclude": list(case.must_exclude),
@@ -234,7 +236,8 @@ def html_failure(result: CaseResult, people: dict[str, str]) -> str:
         rows.append(("near misses", ", ".join(f"{n['id']} {n['score']:.3f}"
                                               for n in data["near_misses"])))
     cells = "".join(f"<tr><th>{e(k)}</th><td>{e(v)}</td></tr>" for k, v in rows)
-    return (f"<details><summary><b>{e(data['id'])}</b> {e(data['text'])}</summary>"
+    said = "".join(f"{e(turn)} &rarr; " for turn in data.get("history", []))
+    return (f"<details><summary><b>{e(data['id'])}</b> {said}{e(data['text'])}</summary>"
             f"<table>{cells}<tr><th>expected</th><td>{expected}</td></tr>"
             f"<tr><th>top 5</th><td><ol>{top}</ol></td></tr></table></details>")
 

@@ -180,7 +180,10 @@ def _run_case(
     case: QueryCase, service: PairingService, baselines: Sequence[Baseline],
     people: list[Participant], lines: ReportingLines,
 ) -> CaseResult:
-    reply = Conversation(service, case.asker, page=TOP_K).send(case.text)
+    conversation = Conversation(service, case.asker, page=TOP_K)
+    for turn in case.history:
+        conversation.send(turn)
+    reply = conversation.send(case.text)
     asker = service.get(case.asker) if case.asker else None
     wants, offers, filters, include_full = _request_of(reply, asker)
     near = [(c.id, float(c.score)) for c in reply.result.near_misses] if reply.result else []

@@ -35,6 +35,9 @@ class QueryCase:
     expect_none: bool = False
     split: str = "dev"
     line: int = 0
+    #: earlier messages of the same chat session, sent in order before ``text``
+    #: (extension for multi-turn cases; the case is judged on the reply to ``text``)
+    history: tuple[str, ...] = ()
 
 
 @dataclass
@@ -180,8 +183,13 @@ def _query_case(record: dict[str, Any], where: str, known: set[str], line: int) 
         raise InputFormatError(f"{where}: 'split' must be one of {', '.join(SPLITS)}")
     if asker is not None and (asker in relevant or asker in must_exclude):
         raise InputFormatError(f"{where}: the asker {asker} cannot be relevant or excluded")
+    history = record.get("history", [])
+    if not isinstance(history, list) or not all(
+        isinstance(turn, str) and turn.strip() for turn in history
+    ):
+        raise InputFormatError(f"{where}: 'history' must be a list of non-empty messages")
     return QueryCase(case_id.strip(), asker, text, relevant, must_exclude, expect_none, split,
-                     line)
+                     line, tuple(history))
 
 
 def _relevant(value: Any, where: str, known: set[str]) -> dict[str, int]:
