@@ -152,6 +152,9 @@ def cmd_ingest(args: argparse.Namespace) -> int:
     print(f"participants: {len(report.added)} added, {len(report.updated)} updated, "
           f"{len(report.unchanged)} unchanged, {report.rejected} rejected "
           f"({report.embedded} statements embedded, {report.seconds:.1f}s)")
+    if report.reembedded_people or report.reembedded_guidance:
+        print(f"re-embedded {report.reembedded_people} stored people and "
+              f"{report.reembedded_guidance} guidance sections: the embedding model changed")
     if report.guidance_files:
         print(f"guidance: {report.guidance_chunks} sections from {report.guidance_files} documents")
     for problem in report.problems[:20]:

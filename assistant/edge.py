@@ -9,6 +9,7 @@ from assistant.errors import (
     EmptyStore,
     InputFormatError,
     PairingError,
+    StaleIndex,
     UnknownParticipant,
     ValidationFailed,
 )
@@ -41,6 +42,10 @@ def describe_error(exc: PairingError) -> str:
                 "participants file) first.")
     if isinstance(exc, UnknownParticipant):
         return f"I don't know {exc}. Check the id or name with `pairing stats`."
+    if isinstance(exc, StaleIndex):
+        return (f"The data folder {exc.data_dir} was built with another embedding model "
+                f"('{exc.built_with}'; now '{exc.current}'). Run `pairing ingest` on your "
+                "participants file once: it re-embeds everyone already stored.")
     if isinstance(exc, ValidationFailed):
         return f"Nothing was imported (--strict): {exc}"
     return str(exc)

@@ -82,5 +82,19 @@ class ConfigError(PairingError):
     """A configuration value (model name, backend, LLM settings) is not usable."""
 
 
+class StaleIndex(ConfigError):
+    """The data folder's vectors were made by another embedding model (or vocabulary)."""
+
+    def __init__(self, data_dir: str, built_with: str, current: str) -> None:
+        super().__init__(data_dir, built_with, current)
+        self.data_dir = data_dir
+        self.built_with = built_with
+        self.current = current
+
+    def __str__(self) -> str:
+        return (f"the vectors in {self.data_dir} were made with '{self.built_with}', "
+                f"but the assistant now embeds with '{self.current}'")
+
+
 class ConstraintConflict(PairingError):
     """Coordinator locks that cannot all hold (reporting line, capacity, lock vs exclusion)."""

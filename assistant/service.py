@@ -17,7 +17,7 @@ from langchain_core.embeddings import Embeddings
 
 from assistant.config import Settings
 from assistant.embed import CachedEmbeddings, make_embeddings
-from assistant.errors import EmptyStore, InputFormatError, UnknownParticipant
+from assistant.errors import EmptyStore, InputFormatError, StaleIndex, UnknownParticipant
 from assistant.ingest import load_guidance, load_participants, write_rejects
 from assistant.ingest.participants import REJECT_ID
 from assistant.match import (
@@ -37,6 +37,8 @@ from assistant.store.lock import Mode
 
 PARTICIPANT_SUFFIXES = {".csv", ".tsv", ".jsonl", ".ndjson"}
 GUIDANCE_SUFFIXES = {".md", ".markdown"}
+#: file in the data folder naming the embedding model (and vocabulary) of its vectors
+EMBEDDING_MARKER = "embedding-model.txt"
 Progress = Callable[[int, int], None]
 
 
@@ -53,6 +55,10 @@ class IngestReport:
     guidance_chunks: int = 0
     guidance_files: int = 0
     embedded: int = 0
+    #: people and guidance sections already stored and re-embedded because the
+    #: embedding model changed since they were stored
+    reembedded_people: int = 0
+    reembedded_guidance: int = 0
     seconds: float = 0.0
 
 
@@ -102,6 +108,11 @@ class PairingService:
         except BaseException:
             self.close()
             raise
+        self.persistent = persistent
+        self.embedding_name = str(
+            getattr(self.embeddings, "model_name", None)
+            or getattr(self.embeddings, "name", None) or type(self.embeddings).__name__
+        )
         self.config = config or ScoringConfig()
         self.weights = weights or PreferenceWeights()
         self.matcher = Matcher(self.store, self.embeddings, self.config, self.weights)
@@ -136,6 +147,8 @@ class PairingService:
         started = time.perf_counter()
         people_files, guide_files = self._classify(paths)
         report = IngestReport()
+        if self.built_with() not in (None, self.embedding_name):
+            self._reembed_stored(report, progress)
         if people_files:
             self._ingest_people(people_files, mapping, strict, rejects_path, progress, report)
         if guide_files:
@@ -143,8 +156,38 @@ class PairingService:
             self._ingest_guidance(chunks)
             report.guidance_chunks = len(chunks)
             report.guidance_files = len({c.source for c in chunks})
+        if self.persistent and (self.store.fingerprints() or self.store.guidance_count()):
+            (self.data_dir / EMBEDDING_MARKER).write_text(self.embedding_name + "\n",
+                                                         encoding="utf-8")
         report.seconds = time.perf_counter() - started
         return report
+
+    def built_with(self) -> str | None:
+        """Embedding model of the stored vectors: None when nothing is stored (or in memory).
+
+        A data folder from before the marker file existed reports ``"unknown"``.
+        """
+        if not self.persistent:
+            return None
+        marker = self.data_dir / EMBEDDING_MARKER
+        if marker.exists():
+            return marker.read_text(encoding="utf-8").strip()
+        return "unknown" if self.store.fingerprints() or self.store.guidance_count() else None
+
+    def _check_vectors(self) -> None:
+        built = self.built_with()
+        if built not in (None, self.embedding_name):
+            raise StaleIndex(str(self.data_dir), str(built), self.embedding_name)
+
+    def _reembed_stored(self, report: IngestReport, progress: Progress | None) -> None:
+        """Everyone and every guidance section already stored, embedded again."""
+        people = self.store.participants()
+        self._embed_and_store(people, progress)
+        chunks = self.store.guidance_chunks()
+        if chunks:
+            self._ingest_guidance(chunks)
+        report.reembedded_people = len(people)
+        report.reembedded_guidance = len(chunks)
 
     @staticmethod
     def _classify(paths: Sequence[Path]) -> tuple[list[Path], list[Path]]:
@@ -191,6 +234,10 @@ class PairingService:
                 (report.updated if old else report.added).append(person.id)
                 todo.append(person)
         computed_before = getattr(self.embeddings, "computed", 0)
+        self._embed_and_store(todo, progress)
+        report.embedded = getattr(self.embeddings, "computed", 0) - computed_before
+
+    def _embed_and_store(self, todo: list[Participant], progress: Progress | None) -> None:
         step = 256
         for start in range(0, len(todo), step):
             chunk = todo[start : start + step]
@@ -208,7 +255,6 @@ class PairingService:
                     self.store.upsert(person, vecs)
             if progress:
                 progress(min(start + step, len(todo)), len(todo))
-        report.embedded = getattr(self.embeddings, "computed", 0) - computed_before
 
     def _ingest_guidance(self, chunks: list[GuidanceChunk]) -> None:
         vectors = self.embeddings.embed_documents([c.text for c in chunks])
@@ -306,9 +352,11 @@ class PairingService:
         raise UnknownParticipant(ref, self.suggest(ref))
 
     def find(self, request: Request, k: int = 5) -> MatchResult:
+        self._check_vectors()
         return self.matcher.find(request, k)
 
     def explain(self, a_id: str, b_id: str) -> Candidate:
+        self._check_vectors()
         return self.matcher.explain(a_id, b_id)
 
     def pair_cohort(
@@ -318,6 +366,7 @@ class PairingService:
         snap = self.matcher.snapshot
         if not snap.people:
             raise EmptyStore("no participants have been ingested yet")
+        self._check_vectors()
         people = sorted(snap.people.values(), key=lambda p: p.id)
         scores = cohort_scores(
             people, snap.vectors["offer"], snap.vectors["want"], self.config, self.weights
@@ -328,6 +377,7 @@ class PairingService:
         """Guidance sections most relevant to ``question`` (LangChain vector store)."""
         if self.store.guidance_count() == 0:
             return []
+        self._check_vectors()
         if self._guidance_vs is None or self._guidance_version != self.store.version:
             self._guidance_vs = self.store.guidance_store(self.embeddings)  # type: ignore[assignment]
             self._guidance_version = self.store.version
@@ -355,7 +405,8 @@ class PairingService:
             "at_capacity": sum(1 for p in people if p.at_capacity),
             "departments": dict(sorted(depts.items())),
             "embedding_cache_entries": cache,
-            "embedding_model": getattr(self.embeddings, "model_name", "?"),
+            "embedding_model": self.embedding_name,
+            "vectors_built_with": self.built_with(),
             "store": self.settings.store,
         }
 

@@ -71,6 +71,42 @@ def test_reingest_is_idempotent_with_the_default_sqlite_cache(
     assert again.stats()["embedding_cache_entries"] == len(unique_texts(BASE)) + 1
 
 
+def test_a_new_embedding_model_re_embeds_everyone_stored(
+    service_factory: Any, st_model: Any, embeddings: CachedEmbeddings, tmp_path: Path
+) -> None:
+    """Vectors of two models never mix: reads refuse, the next ingest re-embeds all."""
+    import numpy as np
+
+    from assistant.errors import StaleIndex
+
+    path = write_participants_csv(tmp_path / "people.csv", BASE)
+    guide = tmp_path / "guide.md"
+    guide.write_text("# Meetings\n\nMeet every two weeks.\n", encoding="utf-8")
+    first = service_factory()
+    first.ingest([path, guide])
+    assert first.stats()["vectors_built_with"] == embeddings.model_name
+    first.close()
+
+    plain = CachedEmbeddings(st_model, None, st_model.name)  # the model without vocabulary
+    second = service_factory(embeddings=plain)
+    assert second.built_with() == embeddings.model_name != second.embedding_name
+    with pytest.raises(StaleIndex):
+        second.find(Request(wants=["TikTok"]))
+    with pytest.raises(StaleIndex):
+        second.search_guidance("how often should we meet?")
+
+    only_p1 = write_participants_csv(tmp_path / "one.csv", BASE[:1])
+    report = second.ingest([only_p1])
+    assert (report.reembedded_people, report.reembedded_guidance) == (4, 1)
+    assert report.unchanged == ["p1"]
+    assert second.built_with() == st_model.name
+    stored = second.matcher.snapshot.vectors["offer"]["p4"]  # p4 was not in the file
+    fresh = np.asarray(st_model.embed_documents(["Python basics for analysts"]))
+    assert np.allclose(stored, fresh, atol=1e-5)
+    assert second.find(Request(wants=["TikTok"])).candidates
+    assert second.search_guidance("how often should we meet?")
+
+
 def test_changing_one_row_updates_just_that_person(service_factory: Any, tmp_path: Path
                                                    ) -> None:
     service = service_factory()

@@ -168,6 +168,7 @@ class TestStoreContract:
                                  "rules.md")
         store.set_guidance(shorter, embeddings.embed_documents([c.text for c in shorter]))
         assert store.guidance_count() == 2
+        assert store.guidance_chunks() == sorted(b + shorter, key=lambda c: (c.source, c.order))
         vs = store.guidance_store(embeddings)
         docs = vs.similarity_search("how much notice before cancelling a meeting", k=5)
         assert {d.page_content for d in docs} == {"Keep it private.", b[0].text}

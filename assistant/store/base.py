@@ -70,6 +70,10 @@ class ParticipantStore(ABC):
     def guidance_count(self) -> int:
         """How many guidance chunks are stored."""
 
+    @abstractmethod
+    def guidance_chunks(self) -> list[GuidanceChunk]:
+        """Every stored guidance chunk, ordered by source and position."""
+
     def purge(self) -> None:  # noqa: B027 - optional hook, nothing to do by default
         """Physically drop deleted data (backends that keep tombstones override this)."""
 

@@ -232,6 +232,14 @@ class ChromaStore(ParticipantStore):
     def guidance_count(self) -> int:
         return int(self._guidance.count())
 
+    def guidance_chunks(self) -> list[GuidanceChunk]:
+        got = self._guidance.get(include=["documents", "metadatas"])
+        chunks = [
+            GuidanceChunk(str(m["source"]), str(m["heading"]), str(d), int(m["order"]))
+            for d, m in zip(got["documents"] or [], got["metadatas"] or [], strict=True)
+        ]
+        return sorted(chunks, key=lambda c: (c.source, c.order))
+
     # physical deletion ----------------------------------------------------------------
     def purge(self) -> None:
         """Rebuild the Chroma folder from live records so deleted text leaves the disk.

@@ -105,3 +105,6 @@ class MemoryStore(ParticipantStore):
 
     def guidance_count(self) -> int:
         return len(self._guidance)
+
+    def guidance_chunks(self) -> list[GuidanceChunk]:
+        return sorted((c for c, _ in self._guidance), key=lambda c: (c.source, c.order))
