@@ -236,6 +236,8 @@ REFINEMENTS = [
     ("anyone outside London and New York", {"exclude_locations": ["London", "New York"]}),
     ("only London or Singapore", {"locations": ["London", "Singapore"]}),
     ("no one from NYC", {"exclude_locations": ["New York"]}),
+    ("but not anyone in Finance", {"exclude_departments": ["Finance"]}),
+    ("not somebody based in London", {"exclude_locations": ["London"]}),
     ("anyone but Jonas", {"exclude_names": ["Jonas Weber"]}),
 ]
 

@@ -314,7 +314,10 @@ class Conversation:
             best = c.to_asker[0]
             lines.append(f"- {esc(p.first_name)} can teach you *{esc(best.want)}*: "
                          f"\"{esc(best.offer)}\" (match {best.similarity:.2f})")
-        if c.to_candidate:
+        if c.to_candidate and c.one_sided:
+            lines.append(f"- {esc(p.first_name)} wants help with \"{esc(c.to_candidate[0].want)}\""
+                         ", and nothing you offer is close")
+        elif c.to_candidate:
             best = c.to_candidate[0]
             lines.append(f"- {esc(p.first_name)} wants help with \"{esc(best.want)}\", which you "
                          f"offer (*{esc(best.offer)}*, match {best.similarity:.2f})")

@@ -537,7 +537,8 @@ _NOT_MY_DEPT = re.compile(
     r"(?:departments?|depts?|teams?|functions?|divisions?|business\s+units?)\b|"
     r"\bcross[-\s]?(?:departmental|department|functional|team)\b", _I)
 _EXCLUDE_CUE = re.compile(
-    r"(?:\bnot\s+(?:based\s+|located\s+)?(?:in|from|at|within)?|\boutside(?:\s+of)?|"
+    r"(?:(?:\bbut\s+)?\bnot\s+(?:any(?:one|body)\s+|some(?:one|body)\s+|people\s+|folks\s+)?"
+    r"(?:based\s+|located\s+)?(?:in|from|at|within)?|\boutside(?:\s+of)?|"
     r"\bexcept(?:\s+for)?|\bexcluding|\bexclude|\bother\s+than|\banywhere\s+but|"
     r"\banyone\s+but|\bapart\s+from|\bbesides|\bbut\s+not|\bno(?:\s+one|body|one)\s+"
     r"(?:in|from|at|based\s+in)|\bwithout|\bavoid(?:ing)?|\bnon-?|\bno)\s*(?:the\s+)?$", _I)

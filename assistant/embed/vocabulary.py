@@ -2,9 +2,12 @@
 
 Each concept (``skills.toml``: a label and aliases such as "TikTok", "short vertical
 videos for young audiences") is embedded once. A statement close enough to one of a
-concept's aliases is moved towards that concept's centroid, so two statements that
+concept's aliases is moved towards that concept's centroid (minus the mean of all
+centroids, so only what sets the concept apart is added), so two statements that
 name the same skill in different words meet, while look-alike words that match no
-alias closely stay where the model put them.
+alias closely stay where the model put them. Concepts of kind ``sense`` hold other
+meanings of ambiguous skill words ("pitch" the football field) and pull statements
+that use them away from the skill.
 
 :class:`ConceptEnrichedEmbeddings` does this behind LangChain's ``Embeddings``
 interface, so it wraps any backend and is cached like one.
@@ -28,12 +31,16 @@ class Concept:
     key: str
     label: str
     aliases: tuple[str, ...]
+    #: ``skill``, or ``sense``: another meaning of an ambiguous skill word, which pulls
+    #: statements using that meaning away from the skill
+    kind: str = "skill"
 
 
 def load_vocabulary(path: Path = DEFAULT_VOCABULARY) -> list[Concept]:
     data = tomllib.loads(path.read_text(encoding="utf-8"))
     return [
-        Concept(key, str(body.get("label", key)), tuple(str(a) for a in body["aliases"]))
+        Concept(key, str(body.get("label", key)), tuple(str(a) for a in body["aliases"]),
+                str(body.get("kind", "skill")))
         for key, body in data.get("concepts", {}).items()
     ]
 
@@ -43,15 +50,16 @@ class ConceptEnrichedEmbeddings(Embeddings):
 
     def __init__(
         self, inner: Embeddings, concepts: list[Concept], model_name: str,
-        threshold: float = 0.6, weight: float = 0.6, top: int = 2,
+        threshold: float = 0.6, weight: float = 0.6, top: int = 2, center: bool = True,
     ) -> None:
+        self.center = center
         self.inner = inner
         self.concepts = concepts
         self.threshold = threshold
         self.weight = weight
         self.top = top
         digest = hashlib.sha256(
-            repr([(c.key, c.aliases) for c in concepts] + [threshold, weight, top]).encode()
+            repr([(c.key, c.aliases) for c in concepts] + [threshold, weight, top, center]).encode()
         ).hexdigest()[:12]
         self.name = f"{model_name}+vocab:{digest}"
         self._aliases: np.ndarray | None = None
@@ -65,6 +73,11 @@ class ConceptEnrichedEmbeddings(Embeddings):
             centroids = np.stack([aliases[self._owner == i].mean(axis=0)
                                   for i in range(len(self.concepts))])
             centroids /= np.linalg.norm(centroids, axis=1, keepdims=True)
+            if self.center:
+                # keep only what sets a concept apart: every centroid shares a generic
+                # "skills" direction that would pull unrelated statements together
+                centroids -= centroids.mean(axis=0, keepdims=True)
+                centroids /= np.linalg.norm(centroids, axis=1, keepdims=True)
             self._aliases, self._centroids = aliases, centroids
         return self._aliases, self._centroids
 

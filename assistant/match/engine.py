@@ -39,6 +39,8 @@ class Candidate:
     to_candidate: list[Link]
     notes: list[str]
     flags: list[str] = field(default_factory=list)
+    #: the candidate wants nothing close to what the asker offers
+    one_sided: bool = False
 
     @property
     def id(self) -> str:
@@ -154,6 +156,8 @@ class Matcher:
             scored.append(self._score(asker, person, wants, want_vecs, offers, offer_vecs))
         scored.sort(key=lambda c: (-c.score, c.person.id))
         good = [c for c in scored if c.teaches >= self.config.abstain_below]
+        if good:
+            good = [c for c in scored if c.teaches >= self.config.list_below]
         result = MatchResult(
             request, wants, offers, good[:k], abstained=not good, dropped=dropped,
             one_directional=not offers,
@@ -214,11 +218,16 @@ class Matcher:
         ranking = self.config.rank(teaches, learns) if offers else teaches
         bonus, notes = soft_adjustment(asker, person, self.weights) if asker else (0.0, [])
         flags = [f"{person.name} is {capacity_note(person)}"] if person.at_capacity else []
-        if offers and teaches >= self.config.abstain_below and reciprocal < self.config.pair_floor:
+        if teaches < self.config.abstain_below:
+            flags.append(f"weaker match: {person.first_name} offers something only loosely "
+                         "related to what you want to learn")
+        # the same bar as the asked-for direction: below it, the offer is not a real match
+        one_sided = bool(offers) and learns < self.config.abstain_below
+        if one_sided and teaches >= self.config.abstain_below:
             flags.append(f"one-sided: {person.first_name} wants nothing close to what you offer")
         return Candidate(
             person, ranking + bonus, reciprocal, teaches, learns, to_asker, to_cand, notes,
-            flags,
+            flags, one_sided,
         )
 
     @staticmethod

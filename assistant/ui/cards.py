@@ -65,7 +65,12 @@ def directions(c: Candidate) -> list[str]:
             f'<p class="pa-dir pa-in"><span class="pa-arrow">→ you</span>'
             f"<b>{first} can teach you</b> {h(best.want)}: they offer {_quote(best.offer)} "
             f'<span class="pa-sim">match {best.similarity:.2f}</span></p>')
-    if c.to_candidate:
+    if c.to_candidate and c.one_sided:
+        out.append(
+            f'<p class="pa-dir pa-out"><span class="pa-arrow">you →</span>'
+            f"<b>{first} wants help with</b> {_quote(c.to_candidate[0].want)}, and nothing "
+            "you offer is close.</p>")
+    elif c.to_candidate:
         best = c.to_candidate[0]
         out.append(
             f'<p class="pa-dir pa-out"><span class="pa-arrow">you →</span>'
