@@ -39,6 +39,7 @@ PARTICIPANT_SUFFIXES = {".csv", ".tsv", ".jsonl", ".ndjson"}
 GUIDANCE_SUFFIXES = {".md", ".markdown"}
 #: file in the data folder naming the embedding model (and vocabulary) of its vectors
 EMBEDDING_MARKER = "embedding-model.txt"
+_UNREAD = object()
 Progress = Callable[[int, int], None]
 
 
@@ -109,6 +110,7 @@ class PairingService:
             self.close()
             raise
         self.persistent = persistent
+        self._built_with: str | object | None = _UNREAD
         self.embedding_name = str(
             getattr(self.embeddings, "model_name", None)
             or getattr(self.embeddings, "name", None) or type(self.embeddings).__name__
@@ -159,14 +161,22 @@ class PairingService:
         if self.persistent and (self.store.fingerprints() or self.store.guidance_count()):
             (self.data_dir / EMBEDDING_MARKER).write_text(self.embedding_name + "\n",
                                                          encoding="utf-8")
+            self._built_with = self.embedding_name
         report.seconds = time.perf_counter() - started
         return report
 
     def built_with(self) -> str | None:
         """Embedding model of the stored vectors: None when nothing is stored (or in memory).
 
-        A data folder from before the marker file existed reports ``"unknown"``.
+        A data folder from before the marker file existed reports ``"unknown"``. Read once
+        per service (every search checks it): while this service holds the folder's lock
+        no other process can ingest, and this one's own ingests update it.
         """
+        if self._built_with is _UNREAD:
+            self._built_with = self._read_marker()
+        return self._built_with  # type: ignore[return-value]
+
+    def _read_marker(self) -> str | None:
         if not self.persistent:
             return None
         marker = self.data_dir / EMBEDDING_MARKER

@@ -54,6 +54,11 @@ def _score_bar(value: float) -> str:
             f'<span style="width:{pct}%"></span></div>')
 
 
+def _direction(inbound: bool, body: str) -> str:
+    kind, arrow = ("pa-in", "→ you") if inbound else ("pa-out", "you →")
+    return f'<p class="pa-dir {kind}"><span class="pa-arrow">{arrow}</span>{body}</p>'
+
+
 def directions(c: Candidate) -> list[str]:
     """Both directions of a candidate in plain words, as HTML paragraphs."""
     p = c.person
@@ -61,27 +66,22 @@ def directions(c: Candidate) -> list[str]:
     out = []
     if c.to_asker:
         best = c.to_asker[0]
-        out.append(
-            f'<p class="pa-dir pa-in"><span class="pa-arrow">→ you</span>'
+        out.append(_direction(True,
             f"<b>{first} can teach you</b> {h(best.want)}: they offer {_quote(best.offer)} "
-            f'<span class="pa-sim">match {best.similarity:.2f}</span></p>')
+            f'<span class="pa-sim">match {best.similarity:.2f}</span>'))
     if c.to_candidate and c.one_sided:
-        out.append(
-            f'<p class="pa-dir pa-out"><span class="pa-arrow">you →</span>'
+        out.append(_direction(False,
             f"<b>{first} wants help with</b> {_quote(c.to_candidate[0].want)}, and nothing "
-            "you offer is close.</p>")
+            "you offer is close."))
     elif c.to_candidate:
         best = c.to_candidate[0]
-        out.append(
-            f'<p class="pa-dir pa-out"><span class="pa-arrow">you →</span>'
+        out.append(_direction(False,
             f"<b>{first} wants help with</b> {_quote(best.want)}, <b>which you offer</b>: "
-            f'{_quote(best.offer)} <span class="pa-sim">match {best.similarity:.2f}</span></p>')
+            f'{_quote(best.offer)} <span class="pa-sim">match {best.similarity:.2f}</span>'))
     else:
-        wants = "; ".join(p.wants)
-        out.append(
-            f'<p class="pa-dir pa-out"><span class="pa-arrow">you →</span>'
-            f"<b>{first} wants help with</b> {_quote(wants)}. Tell me what you can offer "
-            "(or sign in) to check the match both ways.</p>")
+        out.append(_direction(False,
+            f"<b>{first} wants help with</b> {_quote('; '.join(p.wants))}. Tell me what you "
+            "can offer (or sign in) to check the match both ways."))
     return out
 
 
