@@ -532,7 +532,6 @@ def run(
 ) -> dict[str, Any]:
     """Run the benchmark on a synthetic cohort of ``n`` people; returns every figure."""
     from assistant.embed import make_embeddings
-    from assistant.match import cohort_scores
     from assistant.service import PairingService
 
     root, temporary = _folder(data_dir)
@@ -652,8 +651,7 @@ def run(
         # 5. cohort pairing --------------------------------------------------------------
         snap = service.matcher.snapshot
         started = time.perf_counter()
-        cohort_scores(sorted(snap.people.values(), key=lambda p: p.id), snap.vectors["offer"],
-                      snap.vectors["want"], service.config, service.weights)
+        service.cohort_scores()
         scores_seconds = time.perf_counter() - started
         gc.collect()
         started = time.perf_counter()

@@ -23,6 +23,7 @@ from assistant.ingest.participants import REJECT_ID
 from assistant.match import (
     Candidate,
     CohortResult,
+    CohortScores,
     Matcher,
     MatchResult,
     PreferenceWeights,
@@ -373,15 +374,17 @@ class PairingService:
         self, locks: Iterable[tuple[str, str]] = (), exclusions: Iterable[tuple[str, str]] = (),
         min_score: float | None = None,
     ) -> CohortResult:
+        return pair_cohort(self.cohort_scores(), self.config, locks, exclusions, min_score)
+
+    def cohort_scores(self) -> CohortScores:
+        """Every pair's scores (what :meth:`pair_cohort` maximises), people sorted by id."""
         snap = self.matcher.snapshot
         if not snap.people:
             raise EmptyStore("no participants have been ingested yet")
         self._check_vectors()
         people = sorted(snap.people.values(), key=lambda p: p.id)
-        scores = cohort_scores(
-            people, snap.vectors["offer"], snap.vectors["want"], self.config, self.weights
-        )
-        return pair_cohort(scores, self.config, locks, exclusions, min_score)
+        return cohort_scores(people, snap.vectors["offer"], snap.vectors["want"], self.config,
+                             self.weights, self.matcher.senses)
 
     def search_guidance(self, question: str, k: int = 3) -> list[GuidanceHit]:
         """Guidance sections most relevant to ``question`` (LangChain vector store)."""

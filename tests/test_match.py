@@ -14,6 +14,7 @@ from assistant.match import (
     PreferenceWeights,
     Request,
     ScoringConfig,
+    SenseCheck,
     cohort_scores,
     direction,
     soft_adjustment,
@@ -364,12 +365,14 @@ def test_teach_matrix_equals_direction_scores(matcher: Matcher, chunk: int) -> N
 
     wv, wo = stack("want")
     ov, oo = stack("offer")
-    teach = teach_matrix(wv, wo, ov, oo, len(cohort), config, chunk=chunk)
+    teach = teach_matrix(wv, wo, ov, oo, len(cohort), config, chunk=chunk,
+                         senses=matcher.senses)
     for i, teacher in enumerate(cohort):
         for j, learner in enumerate(cohort):
             expected, _ = direction(
                 snap.vectors["want"][learner.id], snap.texts["want"][learner.id],
                 snap.vectors["offer"][teacher.id], snap.texts["offer"][teacher.id], config,
+                matcher.senses,
             )
             assert teach[i, j] == pytest.approx(expected, abs=1e-5), (teacher.id, learner.id)
 
@@ -378,7 +381,7 @@ def test_cohort_scores_agree_with_explain(matcher: Matcher) -> None:
     snap = matcher.snapshot
     cohort = sorted(snap.people.values(), key=lambda p: p.id)
     scores = cohort_scores(cohort, snap.vectors["offer"], snap.vectors["want"],
-                           matcher.config, matcher.weights)
+                           matcher.config, matcher.weights, matcher.senses)
     index = scores.index()
     for a, b in [("ava", "ben"), ("ava", "cal"), ("ivy", "kim"), ("ben", "ava")]:
         cand = matcher.explain(a, b)
@@ -420,3 +423,59 @@ def test_evidence_is_right_for_people_with_more_than_ten_statements(
         assert back.to_candidate[0].want == "Learning Gardening"
     finally:
         store.close()
+
+
+# other meanings of skill words ----------------------------------------------------------
+def test_sense_check_scales_only_links_whose_offer_means_something_else() -> None:
+    # concepts: 0 = a skill, 1 = "snakes" (a sense); affinity = the vector itself
+    check = SenseCheck(lambda v: v, [(1, "snakes and reptiles")], threshold=0.5, factor=0.5)
+    wants = np.array([[0.9, 0.1], [0.2, 0.8]], dtype=np.float32)   # coding; pet snakes
+    offers = np.array([[0.3, 0.7], [0.95, 0.0]], dtype=np.float32)  # reptile care; coding
+    factors, meaning = check.between(wants, offers)
+    assert meaning == ["snakes and reptiles", ""]
+    assert factors.tolist() == [[0.5, 1.0], [1.0, 1.0]]
+    # a vocabulary without senses, or a factor of 1, means no check at all
+    assert SenseCheck.of(object()) is None  # type: ignore[arg-type]
+
+
+@pytest.fixture(scope="module")
+def python_matcher(tmp_path_factory: pytest.TempPathFactory, embedder: Any) -> Matcher:
+    store = ChromaStore(tmp_path_factory.mktemp("senses") / "chroma")
+    for row in [
+        dict(id="lee", name="Lee Snakeman", offers=["python and reptile care"],
+             wants=["Budgeting basics"]),
+        dict(id="max", name="Max Coder", offers=["Python programming for data analysis"],
+             wants=["Public speaking"]),
+        dict(id="ann", name="Ann Learner", offers=["Budgeting basics"], wants=["Python"]),
+    ]:
+        person = Participant(**row)
+        statements = person.statements()
+        vectors = embedder.embed_documents([st.text for st in statements])
+        store.upsert(person, {st.id: v for st, v in zip(statements, vectors, strict=True)})
+    yield Matcher(store, embedder)
+    store.close()
+
+
+def test_snake_keeper_is_not_a_python_teacher(python_matcher: Matcher) -> None:
+    assert python_matcher.senses is not None
+    result = python_matcher.find(Request(wants=["Python"]), k=5)
+    assert ids(result) == ["max"]
+    lee = python_matcher.explain("max", "lee")
+    assert lee.to_asker == [] or lee.teaches < python_matcher.config.abstain_below
+    plain = Matcher(python_matcher.store, python_matcher.embeddings,
+                    ScoringConfig(sense_factor=1.0))
+    assert plain.senses is None
+    unchecked = plain.find(Request(wants=["Python"]), k=5)
+    assert "lee" in ids(unchecked)  # without the check the shared word is enough
+
+
+def test_sense_is_named_in_the_flags_and_kept_for_wants_with_that_meaning(
+    python_matcher: Matcher,
+) -> None:
+    lee = python_matcher.explain("ann", "lee")
+    assert lee.misread
+    assert lee.to_asker[0].sense == "snakes and reptiles"
+    assert any("reads as snakes and reptiles" in f for f in lee.flags)
+    pets = python_matcher.find(Request(wants=["looking after a pet snake"]), k=5)
+    assert ids(pets)[:1] == ["lee"]
+    assert pets.candidates[0].to_asker[0].sense == ""

@@ -40,6 +40,8 @@ def set_fields(filters: Filters) -> dict[str, Any]:
 # find: both directions
 # ---------------------------------------------------------------------------------------
 BOTH_WAYS = [
+    ("anyone on Threads who could show me how it works? happy to help with public speaking",
+     ["Threads"], ["public speaking"]),
     ("who can teach me Snapchat and wants strategy help", ["Snapchat"], ["strategy"]),
     ("Who can teach me Snapchat, and wants strategy help?", ["Snapchat"], ["strategy"]),
     ("WHO CAN TEACH ME SNAPCHAT AND WANTS STRATEGY HELP", ["SNAPCHAT"], ["STRATEGY"]),
@@ -108,6 +110,13 @@ WANTS_ONLY = [
     ("who could teach me how budgets work?", ["budgets"]),
     ("who can help me excel at job interviews?", ["job interviews"]),
     ("who could teach me people management", ["people management"]),
+    # the skill is where the partner is ("anyone on X"), the verb's object a pronoun
+    ("is anyone here on Discord who could show me the ropes?", ["Discord"]),
+    ("anyone into photography who could teach me?", ["photography"]),
+    ("anyone on LinkedIn a lot who could help me with my profile", ["LinkedIn", "profile"]),
+    # ... but a team or a circumstance is not a skill
+    ("someone on the sales team who can teach me negotiation", ["negotiation"]),
+    ("is there anyone on my team who knows SQL", ["SQL"]),
 ]
 
 

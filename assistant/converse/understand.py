@@ -786,6 +786,11 @@ _TRIGGERS: tuple[_Trigger, ...] = (
        rf"gets?\s+{_ME}\s+(?:going|started|up\s+to\s+speed)\s+(?:on|with|in)", _TEACH, _OTHER),
     _t(r"(?:does|do)\s+(?:anyone|anybody|someone|somebody)(?:\s+(?:here|around))?\s+"
        r"(?:know(?:\s+about)?|do|keep|speak|play|use|make|run|understand|teach)", _TEACH, _OTHER),
+    # "anyone on Threads who could show me how it works?": the skill is where they are
+    _t(r"(?:anyone|anybody|someone|somebody)(?:\s+(?:here|around|else))?\s+(?:who(?:'s|\s+is)\s+)?"
+       r"(?:on|into|using|active\s+on|big\s+on)(?!\s+(?:my|our|the|a|an|this|that|their|his|"
+       r"her|your|it|board|leave|holiday|vacation|call|site|shift|time|hand|top|me|us)\b)",
+       _TEACH, _OTHER),
     _t(r"(?<=who\s)(?:does|speaks|plays|keeps|makes|uses|runs|gets|practi[cs]es|"
        r"has\s+experience\s+(?:with|in))", _TEACH, _OTHER),
     # --- the speaker offers (fixed subject: self) ----------------------------------
@@ -901,7 +906,8 @@ _LEAD_FILLER = re.compile(
 _TRAIL_FILLER = re.compile(
     r"\s+(?:help|support|advice|guidance|tips|pointers|coaching|mentoring|well|really\s+well|"
     r"very\s+well|properly|skills?|expertise|know-how|in\s+exchange|in\s+return|please|too|"
-    r"also|as\s+well|stuff|things|etc|and\s+stuff|better|a\s+bit|a\s+little|at\s+all|now|"
+    r"also|as\s+well|stuff|things|etc|and\s+stuff|better|a\s+bit|a\s+little|a\s+lot|lots|"
+    r"daily|every\s+day|at\s+all|now|"
     r"soon|then|from\s+scratch|from\s+me|from\s+you|from\s+them|to\s+me|to\s+us|and|or|but|"
     r"who|can|could|would|will|i|to|with|is|are|the|a|an|me|more|basics|fast|quickly|asap|"
     r"together|back|especially|in\s+particular|first|here|around|for|fits?|works?|"

@@ -39,7 +39,7 @@ from assistant.evaluation.baselines import (
     stable_roommates_pairs,
 )
 from assistant.evaluation.suite import QueryCase, Suite, discover, load_suite
-from assistant.match import CandidateFilter, CohortScores, ReportingLines, cohort_scores
+from assistant.match import CandidateFilter, CohortScores, ReportingLines
 from assistant.models import Participant
 from assistant.service import PairingService
 
@@ -254,10 +254,7 @@ def evaluate_cohort(
     service: PairingService, reference: list[tuple[str, str]]
 ) -> tuple[dict[str, dict[str, float]], dict[str, str]]:
     """Cohort metrics of our pairing, greedy pairing and stable roommates, with notes."""
-    snap = service.matcher.snapshot
-    people = sorted(snap.people.values(), key=lambda p: p.id)
-    scores = cohort_scores(people, snap.vectors["offer"], snap.vectors["want"], service.config,
-                           service.weights)
+    scores = service.cohort_scores()
     floor = service.config.pair_floor
     ours = service.pair_cohort()
     outcomes = {

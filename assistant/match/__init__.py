@@ -5,6 +5,7 @@ from assistant.match.constraints import CandidateFilter, ReportingLines
 from assistant.match.engine import Candidate, Matcher, MatchResult, Request, Snapshot
 from assistant.match.preferences import PreferenceWeights, soft_adjustment, working_overlap
 from assistant.match.scoring import FUSIONS, Link, ScoringConfig, direction, teach_matrix
+from assistant.match.senses import SenseCheck
 
 __all__ = [
     "FUSIONS",
@@ -20,6 +21,7 @@ __all__ = [
     "ReportingLines",
     "Request",
     "ScoringConfig",
+    "SenseCheck",
     "Snapshot",
     "cohort_scores",
     "direction",
