@@ -430,10 +430,11 @@ def test_sense_check_scales_only_links_whose_offer_means_something_else() -> Non
     # concepts: 0 = a skill, 1 = "snakes" (a sense); affinity = the vector itself
     check = SenseCheck(lambda v: v, [(1, "snakes and reptiles")], threshold=0.5, factor=0.5)
     wants = np.array([[0.9, 0.1], [0.2, 0.8]], dtype=np.float32)   # coding; pet snakes
-    offers = np.array([[0.3, 0.7], [0.95, 0.0]], dtype=np.float32)  # reptile care; coding
+    # reptile care; coding; coding named with a word that also means the snake
+    offers = np.array([[0.3, 0.7], [0.95, 0.0], [0.8, 0.6]], dtype=np.float32)
     factors, meaning = check.between(wants, offers)
-    assert meaning == ["snakes and reptiles", ""]
-    assert factors.tolist() == [[0.5, 1.0], [1.0, 1.0]]
+    assert meaning == ["snakes and reptiles", "", ""]
+    assert factors.tolist() == [[0.5, 1.0, 1.0], [1.0, 1.0, 1.0]]
     # a vocabulary without senses, or a factor of 1, means no check at all
     assert SenseCheck.of(object()) is None  # type: ignore[arg-type]
 

@@ -24,6 +24,8 @@ import numpy as np
 from langchain_core.embeddings import Embeddings
 
 DEFAULT_VOCABULARY = Path(__file__).with_name("skills.toml")
+#: bump when :meth:`ConceptEnrichedEmbeddings.enrich` changes, so stored vectors count as stale
+ENRICHMENT_VERSION = 2
 
 
 @dataclass(frozen=True)
@@ -50,7 +52,7 @@ class ConceptEnrichedEmbeddings(Embeddings):
 
     def __init__(
         self, inner: Embeddings, concepts: list[Concept], model_name: str,
-        threshold: float = 0.6, weight: float = 0.6, top: int = 2, center: bool = True,
+        threshold: float = 0.55, weight: float = 0.6, top: int = 2, center: bool = True,
     ) -> None:
         self.center = center
         self.inner = inner
@@ -58,9 +60,10 @@ class ConceptEnrichedEmbeddings(Embeddings):
         self.threshold = threshold
         self.weight = weight
         self.top = top
-        digest = hashlib.sha256(
-            repr([(c.key, c.aliases) for c in concepts] + [threshold, weight, top, center]).encode()
-        ).hexdigest()[:12]
+        digest = hashlib.sha256(repr(
+            [(c.key, c.aliases, c.kind) for c in concepts]
+            + [threshold, weight, top, center, ENRICHMENT_VERSION]
+        ).encode()).hexdigest()[:12]
         self.name = f"{model_name}+vocab:{digest}"
         self._aliases: np.ndarray | None = None
         self._owner = np.asarray([i for i, c in enumerate(concepts) for _ in c.aliases])
@@ -96,10 +99,13 @@ class ConceptEnrichedEmbeddings(Embeddings):
         affinity = self.concept_affinity(vectors)
         keep = np.argsort(-affinity, axis=1)[:, : self.top]
         out = vectors.copy()
+        sense = np.asarray([c.kind == "sense" for c in self.concepts])
         for row, concepts in enumerate(keep):
-            for k in concepts:
+            for rank, k in enumerate(concepts):
                 a = affinity[row, k]
-                if a >= self.threshold:
+                # another meaning of a skill word only counts when it is the nearest
+                # concept: "Notion" stays the tool, "python and reptile care" the snake
+                if a >= self.threshold and not (sense[k] and rank > 0):
                     out[row] += self.weight * a * centroids[k]
         out /= np.linalg.norm(out, axis=1, keepdims=True)
         return out

@@ -132,7 +132,7 @@ def teach_matrix(
     want_profile = offer_sense = flagged = None
     if senses is not None:
         want_profile = senses.profile(want_vecs)
-        offer_sense = senses.offer_senses(senses.profile(offer_vecs))
+        offer_sense = senses.offer_senses(offer_vecs)
         flagged = np.flatnonzero(offer_sense >= 0)
     g = 0
     while g < len(want_starts):

@@ -60,13 +60,22 @@ class SenseCheck:
             return np.zeros((0, len(self.columns)), dtype=np.float32)
         return np.asarray(self.affinity(vectors), dtype=np.float32)[:, self.columns]
 
-    def offer_senses(self, profile: np.ndarray) -> np.ndarray:
-        """For each offer: the index of the other meaning it is about, or -1."""
-        if profile.size == 0:
-            return np.full(len(profile), -1, dtype=np.int64)
-        best = profile.argmax(axis=1)
-        clear = profile[np.arange(len(profile)), best] >= self.threshold
-        return np.where(clear, best, -1)
+    def offer_senses(self, offer_vecs: np.ndarray) -> np.ndarray:
+        """For each offer: the index of the other meaning it is about, or -1.
+
+        An offer is about another meaning when that sense is its nearest concept of all
+        and close enough; naming the skill itself ("Notion") keeps a skill concept first.
+        """
+        if len(offer_vecs) == 0:
+            return np.zeros(0, dtype=np.int64)
+        affinity = np.asarray(self.affinity(offer_vecs), dtype=np.float32)
+        top = affinity.argmax(axis=1)
+        position = {int(col): i for i, col in enumerate(self.columns)}
+        out = np.full(len(offer_vecs), -1, dtype=np.int64)
+        for row, col in enumerate(top):
+            if int(col) in position and affinity[row, col] >= self.threshold:
+                out[row] = position[int(col)]
+        return out
 
     def factors(self, want_profile: np.ndarray, offer_sense: np.ndarray) -> np.ndarray:
         """``[want, offer]``: 1, or ``factor`` where the offer means something the want does not."""
@@ -81,6 +90,6 @@ class SenseCheck:
         self, want_vecs: np.ndarray, offer_vecs: np.ndarray
     ) -> tuple[np.ndarray, list[str]]:
         """Factors for these statements, and each offer's other meaning ("" if none)."""
-        senses = self.offer_senses(self.profile(offer_vecs))
+        senses = self.offer_senses(offer_vecs)
         labels = [self.labels[s] if s >= 0 else "" for s in senses]
         return self.factors(self.profile(want_vecs), senses), labels
