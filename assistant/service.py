@@ -384,7 +384,7 @@ class PairingService:
         self._check_vectors()
         people = sorted(snap.people.values(), key=lambda p: p.id)
         return cohort_scores(people, snap.vectors["offer"], snap.vectors["want"], self.config,
-                             self.weights, self.matcher.senses)
+                             self.weights, self.matcher.check)
 
     def search_guidance(self, question: str, k: int = 3) -> list[GuidanceHit]:
         """Guidance sections most relevant to ``question`` (LangChain vector store)."""

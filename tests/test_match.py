@@ -10,11 +10,12 @@ import pytest
 
 from assistant.match import (
     CandidateFilter,
+    CheckConfig,
     Matcher,
     PreferenceWeights,
     Request,
     ScoringConfig,
-    SenseCheck,
+    VocabularyCheck,
     cohort_scores,
     direction,
     soft_adjustment,
@@ -366,13 +367,13 @@ def test_teach_matrix_equals_direction_scores(matcher: Matcher, chunk: int) -> N
     wv, wo = stack("want")
     ov, oo = stack("offer")
     teach = teach_matrix(wv, wo, ov, oo, len(cohort), config, chunk=chunk,
-                         senses=matcher.senses)
+                         check=matcher.check)
     for i, teacher in enumerate(cohort):
         for j, learner in enumerate(cohort):
             expected, _ = direction(
                 snap.vectors["want"][learner.id], snap.texts["want"][learner.id],
                 snap.vectors["offer"][teacher.id], snap.texts["offer"][teacher.id], config,
-                matcher.senses,
+                matcher.check,
             )
             assert teach[i, j] == pytest.approx(expected, abs=1e-5), (teacher.id, learner.id)
 
@@ -381,7 +382,7 @@ def test_cohort_scores_agree_with_explain(matcher: Matcher) -> None:
     snap = matcher.snapshot
     cohort = sorted(snap.people.values(), key=lambda p: p.id)
     scores = cohort_scores(cohort, snap.vectors["offer"], snap.vectors["want"],
-                           matcher.config, matcher.weights, matcher.senses)
+                           matcher.config, matcher.weights, matcher.check)
     index = scores.index()
     for a, b in [("ava", "ben"), ("ava", "cal"), ("ivy", "kim"), ("ben", "ava")]:
         cand = matcher.explain(a, b)
@@ -426,17 +427,36 @@ def test_evidence_is_right_for_people_with_more_than_ten_statements(
 
 
 # other meanings of skill words ----------------------------------------------------------
-def test_sense_check_scales_only_links_whose_offer_means_something_else() -> None:
-    # concepts: 0 = a skill, 1 = "snakes" (a sense); affinity = the vector itself
-    check = SenseCheck(lambda v: v, [(1, "snakes and reptiles")], threshold=0.5, factor=0.5)
-    wants = np.array([[0.9, 0.1], [0.2, 0.8]], dtype=np.float32)   # coding; pet snakes
-    # reptile care; coding; coding named with a word that also means the snake
-    offers = np.array([[0.3, 0.7], [0.95, 0.0], [0.8, 0.6]], dtype=np.float32)
-    factors, meaning = check.between(wants, offers)
-    assert meaning == ["snakes and reptiles", "", ""]
-    assert factors.tolist() == [[0.5, 1.0, 1.0], [1.0, 1.0, 1.0]]
-    # a vocabulary without senses, or a factor of 1, means no check at all
-    assert SenseCheck.of(object()) is None  # type: ignore[arg-type]
+def test_vocabulary_check_weakens_other_meanings_and_other_skills() -> None:
+    # concepts: 0 = Python, 1 = snakes (a sense), 2 = Snapchat; affinity = the vector itself
+    check = VocabularyCheck(lambda v: v, ["Python programming", "snakes and reptiles",
+                                          "Snapchat"], [False, True, False],
+                            CheckConfig(sense_threshold=0.5, sense_factor=0.5, want_clear=0.85,
+                                        offer_clear=0.9, still_close=0.6, distinct_factor=0.4))
+    wants = np.array([[0.9, 0.1, 0.0],    # Python
+                      [0.2, 0.8, 0.0],    # pet snakes
+                      [0.0, 0.0, 0.95]],  # Snapchat
+                     dtype=np.float32)
+    offers = np.array([[0.3, 0.7, 0.0],   # reptile care
+                       [0.95, 0.0, 0.0],  # Python
+                       [0.8, 0.6, 0.0],   # Python named with the snake's word
+                       [0.0, 0.0, 0.92],  # Snapchat
+                       [0.7, 0.0, 0.0]],  # something near Python, not clearly a skill
+                      dtype=np.float32)
+    factors, reasons = check.between(wants, offers)
+    np.testing.assert_allclose(factors, [
+        [0.5, 1.0, 1.0, 0.4, 1.0],
+        [1.0, 1.0, 1.0, 1.0, 1.0],  # wanting snakes: not a skill, so no skill is "different"
+        [0.5, 0.4, 1.0, 1.0, 1.0],
+    ])
+    assert reasons[0][0] == "reads as snakes and reptiles"
+    assert reasons[0][3] == "is about Snapchat, a different skill"
+    assert reasons[1][0] == "" and reasons[0][1] == ""
+    strength = np.ones((3, 5), dtype=np.float32)
+    check.apply(strength, check.profile(wants), check.profile(offers))
+    np.testing.assert_allclose(strength, factors)
+    # no vocabulary, or every rule switched off, means no check at all
+    assert VocabularyCheck.of(object()) is None  # type: ignore[arg-type]
 
 
 @pytest.fixture(scope="module")
@@ -458,14 +478,15 @@ def python_matcher(tmp_path_factory: pytest.TempPathFactory, embedder: Any) -> M
 
 
 def test_snake_keeper_is_not_a_python_teacher(python_matcher: Matcher) -> None:
-    assert python_matcher.senses is not None
+    assert python_matcher.check is not None
     result = python_matcher.find(Request(wants=["Python"]), k=5)
     assert ids(result) == ["max"]
     lee = python_matcher.explain("max", "lee")
     assert lee.to_asker == [] or lee.teaches < python_matcher.config.abstain_below
+    off = CheckConfig(sense_factor=1.0, distinct_factor=1.0)
     plain = Matcher(python_matcher.store, python_matcher.embeddings,
-                    ScoringConfig(sense_factor=1.0))
-    assert plain.senses is None
+                    ScoringConfig(vocabulary_check=off))
+    assert plain.check is None
     unchecked = plain.find(Request(wants=["Python"]), k=5)
     assert "lee" in ids(unchecked)  # without the check the shared word is enough
 
@@ -475,8 +496,8 @@ def test_sense_is_named_in_the_flags_and_kept_for_wants_with_that_meaning(
 ) -> None:
     lee = python_matcher.explain("ann", "lee")
     assert lee.misread
-    assert lee.to_asker[0].sense == "snakes and reptiles"
+    assert lee.to_asker[0].caveat == "reads as snakes and reptiles"
     assert any("reads as snakes and reptiles" in f for f in lee.flags)
     pets = python_matcher.find(Request(wants=["looking after a pet snake"]), k=5)
     assert ids(pets)[:1] == ["lee"]
-    assert pets.candidates[0].to_asker[0].sense == ""
+    assert pets.candidates[0].to_asker[0].caveat == ""

@@ -5,12 +5,13 @@ from assistant.match.constraints import CandidateFilter, ReportingLines
 from assistant.match.engine import Candidate, Matcher, MatchResult, Request, Snapshot
 from assistant.match.preferences import PreferenceWeights, soft_adjustment, working_overlap
 from assistant.match.scoring import FUSIONS, Link, ScoringConfig, direction, teach_matrix
-from assistant.match.senses import SenseCheck
+from assistant.match.vocabulary_check import CheckConfig, VocabularyCheck
 
 __all__ = [
     "FUSIONS",
     "Candidate",
     "CandidateFilter",
+    "CheckConfig",
     "CohortResult",
     "CohortScores",
     "Link",
@@ -21,8 +22,8 @@ __all__ = [
     "ReportingLines",
     "Request",
     "ScoringConfig",
-    "SenseCheck",
     "Snapshot",
+    "VocabularyCheck",
     "cohort_scores",
     "direction",
     "pair_cohort",

@@ -29,7 +29,7 @@ from assistant.errors import ConstraintConflict
 from assistant.match.constraints import ReportingLines, capacity_note
 from assistant.match.preferences import PreferenceWeights, _offset_hours
 from assistant.match.scoring import ScoringConfig, teach_matrix
-from assistant.match.senses import SenseCheck
+from assistant.match.vocabulary_check import VocabularyCheck
 from assistant.models import STAGE_RANK, Participant
 
 
@@ -100,7 +100,7 @@ def soft_matrix(people: list[Participant], weights: PreferenceWeights) -> np.nda
 
 def cohort_scores(
     people: list[Participant], offer_vecs: dict[str, np.ndarray], want_vecs: dict[str, np.ndarray],
-    config: ScoringConfig, weights: PreferenceWeights, senses: SenseCheck | None = None,
+    config: ScoringConfig, weights: PreferenceWeights, check: VocabularyCheck | None = None,
 ) -> CohortScores:
     """All pair scores at once (vectorised; memory bounded by chunking)."""
     idx = {p.id: i for i, p in enumerate(people)}
@@ -109,7 +109,7 @@ def cohort_scores(
         return np.vstack([vecs[p.id] for p in people]), np.asarray(owners)
     wv, wo = stack(want_vecs)
     ov, oo = stack(offer_vecs)
-    teach = teach_matrix(wv, wo, ov, oo, len(people), config, senses=senses)
+    teach = teach_matrix(wv, wo, ov, oo, len(people), config, check=check)
     reciprocal = config.fuse(teach, teach.T).astype(np.float32)
     score = reciprocal + soft_matrix(people, weights)
     return CohortScores(people, teach, reciprocal, score)

@@ -11,7 +11,7 @@ from assistant.errors import EmptyStore, UnknownParticipant
 from assistant.match.constraints import CandidateFilter, ReportingLines, capacity_note
 from assistant.match.preferences import PreferenceWeights, soft_adjustment
 from assistant.match.scoring import Link, ScoringConfig, direction
-from assistant.match.senses import SenseCheck
+from assistant.match.vocabulary_check import VocabularyCheck
 from assistant.models import Participant, StatementKind
 from assistant.store.base import ParticipantStore
 
@@ -49,8 +49,8 @@ class Candidate:
 
     @property
     def misread(self) -> bool:
-        """Every offer linked to the asker's wants uses another meaning of the skill word."""
-        return bool(self.to_asker) and all(link.sense for link in self.to_asker)
+        """Every offer linked to the asker's wants is, by the vocabulary, something else."""
+        return bool(self.to_asker) and all(link.caveat for link in self.to_asker)
 
 
 @dataclass
@@ -112,8 +112,7 @@ class Matcher:
         self.weights = weights or PreferenceWeights()
         self.pool = pool
         self._snapshot: Snapshot | None = None
-        self.senses = SenseCheck.of(embeddings, self.config.sense_threshold,
-                                    self.config.sense_factor)
+        self.check = VocabularyCheck.of(embeddings, self.config.vocabulary_check)
 
     @property
     def snapshot(self) -> Snapshot:
@@ -218,18 +217,18 @@ class Matcher:
         snap = self.snapshot
         teaches, to_asker = direction(
             want_vecs, wants, snap.vectors["offer"][person.id], snap.texts["offer"][person.id],
-            self.config, self.senses,
+            self.config, self.check,
         )
         learns, to_cand = direction(
             snap.vectors["want"][person.id], snap.texts["want"][person.id], offer_vecs, offers,
-            self.config, self.senses,
+            self.config, self.check,
         )
         reciprocal = float(self.config.fuse(teaches, learns)) if offers else teaches
         ranking = self.config.rank(teaches, learns) if offers else teaches
         bonus, notes = soft_adjustment(asker, person, self.weights) if asker else (0.0, [])
         flags = [f"{person.name} is {capacity_note(person)}"] if person.at_capacity else []
-        flags += [f"{person.first_name}'s \"{link.offer}\" reads as {link.sense}, not the skill "
-                  f"\"{link.want}\"" for link in to_asker if link.sense]
+        flags += [f"{person.first_name}'s \"{link.offer}\" {link.caveat}, not \"{link.want}\""
+                  for link in to_asker if link.caveat]
         if teaches < self.config.abstain_below:
             flags.append(f"weaker match: {person.first_name} offers something only loosely "
                          "related to what you want to learn")

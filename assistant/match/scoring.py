@@ -10,11 +10,11 @@ mean is the default (see the eval reports for the alternatives measured).
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
-from assistant.match.senses import SenseCheck
+from assistant.match.vocabulary_check import CheckConfig, VocabularyCheck
 
 FUSIONS: dict[str, Callable[[np.ndarray, np.ndarray], np.ndarray]] = {
     "harmonic": lambda a, b: np.where(a + b > 0, 2 * a * b / np.maximum(a + b, 1e-9), 0.0),
@@ -45,11 +45,9 @@ class ScoringConfig:
     list_below: float = 0.20
     #: lowest pair reciprocity the cohort pairing accepts
     pair_floor: float = 0.30
-    #: an offer at least this close to another meaning of a skill word (a vocabulary
-    #: concept of kind ``sense``) keeps ``sense_factor`` of its strength for wants that
-    #: do not share that meaning (see :mod:`assistant.match.senses`); 1.0 turns it off
-    sense_threshold: float = 0.5
-    sense_factor: float = 0.5
+    #: links the skills vocabulary says are misreadings (see
+    #: :mod:`assistant.match.vocabulary_check`); factors of 1.0 turn a rule off
+    vocabulary_check: CheckConfig = field(default_factory=CheckConfig)
 
     def calibrate(self, cosine: np.ndarray) -> np.ndarray:
         span = max(self.ceiling - self.floor, 1e-6)
@@ -85,22 +83,22 @@ class Link:
     offer: str
     similarity: float
     strength: float
-    #: the other meaning of a skill word the offer is about, when that weakened the link
-    sense: str = ""
+    #: why the vocabulary check weakened this link ("reads as snakes and reptiles"), or ""
+    caveat: str = ""
 
 
 def direction(
     want_vecs: np.ndarray, want_texts: list[str], offer_vecs: np.ndarray, offer_texts: list[str],
-    config: ScoringConfig, senses: SenseCheck | None = None,
+    config: ScoringConfig, check: VocabularyCheck | None = None,
 ) -> tuple[float, list[Link]]:
     """Score how well ``offer`` statements cover ``want`` statements, with the evidence."""
     if len(want_texts) == 0 or len(offer_texts) == 0:
         return 0.0, []
     sims = want_vecs @ offer_vecs.T
     strengths = config.calibrate(sims)
-    meaning = [""] * len(offer_texts)
-    if senses is not None:
-        factors, meaning = senses.between(want_vecs, offer_vecs)
+    reasons: list[list[str]] | None = None
+    if check is not None:
+        factors, reasons = check.between(want_vecs, offer_vecs)
         strengths = strengths * factors
     best = strengths.argmax(axis=1)
     rows = np.arange(len(want_texts))
@@ -108,9 +106,8 @@ def direction(
     links = []
     for i in rows:
         j = int(best[i])
-        weakened = meaning[j] if strength[i] < config.calibrate(raw[i]) else ""
         links.append(Link(want_texts[i], offer_texts[j], float(raw[i]), float(strength[i]),
-                          weakened))
+                          reasons[i][j] if reasons else ""))
     links.sort(key=lambda link: -link.similarity)
     return config.aggregate(strength), links
 
@@ -118,7 +115,7 @@ def direction(
 def teach_matrix(
     want_vecs: np.ndarray, want_owner: np.ndarray, offer_vecs: np.ndarray,
     offer_owner: np.ndarray, n_people: int, config: ScoringConfig, chunk: int = 4096,
-    senses: SenseCheck | None = None,
+    check: VocabularyCheck | None = None,
 ) -> np.ndarray:
     """``T[i, j]``: how well person i's offers cover person j's wants, for everyone at once.
 
@@ -129,11 +126,8 @@ def teach_matrix(
     want_starts = np.flatnonzero(np.r_[True, want_owner[1:] != want_owner[:-1]])
     want_ends = np.r_[want_starts[1:], len(want_owner)]
     out = np.zeros((n_people, n_people), dtype=np.float32)
-    want_profile = offer_sense = flagged = None
-    if senses is not None:
-        want_profile = senses.profile(want_vecs)
-        offer_sense = senses.offer_senses(offer_vecs)
-        flagged = np.flatnonzero(offer_sense >= 0)
+    if check is not None:
+        want_profile, offer_profile = check.profile(want_vecs), check.profile(offer_vecs)
     g = 0
     while g < len(want_starts):
         h = g
@@ -142,9 +136,8 @@ def teach_matrix(
         h = max(h, g + 1)
         rows = slice(int(want_starts[g]), int(want_ends[h - 1]))
         strength = config.calibrate(want_vecs[rows] @ offer_vecs.T)
-        if senses is not None and flagged is not None and len(flagged):
-            assert want_profile is not None and offer_sense is not None
-            strength[:, flagged] *= senses.factors(want_profile[rows], offer_sense[flagged])
+        if check is not None:
+            check.apply(strength, want_profile.rows(rows), offer_profile)
         best = np.maximum.reduceat(strength, offer_starts, axis=1)  # wants x teachers
         local = want_starts[g:h] - want_starts[g]
         counts = (want_ends[g:h] - want_starts[g:h])[:, None]
