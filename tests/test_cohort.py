@@ -17,7 +17,7 @@ from assistant.match.cohort import cohort_scores
 from assistant.models import Participant
 
 CONFIG = ScoringConfig()
-FLOOR = CONFIG.abstain_below
+FLOOR = CONFIG.pair_floor
 
 
 def make_people(n: int, capacities: list[int], managers: list[str],

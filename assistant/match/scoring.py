@@ -37,10 +37,10 @@ class ScoringConfig:
     #: skill asked for comes first and one-sided candidates sink below reciprocal ones;
     #: any name of :data:`FUSIONS` works too (the eval reports compare them)
     request_fusion: str = "gated"
-    reverse_weight: float = 0.4
+    reverse_weight: float = 0.45
     #: a candidate who teaches the asked-for skill less well than this is not a match;
     #: when nobody reaches it the assistant abstains
-    abstain_below: float = 0.30
+    abstain_below: float = 0.40
     #: once someone clears ``abstain_below``, others are listed down to this strength
     list_below: float = 0.20
     #: lowest pair reciprocity the cohort pairing accepts
