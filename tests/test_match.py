@@ -501,3 +501,15 @@ def test_sense_is_named_in_the_flags_and_kept_for_wants_with_that_meaning(
     pets = python_matcher.find(Request(wants=["looking after a pet snake"]), k=5)
     assert ids(pets)[:1] == ["lee"]
     assert pets.candidates[0].to_asker[0].caveat == ""
+
+
+def test_evidence_is_the_closest_offer_when_several_are_equally_strong() -> None:
+    want = np.array([[1.0, 0.0]], dtype=np.float32)
+    far_but_full = np.array([0.8, 0.6], dtype=np.float32)  # cosine 0.8, above the ceiling
+    closest = np.array([0.95, np.sqrt(1 - 0.95**2)], dtype=np.float32)
+    _, links = direction(want, ["w"], np.stack([far_but_full, closest]), ["far", "close"],
+                         ScoringConfig())
+    assert links[0].offer == "close" and links[0].strength == 1.0
+    below = np.array([[0.0, 1.0], [0.1, 0.995]], dtype=np.float32)  # both under the floor
+    _, links = direction(want, ["w"], below, ["none", "nearer"], ScoringConfig())
+    assert links[0].offer == "nearer" and links[0].strength == 0.0

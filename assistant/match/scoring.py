@@ -100,7 +100,9 @@ def direction(
     if check is not None:
         factors, reasons = check.between(want_vecs, offer_vecs)
         strengths = strengths * factors
-    best = strengths.argmax(axis=1)
+    # among equally strong offers (several at the ceiling, or none above the floor)
+    # the evidence is the closest one
+    best = (strengths + 1e-6 * sims).argmax(axis=1)
     rows = np.arange(len(want_texts))
     raw, strength = sims[rows, best], strengths[rows, best]
     links = []
