@@ -60,6 +60,8 @@ class VocabularyCheck:
         self.labels = labels
         self.is_sense = np.asarray(is_sense, dtype=bool)
         self.config = config or CheckConfig()
+        #: profiles by vector bytes: a candidate's statements are scored on every request
+        self._cache: dict[bytes, Profile] = {}
 
     @classmethod
     def of(
@@ -78,6 +80,16 @@ class VocabularyCheck:
 
     def profile(self, vectors: np.ndarray) -> Profile:
         """Concept affinities of ``vectors`` and each one's nearest concept."""
+        key = np.ascontiguousarray(vectors, dtype=np.float32).tobytes()
+        hit = self._cache.get(key)
+        if hit is not None:
+            return hit
+        if len(self._cache) >= 50_000:
+            self._cache.clear()
+        self._cache[key] = out = self._profile(vectors)
+        return out
+
+    def _profile(self, vectors: np.ndarray) -> Profile:
         n = len(self.labels)
         if len(vectors) == 0:
             empty = np.zeros(0, dtype=np.int64)
