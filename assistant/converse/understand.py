@@ -975,27 +975,27 @@ def _tokens_before(text: str, start: int) -> list[str]:
     return [t.casefold() for t in _SCAN_TOKEN.findall(text[:start])]
 
 
-def _near_subject(tokens: list[str], window: int = 6) -> str | None:
-    """Subject word closest before a trigger, within its clause."""
-    for tok in reversed(tokens[-window:]):
-        if tok in _SELF_WORDS:
+def _last_subject(tokens: list[str], stops: frozenset[str],
+                  selves: frozenset[str]) -> str | None:
+    """The subject word closest before the end of ``tokens``, not past a ``stops`` token."""
+    for tok in reversed(tokens):
+        if tok in stops:
+            return None
+        if tok in selves:
             return _SELF
         if tok in _OTHER_WORDS:
             return _OTHER
-        if tok in _CLAUSE_STOP:
-            return None
     return None
+
+
+def _near_subject(tokens: list[str], window: int = 6) -> str | None:
+    """Subject word closest before a trigger, within its clause ("me" counts)."""
+    return _last_subject(tokens[-window:], _CLAUSE_STOP, _SELF_WORDS)
 
 
 def _sentence_subject(tokens: list[str]) -> str | None:
-    for tok in reversed(tokens):
-        if tok in _SENTENCE_STOP:
-            return None
-        if tok in _SELF_WORDS - {"me"}:
-            return _SELF
-        if tok in _OTHER_WORDS:
-            return _OTHER
-    return None
+    """Subject word closest before a trigger, within its sentence."""
+    return _last_subject(tokens, _SENTENCE_STOP, _SELF_WORDS - {"me"})
 
 
 def _adjacent_subject(tokens: list[str]) -> str | None:

@@ -68,6 +68,7 @@ class ConceptEnrichedEmbeddings(Embeddings):
         self._aliases: np.ndarray | None = None
         self._owner = np.asarray([i for i, c in enumerate(concepts) for _ in c.aliases])
         self._centroids: np.ndarray | None = None
+        self._sense = np.asarray([c.kind == "sense" for c in concepts], dtype=bool)
 
     def _prepare(self) -> tuple[np.ndarray, np.ndarray]:
         if self._aliases is None or self._centroids is None:
@@ -99,13 +100,12 @@ class ConceptEnrichedEmbeddings(Embeddings):
         affinity = self.concept_affinity(vectors)
         keep = np.argsort(-affinity, axis=1)[:, : self.top]
         out = vectors.copy()
-        sense = np.asarray([c.kind == "sense" for c in self.concepts])
         for row, concepts in enumerate(keep):
             for rank, k in enumerate(concepts):
                 a = affinity[row, k]
                 # another meaning of a skill word only counts when it is the nearest
                 # concept: "Notion" stays the tool, "python and reptile care" the snake
-                if a >= self.threshold and not (sense[k] and rank > 0):
+                if a >= self.threshold and not (self._sense[k] and rank > 0):
                     out[row] += self.weight * a * centroids[k]
         out /= np.linalg.norm(out, axis=1, keepdims=True)
         return out

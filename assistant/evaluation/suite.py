@@ -8,7 +8,6 @@ file and line, so a suite author can fix it.
 
 from __future__ import annotations
 
-import json
 import tomllib
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -17,6 +16,7 @@ from typing import Any
 
 from assistant.errors import InputFormatError
 from assistant.ingest import load_participants
+from assistant.ingest.participants import json_lines
 from assistant.models import Participant
 
 SPLITS = ("dev", "heldout")
@@ -138,15 +138,9 @@ def _json_lines(file: Path) -> Iterator[tuple[int, dict[str, Any]]]:
         text = file.read_text(encoding="utf-8")
     except UnicodeDecodeError as exc:
         raise InputFormatError(f"{file}: not UTF-8 ({exc})") from exc
-    for number, line in enumerate(text.splitlines(), start=1):
-        if not line.strip():
-            continue
-        try:
-            record = json.loads(line)
-        except json.JSONDecodeError as exc:
-            raise InputFormatError(f"{file}:{number}: invalid JSON ({exc.msg})") from exc
-        if not isinstance(record, dict):
-            raise InputFormatError(f"{file}:{number}: each line must be a JSON object")
+    for number, _, record, problem in json_lines(text):
+        if record is None:
+            raise InputFormatError(f"{file}:{number}: {problem}")
         yield number, record
 
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import csv
 import json
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -130,20 +130,34 @@ def _read_csv(path: Path, delimiter: str) -> Iterable[RawRow]:
             raise InputFormatError(f"{path}:{line + 1}: unreadable CSV ({exc})") from exc
 
 
-def _read_jsonl(path: Path) -> Iterable[RawRow]:
-    try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise InputFormatError(f"{path}: cannot read as UTF-8 ({exc})") from exc
+def json_lines(text: str) -> Iterator[tuple[int, str, dict[str, Any] | None, str]]:
+    """(line number, line, object or None, problem) for every non-empty JSONL line.
+
+    Callers choose the policy: ingest sends a bad line to the rejects file, an eval
+    suite fails on it.
+    """
     for number, line in enumerate(text.splitlines(), start=1):
         if not line.strip():
             continue
         try:
             record = json.loads(line)
         except json.JSONDecodeError as exc:
-            record = {"__unparsed__": line, "__error__": f"invalid JSON: {exc.msg}"}
+            yield number, line, None, f"invalid JSON ({exc.msg})"
+            continue
         if not isinstance(record, dict):
-            record = {"__unparsed__": line, "__error__": "each line must be a JSON object"}
+            yield number, line, None, "each line must be a JSON object"
+            continue
+        yield number, line, record, ""
+
+
+def _read_jsonl(path: Path) -> Iterable[RawRow]:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise InputFormatError(f"{path}: cannot read as UTF-8 ({exc})") from exc
+    for number, line, record, problem in json_lines(text):
+        if record is None:
+            record = {"__unparsed__": line, "__error__": problem}
         yield RawRow(str(path), number, dict(record), dict(record))
 
 

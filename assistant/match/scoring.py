@@ -129,7 +129,8 @@ def teach_matrix(
     want_ends = np.r_[want_starts[1:], len(want_owner)]
     out = np.zeros((n_people, n_people), dtype=np.float32)
     if check is not None:
-        want_profile, offer_profile = check.profile(want_vecs), check.profile(offer_vecs)
+        want_profile = check.profile(want_vecs, remember=False)
+        offer_profile = check.profile(offer_vecs, remember=False)
     g = 0
     while g < len(want_starts):
         h = g

@@ -78,8 +78,14 @@ class VocabularyCheck:
         return cls(layer.concept_affinity, [str(c.label) for c in concepts],
                    [getattr(c, "kind", "skill") == "sense" for c in concepts], cfg)
 
-    def profile(self, vectors: np.ndarray) -> Profile:
-        """Concept affinities of ``vectors`` and each one's nearest concept."""
+    def profile(self, vectors: np.ndarray, remember: bool = True) -> Profile:
+        """Concept affinities of ``vectors`` and each one's nearest concept.
+
+        ``remember=False`` for one-off matrices (a whole cohort), which would only
+        bloat the cache of per-person profiles.
+        """
+        if not remember:
+            return self._profile(vectors)
         key = np.ascontiguousarray(vectors, dtype=np.float32).tobytes()
         hit = self._cache.get(key)
         if hit is not None:
