@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import csv
 import json
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -17,7 +18,7 @@ from typing import Any
 
 from assistant.config import Settings, default_data_dir
 from assistant.edge import describe_error, exit_code
-from assistant.errors import PairingError
+from assistant.errors import InputFormatError, PairingError
 from assistant.store.lock import Mode
 
 
@@ -72,11 +73,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--as", dest="asker", help="participant id or name asking (fills in profile)")
     p.add_argument("-k", type=int, default=5, help="how many candidates (default 5)")
     p.add_argument("--json", action="store_true", help="machine-readable output")
+    p.add_argument("--markdown", action="store_true", help="print the answer as Markdown")
 
     p = sub.add_parser("explain", help="explain how two participants fit, both directions")
     _common(p)
     p.add_argument("a")
     p.add_argument("b")
+    p.add_argument("--markdown", action="store_true", help="print the answer as Markdown")
 
     p = sub.add_parser("match", help="pair the whole cohort (exact maximum total score)")
     _common(p)
@@ -101,7 +104,14 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--host", default="127.0.0.1")
     p.add_argument("--port", type=int, default=7860)
     p.add_argument("--share", action="store_true", help="create a public share link")
-    p.add_argument("--auth", metavar="USER:PASSWORD", help="require a login (shared deployment)")
+    p.add_argument("--auth", action="append", default=[], metavar="USER:PASSWORD",
+                   help="require a login (shared deployment); repeat for more people")
+    p.add_argument("--coordinator", action="append", default=[], metavar="USER:PASSWORD",
+                   help="a login that may pair the whole cohort; once any is given, only "
+                   "these see the Coordinator tab; repeat")
+    p.add_argument("--auth-file", type=Path, metavar="FILE",
+                   help="logins, one 'USER:PASSWORD' a line (':coordinator' at the end "
+                   "for coordinators); keeps passwords off the command line")
     p.add_argument("--llm", help="optional chat model, e.g. ollama:llama3.1 or "
                    "openai:gpt-4o-mini (OpenAI-compatible; OPENAI_BASE_URL honoured)")
 
@@ -177,8 +187,18 @@ def cmd_ask(args: argparse.Namespace) -> int:
         if args.json:
             print(json.dumps(_reply_json(reply), indent=2, ensure_ascii=False))
         else:
-            print(reply.text)
+            print(_answer(reply.text, args.markdown))
     return 0
+
+
+def _answer(markdown: str, raw: bool) -> str:
+    """Chat answers are Markdown; a terminal gets plain text (bold where it can show it)."""
+    if raw:
+        return markdown
+    from assistant.converse.text import plain
+
+    color = sys.stdout.isatty() and not os.environ.get("NO_COLOR")
+    return plain(markdown, ("\033[1m", "\033[0m") if color else ("", ""))
 
 
 def _reply_json(reply: Any) -> dict[str, Any]:
@@ -207,7 +227,7 @@ def cmd_explain(args: argparse.Namespace) -> int:
     with _service(args, "shared") as service:
         a, b = service.resolve(args.a), service.resolve(args.b)
         convo = Conversation(service, a.id)
-        print(convo._explain_text(service.explain(a.id, b.id)))
+        print(_answer(convo.explain_text(service.explain(a.id, b.id)), args.markdown))
     return 0
 
 
@@ -287,16 +307,53 @@ def cmd_stats(args: argparse.Namespace) -> int:
 def cmd_chat(args: argparse.Namespace) -> int:
     from assistant.ui.gradio_app import launch
 
-    auth = None
-    if args.auth:
-        user, sep, password = args.auth.partition(":")
-        if not sep:
-            raise SystemExit("pairing: --auth wants USER:PASSWORD")
-        auth = (user, password)
+    auth, coordinators = logins(args.auth, args.coordinator, args.auth_file)
+    if auth and coordinators is None:
+        print("pairing: every login may use the Coordinator tab; give coordinators their "
+              "own login with --coordinator to keep it from participants", file=sys.stderr)
     with _service(args, "shared") as service:
-        launch(service, host=args.host, port=args.port, share=args.share, auth=auth,
-               llm=args.llm)
+        launch(service, host=args.host, port=args.port, share=args.share,
+               auth=auth or None, llm=args.llm, coordinators=coordinators)
     return 0
+
+
+COORDINATOR_ROLE = ":coordinator"
+
+
+def logins(
+    auth: Sequence[str], coordinator: Sequence[str], auth_file: Path | None = None
+) -> tuple[list[tuple[str, str]], set[str] | None]:
+    """Logins for the chat UI and who among them may coordinate (None: every login).
+
+    ``auth`` and ``coordinator`` hold ``USER:PASSWORD``; ``auth_file`` has one a line,
+    ending in ``:coordinator`` for coordinators, ``#`` for comments.
+    """
+    entries = [(value, False, "--auth") for value in auth]
+    entries += [(value, True, "--coordinator") for value in coordinator]
+    if auth_file is not None:
+        try:
+            lines = auth_file.read_text(encoding="utf-8").splitlines()
+        except OSError as exc:
+            raise InputFormatError(f"cannot read {auth_file}: {exc.strerror}") from exc
+        for number, line in enumerate(lines, 1):
+            line = line.strip()
+            if line and not line.startswith("#"):
+                role = line.endswith(COORDINATOR_ROLE)
+                entries.append((line[: -len(COORDINATOR_ROLE)] if role else line, role,
+                                f"{auth_file} line {number}"))
+    found: dict[str, str] = {}
+    chosen: set[str] = set()
+    for value, is_coordinator, where in entries:
+        user, sep, password = value.partition(":")
+        if not sep or not user.strip() or not password:
+            raise InputFormatError(f"{where}: a login is USER:PASSWORD")
+        user = user.strip()
+        if found.get(user, password) != password:
+            raise InputFormatError(f"{where}: '{user}' is given two different passwords")
+        found[user] = password
+        if is_coordinator:
+            chosen.add(user)
+    return list(found.items()), (chosen or None)
 
 
 def cmd_eval(args: argparse.Namespace) -> int:

@@ -254,3 +254,27 @@ def test_llm_parse_must_be_grounded_in_the_message(demo: PairingService) -> None
     bad = LLMAssist(fake('{"wants": ["quantum computing"], "offers": []}'))
     parsed = bad.parse("hello there friend", Conversation(demo).context)
     assert parsed is None and bad.fallbacks == 1
+
+
+def test_weaker_matches_are_not_worded_as_teachers(demo: PairingService) -> None:
+    """Below the bar, a card says what comes closest instead of "can teach you"."""
+    reply = Conversation(demo, "hf002").send("who can teach me Snapchat and wants strategy help")
+    weak = [c for c in reply.candidates if c.weak]
+    strong = [c for c in reply.candidates if not c.weak]
+    assert weak and strong
+    for c in weak:
+        assert f"Closest to *Snapchat*, {c.person.first_name} offers" in reply.text
+        assert f"{c.person.first_name} can teach you" not in reply.text
+    for c in strong:
+        assert f"{c.person.first_name} can teach you *Snapchat*" in reply.text
+
+
+@pytest.mark.parametrize("typed", [
+    "C# and F* (functional)", "snake_case & <tags>", r"back\slash [links](x) **not bold**",
+    "100% #1 ~approx~ `code` {braces} |pipes| >quote !bang +plus",
+])
+def test_plain_text_undoes_markdown_escapes_of_user_text(typed: str) -> None:
+    from assistant.converse.text import esc, plain
+
+    assert plain(esc(typed)) == typed
+    assert plain(f"**{esc(typed)}** and *{esc(typed)}*", ("<", ">")) == f"<{typed}> and {typed}"

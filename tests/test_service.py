@@ -387,3 +387,28 @@ def test_forget_cli_then_fresh_reader_leaves_no_trace(data_dir: Path, tmp_path: 
         assert files_containing(data_dir, needle) == [], needle
     again = pairing("forget", "zq-7731")
     assert again.returncode == 5 and "zq-7731" in again.stderr
+
+
+def test_cli_answers_are_plain_text_unless_markdown_is_asked_for(
+    data_dir: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Chat answers are Markdown with user text escaped; a terminal must not show the escapes."""
+    from assistant.cli import main
+
+    people = write_participants_csv(tmp_path / "people.csv", [
+        dict(id="m1", name="Ana (Annie) O'Neil", offers="Excel pivot tables & lookups",
+             wants="Public speaking", department="Finance", career_stage="senior"),
+        dict(id="m2", name="Bo Li", offers="Public speaking at conferences",
+             wants="Excel [advanced] formulas", department="Sales", career_stage="early"),
+    ])
+    assert main(["ingest", "--quiet", str(people)]) == 0
+    capsys.readouterr()
+    assert main(["ask", "--as", "m2", "who can teach me Excel?"]) == 0
+    text = capsys.readouterr().out
+    assert "Ana (Annie) O'Neil" in text and "pivot tables & lookups" in text
+    assert "\\" not in text and "**" not in text and "&amp;" not in text
+    assert main(["explain", "m2", "m1"]) == 0
+    text = capsys.readouterr().out
+    assert "Excel [advanced] formulas" in text and "\\" not in text
+    assert main(["ask", "--as", "m2", "who can teach me Excel?", "--markdown"]) == 0
+    assert "Ana \\(Annie\\) O'Neil" in capsys.readouterr().out

@@ -20,13 +20,14 @@ from langchain_core.messages import AIMessage
 from ui_support import serve
 
 from assistant.embed import CachedEmbeddings
-from assistant.errors import ConfigError
+from assistant.errors import ConfigError, InputFormatError
 from assistant.service import PairingService
 from assistant.ui import gradio_app
 from assistant.ui.cards import EMPTY_CARDS
 
 CORPUS = Path(__file__).resolve().parents[1] / "corpus"
 SNAPCHAT = "who can teach me Snapchat and wants strategy help"
+INSTAGRAM = "who can teach me Instagram and wants strategy help"  # more than a page
 HOSTILE_ROWS = (
     "id,name,offers,wants,department,location\n"
     'x1,"<script>alert(1)</script> Eve ${alert(2)}","Snapchat <img src=x onerror=alert(1)>; '
@@ -54,12 +55,21 @@ def hostile_app(
     yield from serve(folder / "data", [source], embedder)
 
 
+@pytest.fixture(scope="module")
+def shared_app(
+    tmp_path_factory: pytest.TempPathFactory, embedder: CachedEmbeddings
+) -> Iterator[tuple[str, Any, PairingService]]:
+    """A shared deployment: participants and a coordinator, each with a login."""
+    yield from serve(tmp_path_factory.mktemp("ui-logins"), [CORPUS], embedder,
+                     auth=[("pat", "pat-pw"), ("cora", "cora-pw")], coordinators={"cora"})
+
+
 @pytest.fixture
-def connect(tmp_path: Path) -> Callable[[str], Client]:
+def connect(tmp_path: Path) -> Callable[..., Client]:
     """A new browser-like session (its own session hash) on a running app."""
 
-    def make(url: str) -> Client:
-        return Client(url, verbose=False, analytics_enabled=False,
+    def make(url: str, auth: tuple[str, str] | None = None) -> Client:
+        return Client(url, verbose=False, analytics_enabled=False, auth=auth,
                       download_files=str(tmp_path / "downloads"))
 
     return make
@@ -173,21 +183,21 @@ def test_sessions_are_isolated(app: Any, connect: Any) -> None:
     alice, bob, fresh = connect(url), connect(url), connect(url)
     alice.predict("hf002", api_name="/sign_in")
     bob.predict("hf004", api_name="/sign_in")
-    a_first = card_ids(send(alice, SNAPCHAT)[2])
+    a_first = card_ids(send(alice, INSTAGRAM)[2])
     b_history, _, b_cards, *_ = send(bob, "who would be a good partner for me?")
     assert a_first and card_ids(b_cards)
 
     a_history, _, a_more, *_ = send(alice, "more")
     a_text = texts(a_history)
-    assert len(a_text) == 4 and a_text[0] == SNAPCHAT
-    assert "snapchat" in a_text[-1].lower()  # still Rajesh's Snapchat search
+    assert len(a_text) == 4 and a_text[0] == INSTAGRAM
+    assert "instagram" in a_text[-1].lower()  # still Rajesh's Instagram search
     assert not set(card_ids(a_more)) & set(a_first)  # the next page, not a restart
     assert "hf002" not in card_ids(a_more) and "hf013" not in card_ids(a_more)
     assert all("good partner" not in t for t in a_text)
 
     b_after, *_ = bob.predict("why?", api_name="/send")
     b_text = texts(b_after)
-    assert len(b_text) == 4 and all(SNAPCHAT not in t for t in b_text)
+    assert len(b_text) == 4 and all(INSTAGRAM not in t for t in b_text)
     assert len(texts(b_history)) == 2
 
     f_history, _, f_cards, *_ = send(fresh, "why?")
@@ -228,6 +238,40 @@ def test_coordinator_pairs_the_cohort_with_csv(app: Any, connect: Any) -> None:
     alone = {re.findall(r"\((\w+)\)$", row[0])[0] for row in unmatched["data"]}
     assert alone and not alone & set(seen)
     assert alone | set(seen) == {p.id for p in service.participants()}
+
+
+def test_only_coordinator_logins_pair_the_cohort(shared_app: Any, connect: Any) -> None:
+    url, _, _ = shared_app
+    with pytest.raises(Exception):  # noqa: B017 - gradio_client's error type varies
+        connect(url, ("pat", "wrong"))
+    participant = connect(url, ("pat", "pat-pw"))
+    summary, pairs, unmatched, csv_file = participant.predict(api_name="/pair_cohort")
+    assert summary == f"⚠ {gradio_app.COORDINATORS_ONLY}"
+    assert not pairs["data"] and not unmatched["data"] and file_value(csv_file) is None
+    participant.predict("hf002", api_name="/sign_in")
+    _, _, cards, *_ = send(participant, SNAPCHAT)
+    assert card_ids(cards)  # participants still chat
+    summary, pairs, _, csv_file = connect(url, ("cora", "cora-pw")).predict(
+        api_name="/pair_cohort")
+    assert pairs["data"] and file_value(csv_file), summary
+
+
+def test_logins_from_flags_and_a_file(tmp_path: Path) -> None:
+    from assistant.cli import logins
+
+    assert logins([], []) == ([], None)
+    assert logins(["pat:a:b"], []) == ([("pat", "a:b")], None)  # every login coordinates
+    file = tmp_path / "logins.txt"
+    file.write_text("# who may sign in\nsam:s-pw\n\ncora:c-pw:coordinator\n", encoding="utf-8")
+    users, coordinators = logins(["pat:p-pw"], ["lee:l-pw"], file)
+    assert users == [("pat", "p-pw"), ("lee", "l-pw"), ("sam", "s-pw"), ("cora", "c-pw")]
+    assert coordinators == {"lee", "cora"}
+    for bad in (["pat"], ["pat:"], [":pw"], ["pat:a", "pat:b"]):
+        with pytest.raises(InputFormatError):
+            logins(bad, [])
+    with pytest.raises(InputFormatError, match="line 2"):
+        file.write_text("ok:pw\nbroken\n", encoding="utf-8")
+        logins([], [], file)
 
 
 def test_hostile_profile_text_is_shown_literally(hostile_app: Any, connect: Any) -> None:

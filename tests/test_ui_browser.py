@@ -56,6 +56,16 @@ def demo_url(tmp_path_factory: pytest.TempPathFactory, embedder: CachedEmbedding
 
 
 @pytest.fixture(scope="module")
+def shared_url(
+    tmp_path_factory: pytest.TempPathFactory, embedder: CachedEmbeddings
+) -> Iterator[str]:
+    for url, _, _ in serve(tmp_path_factory.mktemp("browser-logins"), [CORPUS], embedder,
+                           auth=[("pat", "pat-pw"), ("cora", "cora-pw")],
+                           coordinators={"cora"}):
+        yield url
+
+
+@pytest.fixture(scope="module")
 def hostile_url(
     tmp_path_factory: pytest.TempPathFactory, embedder: CachedEmbeddings
 ) -> Iterator[str]:
@@ -75,7 +85,7 @@ def wait_for_text(page: Any, selector: str, text: str) -> None:
 class Page:
     """The app's page with the few gestures a person makes, and screenshots."""
 
-    def __init__(self, browser: Any, url: str) -> None:
+    def __init__(self, browser: Any, url: str, login: tuple[str, str] | None = None) -> None:
         self.context = browser.new_context(viewport={"width": 1440, "height": 1000},
                                            accept_downloads=True)
         self.page = self.context.new_page()
@@ -87,6 +97,10 @@ class Page:
 
         self.page.on("dialog", on_dialog)
         self.page.goto(url)
+        if login is not None:  # Gradio's own login form
+            self.page.locator("input[type=text]").fill(login[0])
+            self.page.locator("input[type=password]").fill(login[1])
+            self.page.get_by_role("button", name="Login").click()
         self.page.wait_for_selector("#who input", timeout=TIMEOUT)
 
     def shot(self, name: str) -> Path:
@@ -183,6 +197,25 @@ def test_coordinator_pairs_the_cohort(browser: Any, demo_url: str) -> None:
         assert re.search(r"\d+ pairs", page.locator("#cohort-summary").inner_text())
     finally:
         ui.close()
+
+
+def test_only_a_coordinator_login_sees_the_coordinator_tab(browser: Any, shared_url: str) -> None:
+    participant = Page(browser, shared_url, ("pat", "pat-pw"))
+    try:
+        participant.page.get_by_role("tab", name="Chat").wait_for(timeout=TIMEOUT)
+        participant.page.wait_for_timeout(500)  # the load event has settled the tabs
+        assert participant.page.get_by_role("tab", name="Coordinator").count() == 0
+        assert participant.page.locator("#pair-cohort").count() == 0 or not \
+            participant.page.locator("#pair-cohort").is_visible()
+    finally:
+        participant.close()
+    coordinator = Page(browser, shared_url, ("cora", "cora-pw"))
+    try:
+        coordinator.page.get_by_role("tab", name="Coordinator").click()
+        coordinator.page.locator("#pair-cohort").click()
+        wait_for_text(coordinator.page, "#pairs", " teaches ")
+    finally:
+        coordinator.close()
 
 
 def test_hostile_profile_text_stays_text(browser: Any, hostile_url: str) -> None:

@@ -27,14 +27,15 @@ def open_service(folder: Path, embedder: CachedEmbeddings, mode: str) -> Pairing
 
 
 def serve(
-    folder: Path, sources: list[Path], embedder: CachedEmbeddings
+    folder: Path, sources: list[Path], embedder: CachedEmbeddings, **launch: Any
 ) -> Iterator[tuple[str, Any, PairingService]]:
-    """Ingest exclusively, close, reopen shared and launch the app on a free port."""
+    """Ingest exclusively, close, reopen shared and launch the app on a free port
+    (``launch``: more arguments for :func:`gradio_app.launch`, e.g. logins)."""
     with open_service(folder, embedder, "exclusive") as service:
         service.ingest(sources)
     service = open_service(folder, embedder, "shared")
     port = free_port()
-    demo = gradio_app.launch(service, port=port, prevent_thread_lock=True, quiet=True)
+    demo = gradio_app.launch(service, port=port, prevent_thread_lock=True, quiet=True, **launch)
     try:
         yield f"http://127.0.0.1:{port}/", demo, service
     finally:

@@ -151,7 +151,7 @@ class Conversation:
             return Reply("info", "Ask me for partners first, then *why?* explains a suggestion.")
         cand = self._candidate(target)
         self.state.focus = target.id
-        return Reply("explain", self._explain_text(cand), focus=cand, candidates=[cand])
+        return Reply("explain", self.explain_text(cand), focus=cand, candidates=[cand])
 
     def _on_about(self, parsed: ParsedRequest) -> Reply:
         target = self._target(parsed)
@@ -312,8 +312,9 @@ class Conversation:
         lines = [head]
         if c.to_asker:
             best = c.to_asker[0]
-            lines.append(f"- {esc(p.first_name)} can teach you *{esc(best.want)}*: "
-                         f"\"{esc(best.offer)}\" (match {best.similarity:.2f})")
+            lead = (f"Closest to *{esc(best.want)}*, {esc(p.first_name)} offers" if c.weak
+                    else f"{esc(p.first_name)} can teach you *{esc(best.want)}*:")
+            lines.append(f"- {lead} \"{esc(best.offer)}\" (match {best.similarity:.2f})")
         if c.to_candidate and c.one_sided:
             lines.append(f"- {esc(p.first_name)} wants help with \"{esc(c.to_candidate[0].want)}\""
                          ", and nothing you offer is close")
@@ -328,7 +329,7 @@ class Conversation:
         lines += [f"- ⚠ {esc(flag)}" for flag in c.flags]
         return "\n".join(lines)
 
-    def _explain_text(self, c: Candidate) -> str:
+    def explain_text(self, c: Candidate) -> str:
         p = c.person
         name, first = esc(p.name), esc(p.first_name)
         lines = [f"**Why {name}?** Reciprocity {c.reciprocal:.2f} "

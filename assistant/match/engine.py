@@ -42,6 +42,9 @@ class Candidate:
     flags: list[str] = field(default_factory=list)
     #: the candidate wants nothing close to what the asker offers
     one_sided: bool = False
+    #: the candidate teaches what was asked for less well than the abstention bar: a
+    #: weaker match, listed only after someone better
+    weak: bool = False
 
     @property
     def id(self) -> str:
@@ -229,7 +232,8 @@ class Matcher:
         flags = [f"{person.name} is {capacity_note(person)}"] if person.at_capacity else []
         flags += [f"{person.first_name}'s \"{link.offer}\" {link.caveat}, not \"{link.want}\""
                   for link in to_asker if link.caveat]
-        if teaches < self.config.abstain_below:
+        weak = teaches < self.config.abstain_below
+        if weak:
             flags.append(f"weaker match: {person.first_name} offers something only loosely "
                          "related to what you want to learn")
         # the same bar as the asked-for direction: below it, the offer is not a real match
@@ -238,7 +242,7 @@ class Matcher:
             flags.append(f"one-sided: {person.first_name} wants nothing close to what you offer")
         return Candidate(
             person, ranking + bonus, reciprocal, teaches, learns, to_asker, to_cand, notes,
-            flags, one_sided,
+            flags, one_sided, weak,
         )
 
     @staticmethod

@@ -66,8 +66,10 @@ def directions(c: Candidate) -> list[str]:
     out = []
     if c.to_asker:
         best = c.to_asker[0]
+        lead = (f"<b>Closest to</b> {h(best.want)}, {first} offers" if c.weak
+                else f"<b>{first} can teach you</b> {h(best.want)}: they offer")
         out.append(_direction(True,
-            f"<b>{first} can teach you</b> {h(best.want)}: they offer {_quote(best.offer)} "
+            f"{lead} {_quote(best.offer)} "
             f'<span class="pa-sim">match {best.similarity:.2f}</span>'))
     if c.to_candidate and c.one_sided:
         out.append(_direction(False,

@@ -20,6 +20,8 @@ Stable API endpoints for ``gradio_client`` (``Client.predict(..., api_name=...)`
 * ``/send`` (message) -> chat, message box, candidate cards HTML, agenda Markdown,
   agenda .md file, agenda .ics file.
 * ``/pair_cohort`` () -> summary Markdown, pairs table, unmatched table, CSV file.
+  With ``coordinators`` set, only those logins get pairs (others get a notice) and only
+  they see the Coordinator tab.
 
 File outputs are ``DownloadButton`` updates: through ``gradio_client`` each arrives as a
 dict whose ``"value"`` is the downloaded local path (None while there is no file). For
@@ -41,6 +43,7 @@ import atexit
 import re
 import shutil
 import tempfile
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -82,6 +85,8 @@ PLACEHOLDER = (
 PAIR_HEADERS = ["Participant A", "Participant B", "Score", "Reciprocity",
                 "Why (top evidence both ways)"]
 UNMATCHED_HEADERS = ["Participant", "Reason"]
+COORDINATORS_ONLY = ("Only programme coordinators can pair the whole cohort. Ask your "
+                     "coordinator, or sign in with a coordinator login.")
 _LABELLED_ID = re.compile(r"\(([A-Za-z0-9][A-Za-z0-9_.\-]*)\)\s*$")
 
 Message = dict[str, str]
@@ -160,9 +165,19 @@ def _chat_text(reply: Reply) -> str:
             "is in the agenda panel: download it as Markdown or add it to your calendar.")
 
 
-def build_app(service: PairingService, llm: Any = None) -> gr.Blocks:
-    """The Gradio app over ``service``; launch it with :func:`launch` (or ``.launch()``)."""
+def build_app(
+    service: PairingService, llm: Any = None, coordinators: Collection[str] | None = None
+) -> gr.Blocks:
+    """The Gradio app over ``service``; launch it with :func:`launch` (or ``.launch()``).
+
+    ``coordinators``: the logins that may pair the whole cohort (the Coordinator tab and
+    ``/pair_cohort``); None lets everyone who can open the app do it.
+    """
     model = _chat_model(llm)
+    allowed = None if coordinators is None else frozenset(coordinators)
+
+    def may_coordinate(request: gr.Request | None) -> bool:
+        return allowed is None or getattr(request, "username", None) in allowed
     root = Path(tempfile.mkdtemp(prefix="pairing-ui-"))
     atexit.register(shutil.rmtree, root, True)
 
@@ -208,8 +223,10 @@ def build_app(service: PairingService, llm: Any = None) -> gr.Blocks:
         _update_panels(s, reply)
         return (s, *chat_view(s))
 
-    def pair(session: Session | None) -> tuple[Any, ...]:
+    def pair(session: Session | None, request: gr.Request) -> tuple[Any, ...]:
         s = ensure(session)
+        if not may_coordinate(request):
+            return (s, f"⚠ {COORDINATORS_ONLY}", [], [], download(None))
         try:
             result = service.pair_cohort()
         except PairingError as exc:
@@ -260,8 +277,9 @@ def build_app(service: PairingService, llm: Any = None) -> gr.Blocks:
             s.agenda_md = reply.text
             s.agenda_files = (str(md_path), str(ics_path))
 
-    def refresh_who() -> Any:
-        return gr.Dropdown(choices=who_choices(service))
+    def on_load(request: gr.Request) -> tuple[Any, ...]:
+        return (gr.Dropdown(choices=who_choices(service)),
+                gr.Tab(visible=may_coordinate(request)))
 
     # -- layout --------------------------------------------------------------------
     # served copies of agendas and CSVs name people: drop them after an hour
@@ -309,7 +327,7 @@ def build_app(service: PairingService, llm: Any = None) -> gr.Blocks:
                                 elem_id="agenda-ics", size="md")
                         agenda = gr.Markdown(NO_AGENDA, elem_id="agenda", padding=True,
                                              max_height=560)
-            with gr.Tab("Coordinator", id="coordinator"):
+            with gr.Tab("Coordinator", id="coordinator", visible=allowed is None) as coord_tab:
                 gr.Markdown(
                     "Pair everyone at once: the best total two-way score, never within a "
                     "reporting line, respecting capacity. Each pair shows its top evidence "
@@ -334,7 +352,7 @@ def build_app(service: PairingService, llm: Any = None) -> gr.Blocks:
         msg.submit(send, [msg, state], chat_out, api_visibility="undocumented")
         pair_btn.click(pair, [state], [state, summary, pairs, unmatched, csv_btn],
                        api_name="pair_cohort")
-        demo.load(refresh_who, None, [who], api_visibility="undocumented")
+        demo.load(on_load, None, [who, coord_tab], api_visibility="undocumented")
     return demo
 
 
@@ -404,13 +422,16 @@ def theme() -> Any:
 
 def launch(
     service: PairingService, host: str = "127.0.0.1", port: int = 7860, share: bool = False,
-    auth: tuple[str, str] | None = None, llm: Any = None, *,
+    auth: tuple[str, str] | list[tuple[str, str]] | None = None, llm: Any = None, *,
+    coordinators: Collection[str] | None = None,
     prevent_thread_lock: bool = False, quiet: bool = False,
 ) -> gr.Blocks:
     """Serve the UI: loopback only unless ``host`` says otherwise, a public link only if
-    ``share``, a login if ``auth=(user, password)``, no analytics. Returns the app
-    (still running when ``prevent_thread_lock``; close it with ``.close()``)."""
-    demo = build_app(service, llm=llm)
+    ``share``, logins if ``auth`` (one ``(user, password)`` or a list), no analytics.
+    ``coordinators`` names the logins that may pair the whole cohort (default: all).
+    Returns the app (still running when ``prevent_thread_lock``; close it with
+    ``.close()``)."""
+    demo = build_app(service, llm=llm, coordinators=coordinators)
     demo.queue(default_concurrency_limit=4)
     demo.launch(
         server_name=host, server_port=port, share=share, auth=auth,
