@@ -211,7 +211,7 @@ def _reply_json(reply: Any) -> dict[str, Any]:
         "candidates": [
             {"id": c.id, "name": c.person.name, "score": round(c.score, 4),
              "reciprocal": round(c.reciprocal, 4), "teaches": round(c.teaches, 4),
-             "learns": round(c.learns, 4),
+             "learns": round(c.learns, 4), "weak": c.weak, "one_sided": c.one_sided,
              "to_asker": [vars(link) for link in c.to_asker],
              "to_candidate": [vars(link) for link in c.to_candidate], "notes": c.notes,
              "flags": c.flags}
@@ -311,12 +311,16 @@ def cmd_chat(args: argparse.Namespace) -> int:
     if auth and coordinators is None:
         print("pairing: every login may use the Coordinator tab; give coordinators their "
               "own login with --coordinator to keep it from participants", file=sys.stderr)
+    if not auth and (args.share or args.host not in LOOPBACK):
+        print("pairing: anyone who can reach this address may chat as any participant and "
+              "pair the whole cohort; add logins with --auth-file", file=sys.stderr)
     with _service(args, "shared") as service:
         launch(service, host=args.host, port=args.port, share=args.share,
                auth=auth or None, llm=args.llm, coordinators=coordinators)
     return 0
 
 
+LOOPBACK = ("127.0.0.1", "localhost", "::1")
 COORDINATOR_ROLE = ":coordinator"
 
 
@@ -326,28 +330,39 @@ def logins(
     """Logins for the chat UI and who among them may coordinate (None: every login).
 
     ``auth`` and ``coordinator`` hold ``USER:PASSWORD``; ``auth_file`` has one a line,
-    ending in ``:coordinator`` for coordinators, ``#`` for comments.
+    ending in ``:coordinator`` for coordinators, ``#`` for comments. A user name has no
+    ``:``; a password may, but does not start or end with a space.
     """
     entries = [(value, False, "--auth") for value in auth]
     entries += [(value, True, "--coordinator") for value in coordinator]
     if auth_file is not None:
         try:
-            lines = auth_file.read_text(encoding="utf-8").splitlines()
-        except OSError as exc:
-            raise InputFormatError(f"cannot read {auth_file}: {exc.strerror}") from exc
+            lines = auth_file.read_text(encoding="utf-8-sig").splitlines()
+        except (OSError, UnicodeDecodeError) as exc:
+            why = exc.strerror if isinstance(exc, OSError) else "not UTF-8 text"
+            raise InputFormatError(f"cannot read {auth_file}: {why}") from exc
+        before = len(entries)
         for number, line in enumerate(lines, 1):
             line = line.strip()
             if line and not line.startswith("#"):
-                role = line.endswith(COORDINATOR_ROLE)
+                role = line.casefold().endswith(COORDINATOR_ROLE)
                 entries.append((line[: -len(COORDINATOR_ROLE)] if role else line, role,
                                 f"{auth_file} line {number}"))
+        if len(entries) == before:
+            raise InputFormatError(f"{auth_file} has no logins (one USER:PASSWORD a line)")
     found: dict[str, str] = {}
     chosen: set[str] = set()
     for value, is_coordinator, where in entries:
         user, sep, password = value.partition(":")
-        if not sep or not user.strip() or not password:
-            raise InputFormatError(f"{where}: a login is USER:PASSWORD")
         user = user.strip()
+        if not sep or not user or not password:
+            raise InputFormatError(f"{where}: a login is USER:PASSWORD")
+        if password != password.strip():
+            raise InputFormatError(f"{where}: the password of '{user}' starts or ends with a "
+                                   "space")
+        if where == "--auth" and password.casefold().endswith(COORDINATOR_ROLE):
+            raise InputFormatError(f"{where}: give coordinators with --coordinator "
+                                   f"{user}:PASSWORD")
         if found.get(user, password) != password:
             raise InputFormatError(f"{where}: '{user}' is given two different passwords")
         found[user] = password

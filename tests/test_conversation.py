@@ -259,14 +259,15 @@ def test_llm_parse_must_be_grounded_in_the_message(demo: PairingService) -> None
 def test_weaker_matches_are_not_worded_as_teachers(demo: PairingService) -> None:
     """Below the bar, a card says what comes closest instead of "can teach you"."""
     reply = Conversation(demo, "hf002").send("who can teach me Snapchat and wants strategy help")
+    cards = dict(zip(reply.candidate_ids, reply.text.split("\n\n")[1:], strict=False))
     weak = [c for c in reply.candidates if c.weak]
     strong = [c for c in reply.candidates if not c.weak]
     assert weak and strong
-    for c in weak:
-        assert f"Closest to *Snapchat*, {c.person.first_name} offers" in reply.text
-        assert f"{c.person.first_name} can teach you" not in reply.text
-    for c in strong:
-        assert f"{c.person.first_name} can teach you *Snapchat*" in reply.text
+    for c in reply.candidates:
+        card = cards[c.id]
+        assert c.person.name in card
+        assert (f"Closest to *Snapchat*, {c.person.first_name} offers" in card) == c.weak
+        assert (f"{c.person.first_name} can teach you *Snapchat*" in card) == (not c.weak)
 
 
 @pytest.mark.parametrize("typed", [
@@ -278,3 +279,13 @@ def test_plain_text_undoes_markdown_escapes_of_user_text(typed: str) -> None:
 
     assert plain(esc(typed)) == typed
     assert plain(f"**{esc(typed)}** and *{esc(typed)}*", ("<", ">")) == f"<{typed}> and {typed}"
+    assert plain(f"# {esc(typed)}\n\n_Source: {esc(typed)}_") == f"{typed}\n\nSource: {typed}"
+
+
+def test_plain_text_cannot_drive_the_terminal() -> None:
+    from assistant.converse.text import esc, plain
+
+    hostile = "Eve\x1b]0;owned\x07 \x1b[2J\x9b31m"
+    assert "\x1b" not in plain(esc(hostile)) and "\x9b" not in plain(esc(hostile))
+    assert plain("**cut short", ("<", ">")) == "<cut short>"  # bold never left on
+    assert plain("- a list item\n* another, 5 * 3") == "- a list item\n* another, 5 * 3"

@@ -513,3 +513,27 @@ def test_evidence_is_the_closest_offer_when_several_are_equally_strong() -> None
     below = np.array([[0.0, 1.0], [0.1, 0.995]], dtype=np.float32)  # both under the floor
     _, links = direction(want, ["w"], below, ["none", "nearer"], ScoringConfig())
     assert links[0].offer == "nearer" and links[0].strength == 0.0
+
+
+@pytest.mark.parametrize("brand", [
+    "Discord", "Canva", "Notion", "Slack", "Tableau", "Snapchat", "TikTok", "SQL",
+])
+def test_a_bare_brand_name_clearly_names_its_skill(embedder: Any, brand: str) -> None:
+    """Profiles often list a tool by its name alone; the check must see which skill it is.
+
+    (Not yet true of every single-word alias: enrichment moves some, such as "Figma"
+    and "ChatGPT", just under ``offer_clear``; see evals/README.md.)"""
+    check = VocabularyCheck.of(embedder)
+    assert check is not None
+    profile = check.profile(np.asarray(embedder.embed_documents([brand]), dtype=np.float32))
+    assert brand.casefold() in check.labels[int(profile.top[0])].casefold()
+    assert profile.top_affinity[0] >= check.config.offer_clear
+
+
+def test_a_bare_brand_offer_is_not_a_teacher_of_another_brand(embedder: Any) -> None:
+    check = VocabularyCheck.of(embedder)
+    assert check is not None
+    vectors = np.asarray(embedder.embed_documents(["Snapchat", "Discord"]), dtype=np.float32)
+    factors, reasons = check.between(vectors[:1], vectors[1:])
+    assert factors[0, 0] == check.config.distinct_factor
+    assert reasons[0][0] == "is about Discord, a different skill"

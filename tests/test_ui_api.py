@@ -61,7 +61,8 @@ def shared_app(
 ) -> Iterator[tuple[str, Any, PairingService]]:
     """A shared deployment: participants and a coordinator, each with a login."""
     yield from serve(tmp_path_factory.mktemp("ui-logins"), [CORPUS], embedder,
-                     auth=[("pat", "pat-pw"), ("cora", "cora-pw")], coordinators={"cora"})
+                     auth=[("pat", "pat-pw"), ("cora", "cora-pw"), ("hf002", "raj-pw")],
+                     coordinators={"cora"})
 
 
 @pytest.fixture
@@ -256,6 +257,34 @@ def test_only_coordinator_logins_pair_the_cohort(shared_app: Any, connect: Any) 
     assert pairs["data"] and file_value(csv_file), summary
 
 
+def test_coordinator_tab_is_hidden_until_a_coordinator_loads_the_page(
+    app: Any, shared_app: Any
+) -> None:
+    def tab_visible(demo: Any) -> bool:
+        tabs = [c for c in demo.config["components"] if c.get("type") == "tabitem"
+                and c["props"].get("id") == "coordinator"]
+        assert len(tabs) == 1
+        return bool(tabs[0]["props"]["visible"])
+
+    assert tab_visible(app[1])  # no coordinators named: everyone may pair
+    assert not tab_visible(shared_app[1])
+
+
+def test_a_login_named_after_a_participant_chats_as_them(shared_app: Any, connect: Any) -> None:
+    url, _, _ = shared_app
+    rajesh = connect(url, ("hf002", "raj-pw"))
+    _, _, cards, *_ = send(rajesh, SNAPCHAT)  # no sign-in: the login says who it is
+    ids = card_ids(cards)
+    assert ids and "hf013" not in ids and "hf002" not in ids  # Jonas reports to Rajesh
+    # a weaker match is worded as what comes closest, never as a teacher
+    assert cards.count("Closest to</b>") >= 1
+    assert cards.count("Closest to</b>") + cards.count("can teach you</b>") == len(ids)
+    *_, profile = rajesh.predict("hf004", api_name="/sign_in")  # cannot become someone else
+    assert "Rajesh Menon" in profile
+    *_, profile = connect(url, ("cora", "cora-pw")).predict("hf004", api_name="/sign_in")
+    assert "Rajesh Menon" not in profile and "Asking anonymously" not in profile
+
+
 def test_logins_from_flags_and_a_file(tmp_path: Path) -> None:
     from assistant.cli import logins
 
@@ -266,12 +295,47 @@ def test_logins_from_flags_and_a_file(tmp_path: Path) -> None:
     users, coordinators = logins(["pat:p-pw"], ["lee:l-pw"], file)
     assert users == [("pat", "p-pw"), ("lee", "l-pw"), ("sam", "s-pw"), ("cora", "c-pw")]
     assert coordinators == {"lee", "cora"}
-    for bad in (["pat"], ["pat:"], [":pw"], ["pat:a", "pat:b"]):
+    # a byte-order mark, Windows line ends, a capitalised role, spaces around the name
+    file.write_bytes("\ufeff# comment: not a login\r\n  sam :s-pw \r\ncora:c:pw:Coordinator\r\n"
+                     .encode())
+    assert logins(["sam:s-pw"], ["sam:s-pw"], file) == (
+        [("sam", "s-pw"), ("cora", "c:pw")], {"sam", "cora"})
+    for bad in (["pat"], ["pat:"], [":pw"], ["pat:a", "pat:b"], ["pat: a"],
+                ["cora:pw:coordinator"]):
         with pytest.raises(InputFormatError):
             logins(bad, [])
     with pytest.raises(InputFormatError, match="line 2"):
         file.write_text("ok:pw\nbroken\n", encoding="utf-8")
         logins([], [], file)
+    with pytest.raises(InputFormatError, match="no logins"):
+        file.write_text("# nobody yet\n\n", encoding="utf-8")
+        logins([], [], file)
+    with pytest.raises(InputFormatError, match="UTF-8"):
+        file.write_bytes(b"caf\xe9:pw\n")
+        logins([], [], file)
+
+
+def test_chat_command_passes_logins_and_warns(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], tmp_path: Path,
+    data_dir: Path,
+) -> None:
+    from assistant.cli import main
+
+    calls: list[dict[str, Any]] = []
+    monkeypatch.setattr(gradio_app, "launch", lambda service, **kw: calls.append(kw))
+    file = tmp_path / "logins.txt"
+    file.write_text("pat:p-pw\ncora:c-pw:coordinator\n", encoding="utf-8")
+    assert main(["chat", "--auth-file", str(file), "--auth", "sam:s-pw"]) == 0
+    assert calls[-1]["auth"] == [("sam", "s-pw"), ("pat", "p-pw"), ("cora", "c-pw")]
+    assert calls[-1]["coordinators"] == {"cora"}
+    assert capsys.readouterr().err == ""
+    assert main(["chat", "--auth", "sam:s-pw"]) == 0
+    assert calls[-1]["auth"] == [("sam", "s-pw")] and calls[-1]["coordinators"] is None
+    assert "every login may use the Coordinator tab" in capsys.readouterr().err
+    assert main(["chat", "--host", "0.0.0.0"]) == 0
+    assert calls[-1]["auth"] is None and "add logins" in capsys.readouterr().err
+    assert main(["chat", "--auth-file", str(tmp_path / "missing.txt")]) == 3
+    assert len(calls) == 3
 
 
 def test_hostile_profile_text_is_shown_literally(hostile_app: Any, connect: Any) -> None:

@@ -60,7 +60,7 @@ def shared_url(
     tmp_path_factory: pytest.TempPathFactory, embedder: CachedEmbeddings
 ) -> Iterator[str]:
     for url, _, _ in serve(tmp_path_factory.mktemp("browser-logins"), [CORPUS], embedder,
-                           auth=[("pat", "pat-pw"), ("cora", "cora-pw")],
+                           auth=[("pat", "pat-pw"), ("cora", "cora-pw"), ("hf002", "raj-pw")],
                            coordinators={"cora"}):
         yield url
 
@@ -216,6 +216,21 @@ def test_only_a_coordinator_login_sees_the_coordinator_tab(browser: Any, shared_
         wait_for_text(coordinator.page, "#pairs", " teaches ")
     finally:
         coordinator.close()
+
+
+def test_a_participant_login_is_signed_in_as_that_participant(
+    browser: Any, shared_url: str
+) -> None:
+    ui = Page(browser, shared_url, ("hf002", "raj-pw"))
+    try:
+        ui.page.locator("#profile .pa-name", has_text="Rajesh Menon").wait_for(timeout=TIMEOUT)
+        assert ui.page.locator("#who input").is_disabled()
+        assert ui.page.get_by_role("tab", name="Coordinator").count() == 0
+        ui.ask(SNAPCHAT)
+        ui.page.locator("#cards .pa-card").first.wait_for(timeout=TIMEOUT)
+        assert "Jonas" not in ui.page.locator("#cards").inner_text()  # reports to Rajesh
+    finally:
+        ui.close()
 
 
 def test_hostile_profile_text_stays_text(browser: Any, hostile_url: str) -> None:

@@ -6,7 +6,11 @@ import html
 import re
 
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+!|>~])")
-_MARKUP = re.compile(r"\\(.)|\*\*|\*")
+#: an escaped character, or emphasis: ``**``, or a ``*``/``_`` that touches a word
+_MARKUP = re.compile(r"\\(.)|\*\*|\*(?=\S)|(?<=\S)\*|(?<!\w)_(?=\S)|(?<=\S)_(?!\w)")
+_HEADING = re.compile(r"^#{1,6} +")
+_LIST_MARK = re.compile(r"^\s*[*+-] +")
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 
 
 def esc(text: str) -> str:
@@ -15,20 +19,30 @@ def esc(text: str) -> str:
 
 
 def plain(markdown: str, bold: tuple[str, str] = ("", "")) -> str:
-    """Answer Markdown as terminal text: escapes undone, emphasis dropped.
+    """Answer Markdown as terminal text: escapes undone, emphasis and heading marks dropped.
 
-    ``bold`` is what to print around ``**strong**`` text (ANSI codes on a terminal).
-    Only markup this package writes is understood: user text inside went through
-    :func:`esc`, so a literal ``*`` the user typed stays.
+    ``bold`` is what to print around ``**strong**`` text (ANSI codes on a terminal). User
+    text went through :func:`esc`, so what the user typed comes back literally; guidance
+    quoted as written keeps list markers and a lone ``*``. Control characters are
+    dropped, so profile text cannot drive the terminal.
     """
-    strong = [False]
+    strong = False
 
     def swap(match: re.Match[str]) -> str:
-        if match.group(1) is not None:
-            return match.group(1)
-        if match.group(0) == "**":
-            strong[0] = not strong[0]
-            return bold[0] if strong[0] else bold[1]
+        nonlocal strong
+        literal, token = match.group(1), match.group(0)
+        if literal is not None:
+            return literal
+        if token == "**":
+            strong = not strong
+            return bold[0] if strong else bold[1]
         return ""
 
-    return html.unescape(_MARKUP.sub(swap, markdown))
+    lines = []
+    for line in _CONTROL.sub("", markdown).split("\n"):
+        line = _HEADING.sub("", line)
+        lead = _LIST_MARK.match(line)
+        head, body = (lead.group(0), line[lead.end():]) if lead else ("", line)
+        lines.append(head + _MARKUP.sub(swap, body).rstrip(" "))
+    out = html.unescape("\n".join(lines))
+    return out + bold[1] if strong else out

@@ -43,7 +43,7 @@ class Candidate:
     #: the candidate wants nothing close to what the asker offers
     one_sided: bool = False
     #: the candidate teaches what was asked for less well than the abstention bar: a
-    #: weaker match, listed only after someone better
+    #: weaker match, listed only when someone else clears the bar
     weak: bool = False
 
     @property

@@ -16,7 +16,8 @@ Stable API endpoints for ``gradio_client`` (``Client.predict(..., api_name=...)`
 
 * ``/sign_in`` (who: participant id, name, or "anonymous") -> chat, message box,
   candidate cards HTML, agenda Markdown, agenda .md file, agenda .ics file, profile HTML.
-  Starts the dialogue afresh.
+  Starts the dialogue afresh. A login named after a participant id is always that
+  participant (unless it is a coordinator login), whatever ``who`` says.
 * ``/send`` (message) -> chat, message box, candidate cards HTML, agenda Markdown,
   agenda .md file, agenda .ics file.
 * ``/pair_cohort`` () -> summary Markdown, pairs table, unmatched table, CSV file.
@@ -176,18 +177,29 @@ def build_app(
     model = _chat_model(llm)
     allowed = None if coordinators is None else frozenset(coordinators)
 
-    def may_coordinate(request: gr.Request | None) -> bool:
-        return allowed is None or getattr(request, "username", None) in allowed
     root = Path(tempfile.mkdtemp(prefix="pairing-ui-"))
     atexit.register(shutil.rmtree, root, True)
 
-    def new_session() -> Session:
+    def may_coordinate(request: gr.Request | None) -> bool:
+        return allowed is None or getattr(request, "username", None) in allowed
+
+    def own_profile(request: gr.Request | None) -> Participant | None:
+        """A login named after a participant id always chats as that participant
+        (coordinator logins excepted: they may help anyone)."""
+        user = getattr(request, "username", None)
+        if not user or (allowed is not None and user in allowed):
+            return None
+        return next((p for p in service.participants()
+                     if p.id.casefold() == user.casefold()), None)
+
+    def new_session(request: gr.Request | None) -> Session:
         assist = LLMAssist(model) if model is not None else None
         folder = Path(tempfile.mkdtemp(prefix="session-", dir=root))
-        return Session(Conversation(service, None, llm=assist), folder)
+        me = own_profile(request)
+        return Session(Conversation(service, me.id if me else None, llm=assist), folder)
 
-    def ensure(session: Session | None) -> Session:
-        return session if isinstance(session, Session) else new_session()
+    def ensure(session: Session | None, request: gr.Request | None) -> Session:
+        return session if isinstance(session, Session) else new_session(request)
 
     def download(path: str | None) -> Any:
         return gr.DownloadButton(value=path, interactive=path is not None)
@@ -198,11 +210,13 @@ def build_app(
                 download(ics_file))
 
     # -- handlers ------------------------------------------------------------------
-    def sign_in(who: str | None, session: Session | None) -> tuple[Any, ...]:
-        s = ensure(session)
+    def sign_in(who: str | None, session: Session | None,
+                request: gr.Request) -> tuple[Any, ...]:
+        s = ensure(session, request)
         s.clear()
+        me = own_profile(request)
         try:
-            person = resolve_who(service, who)
+            person = me or resolve_who(service, who)
         except PairingError as exc:
             person = None
             notice = md_literal(describe_error(exc))
@@ -210,8 +224,9 @@ def build_app(
         s.conversation.sign_in(person.id if person else None)
         return (s, *chat_view(s), profile_card(person))
 
-    def send(message: str | None, session: Session | None) -> tuple[Any, ...]:
-        s = ensure(session)
+    def send(message: str | None, session: Session | None,
+             request: gr.Request) -> tuple[Any, ...]:
+        s = ensure(session, request)
         text = (message or "").strip()
         if not text:
             return (s, *chat_view(s))
@@ -224,7 +239,7 @@ def build_app(
         return (s, *chat_view(s))
 
     def pair(session: Session | None, request: gr.Request) -> tuple[Any, ...]:
-        s = ensure(session)
+        s = ensure(session, request)
         if not may_coordinate(request):
             return (s, f"⚠ {COORDINATORS_ONLY}", [], [], download(None))
         try:
@@ -278,8 +293,11 @@ def build_app(
             s.agenda_files = (str(md_path), str(ics_path))
 
     def on_load(request: gr.Request) -> tuple[Any, ...]:
-        return (gr.Dropdown(choices=who_choices(service)),
-                gr.Tab(visible=may_coordinate(request)))
+        me = own_profile(request)
+        who_update = gr.Dropdown(choices=who_choices(service)) if me is None else gr.Dropdown(
+            choices=[(f"{me.name} ({me.id})", me.id)], value=me.id, interactive=False,
+            info="You are signed in as yourself.")
+        return who_update, gr.Tab(visible=may_coordinate(request))
 
     # -- layout --------------------------------------------------------------------
     # served copies of agendas and CSVs name people: drop them after an hour
