@@ -88,8 +88,8 @@ def build_parser() -> argparse.ArgumentParser:
                    help="keep these two together; repeat")
     p.add_argument("--exclude", action="append", default=[], metavar="A,B",
                    help="never pair these two; repeat")
-    p.add_argument("--min-score", type=float, help="lowest acceptable pair score "
-                   "(default: the abstention threshold)")
+    p.add_argument("--min-score", type=float, help="lowest acceptable pair reciprocity "
+                   "(default: the pair floor, 0.30)")
 
     p = sub.add_parser("forget", help="erase a participant from every store and cache")
     _common(p)
@@ -182,12 +182,16 @@ def cmd_ask(args: argparse.Namespace) -> int:
 
     with _service(args, "shared") as service:
         asker = service.resolve(args.asker).id if args.asker else None
-        convo = Conversation(service, asker, page=args.k)
+        convo = Conversation(service, asker, page=args.k, follow_ups=False)
         reply = convo.send(args.text)
         if args.json:
             print(json.dumps(_reply_json(reply), indent=2, ensure_ascii=False))
-        else:
-            print(_answer(reply.text, args.markdown))
+            return 0
+        print(_answer(reply.text, args.markdown))
+        if reply.kind == "candidates" and asker and not args.markdown:
+            first = reply.candidates[0].id if reply.candidates else "ID"
+            print(f"\nWhy someone fits: pairing explain {asker} {first}. More: -k "
+                  f"{args.k * 2}.")
     return 0
 
 
@@ -300,7 +304,9 @@ def cmd_stats(args: argparse.Namespace) -> int:
         print(json.dumps(stats, indent=2))
     else:
         for key, value in stats.items():
-            print(f"{key}: {value}")
+            if isinstance(value, dict):
+                value = ", ".join(f"{k} {v}" for k, v in value.items()) or "-"
+            print(f"{key.replace('_', ' ')}: {value}")
     return 0
 
 
@@ -310,13 +316,18 @@ def cmd_chat(args: argparse.Namespace) -> int:
     auth, coordinators = logins(args.auth, args.coordinator, args.auth_file)
     if auth and coordinators is None:
         print("pairing: every login may use the Coordinator tab; give coordinators their "
-              "own login with --coordinator to keep it from participants", file=sys.stderr)
+              "own login (--coordinator, or :coordinator in --auth-file) to keep it from "
+              "participants", file=sys.stderr)
     if not auth and (args.share or args.host not in LOOPBACK):
         print("pairing: anyone who can reach this address may chat as any participant and "
               "pair the whole cohort; add logins with --auth-file", file=sys.stderr)
     with _service(args, "shared") as service:
+        if not args.share:  # Gradio's own banner speaks of launch(share=True)
+            shown = "127.0.0.1" if args.host in ("0.0.0.0", "::") else args.host
+            print(f"Chat UI on http://{shown}:{args.port}/ (Ctrl+C to stop)", flush=True)
         launch(service, host=args.host, port=args.port, share=args.share,
-               auth=auth or None, llm=args.llm, coordinators=coordinators)
+               auth=auth or None, llm=args.llm, coordinators=coordinators,
+               quiet=not args.share)
     return 0
 
 

@@ -41,7 +41,9 @@ def describe_error(exc: PairingError) -> str:
         return ("Nobody has been ingested yet. Run `pairing ingest corpus/` (or your own "
                 "participants file) first.")
     if isinstance(exc, UnknownParticipant):
-        return f"I don't know {exc}. Check the id or name with `pairing stats`."
+        hint = f" Did you mean {', '.join(exc.suggestions)}?" if exc.suggestions else ""
+        return (f"I don't know anyone with the id or name '{exc.ref}'.{hint} Use an id or "
+                "full name from the participants file.")
     if isinstance(exc, StaleIndex):
         return (f"The data folder {exc.data_dir} was built with another embedding model "
                 f"('{exc.built_with}'; now '{exc.current}'). Run `pairing ingest` on your "

@@ -27,7 +27,7 @@ class Participant(BaseModel):
 
     model_config = ConfigDict(str_strip_whitespace=True, extra="forbid", frozen=True)
 
-    id: str = Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9][A-Za-z0-9_.\-]*$")
+    id: str = Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9][A-Za-z0-9_.@+\-]*$")
     name: str = Field(min_length=1, max_length=120)
     offers: list[str]
     wants: list[str]

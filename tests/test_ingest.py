@@ -121,6 +121,24 @@ def test_survey_export_with_column_mapping(tmp_path: Path) -> None:
     assert s2.offers == ["Snapchat", "Canva"]
 
 
+def test_email_addresses_serve_as_ids(tmp_path: Path) -> None:
+    """Survey exports key people by e-mail (the README maps "Email=id")."""
+    path = write_participants_csv(tmp_path / "form.csv", [
+        {"Email": "ann.lee+mentoring@example.com", "Full name": "Ann Lee", "offers": "Excel",
+         "wants": "TikTok", "Manager": ""},
+        {"Email": "bo@example.com", "Full name": "Bo Ng", "offers": "TikTok", "wants": "Excel",
+         "Manager": "ann.lee+mentoring@example.com"},
+        {"Email": "not an id@example.com", "Full name": "Cy", "offers": "SQL", "wants": "Excel",
+         "Manager": ""},
+    ], fields=["Email", "Full name", "offers", "wants", "Manager"])
+    mapping = {"Email": "id", "Full name": "name", "Manager": "manager_id"}
+    batch = load_participants([path], mapping=mapping)
+    assert [p.id for p in batch.participants] == ["ann.lee+mentoring@example.com",
+                                                  "bo@example.com"]
+    assert batch.participants[1].manager_id == "ann.lee+mentoring@example.com"
+    assert len(batch.rejects) == 1  # a space is still not allowed in an id
+
+
 def test_missing_required_column_points_to_map(tmp_path: Path) -> None:
     path = write_participants_csv(tmp_path / "form.csv", [
         {"id": "x", "name": "X", "What could you teach a colleague?": "Excel", "wants": "SQL"}

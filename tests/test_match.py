@@ -201,6 +201,23 @@ def test_filter_that_removes_everyone_abstains_and_suggests_removing_it(
     assert result.abstained
     assert result.candidates == []
     assert any("remove the filters" in tip and "Tokyo" in tip for tip in result.widen)
+    assert result.reason.startswith("everyone who came close is ruled out: ")
+    assert "on your reporting line" in result.reason  # dan, eve and fay
+    assert "left out by your filters" in result.reason
+
+
+def test_only_reporting_lines_in_the_way_says_so_and_points_to_the_coordinator(
+    matcher: Matcher,
+) -> None:
+    # the whole of eve's line works in Marketing or Executive; everyone else is elsewhere
+    result = matcher.find(Request(asker_id="eve", filters=CandidateFilter(
+        departments=["Marketing"])), k=5)
+    assert result.abstained and "3 on your reporting line" in result.reason
+    assert "left out by your filters" in result.reason
+    assert any("remove the filters" in tip for tip in result.widen)
+    alone = Matcher._widen(Request(asker_id="eve"), {"dan": "same reporting line (x)"}, False)
+    assert alone == ["ask your program coordinator: people on your own reporting line are "
+                     "never paired with you"]
 
 
 # abstention --------------------------------------------------------------------------

@@ -407,6 +407,7 @@ def test_cli_answers_are_plain_text_unless_markdown_is_asked_for(
     text = capsys.readouterr().out
     assert "Ana (Annie) O'Neil" in text and "pivot tables & lookups" in text
     assert "\\" not in text and "**" not in text and "&amp;" not in text
+    assert "Ask why?" not in text and "pairing explain m2 m1" in text  # terminal follow-ups
     assert main(["explain", "m2", "m1"]) == 0
     text = capsys.readouterr().out
     assert "Excel [advanced] formulas" in text and "\\" not in text

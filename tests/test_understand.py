@@ -273,6 +273,17 @@ def test_find_combined_with_filters() -> None:
     assert (r.intent, r.wants, r.filters.exclude_names) == ("find", ["Excel"], ["Jonas Weber"])
 
 
+@pytest.mark.parametrize(("text", "wants"), [
+    ("who could coach me on presenting to executives?", ["presenting to executives"]),
+    ("I want to get better at writing emails to directors", ["writing emails to directors"]),
+    ("help with managing senior stakeholders and pitching to the C-suite",
+     ["managing senior stakeholders", "pitching to the C-suite"]),
+])
+def test_who_a_skill_is_for_is_not_a_partner_filter(text: str, wants: list[str]) -> None:
+    r = p(text)
+    assert (r.intent, r.wants, r.filters.career_stages) == ("find", wants, [])
+
+
 def test_department_names_that_are_skills_stay_skills() -> None:
     assert set_fields(p("who can teach me Snapchat and wants strategy help").filters) == {}
     r = p("I want to learn marketing")

@@ -72,9 +72,11 @@ class Conversation:
 
     def __init__(
         self, service: PairingService, asker_id: str | None = None, page: int = 3,
-        llm: LLMAssist | None = None,
+        llm: LLMAssist | None = None, follow_ups: bool = True,
     ) -> None:
         self.service = service
+        #: end a list of candidates with the chat's follow-ups (why? more, ...)
+        self.follow_ups = follow_ups
         self.llm = llm
         self.asker: Participant | None = service.get(asker_id) if asker_id else None
         self.page = page
@@ -251,8 +253,9 @@ class Conversation:
         lines = [self._intro(result)]
         for rank, cand in enumerate(new, start=already + 1):
             lines.append(self._card(rank, cand))
-        lines.append("Ask *why?*, *more*, *pair me with the first one*, or refine "
-                     "(*only people in London*).")
+        if self.follow_ups:
+            lines.append("Ask *why?*, *more*, *pair me with the first one*, or refine "
+                         "(*only people in London*).")
         return Reply("candidates", "\n\n".join(lines), result=result, candidates=new)
 
     def _ids(self, names: list[str]) -> list[str]:
@@ -351,7 +354,7 @@ class Conversation:
     def _abstain_text(self, result: MatchResult) -> str:
         text = f"I don't have a good match for this: {esc(result.reason)}."
         if result.near_misses:
-            near = ", ".join(f"{esc(c.person.name)} ({c.reciprocal:.2f})"
+            near = ", ".join(f"{esc(c.person.name)} (teaches it {c.teaches:.2f})"
                              for c in result.near_misses)
             text += f"\n\nClosest, but below the bar: {near}."
         if result.widen:

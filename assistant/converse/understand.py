@@ -582,6 +582,14 @@ _STAGE_PATTERNS: tuple[tuple[re.Pattern[str], tuple[str, ...]], ...] = (
                 r"\bboard\s+members?\b|\bleadership\s+team\b|\bexec\s+team\b", _I),
      ("executive",)),
 )
+#: "presenting to executives", "emails to directors": the stage is who the skill is
+#: for, part of the skill, not a wish about the partner
+_AUDIENCE_CUE = re.compile(
+    r"\b(?:present\w*|pitch\w*|speak\w*|talk\w*|writ\w*|emails?|emailing|report\w*|"
+    r"brief\w*|sell\w*|influenc\w*|manag\w*|negotiat\w*|deal\w*|communicat\w*|"
+    r"handl\w*|updat\w*|explain\w*|network\w*|stand\w*\s+up|push\w*\s+back)\s+"
+    r"(?:(?:up\s+)?to|with|for|in\s+front\s+of|at)?\s*"
+    r"(?:the\s+|our\s+|my\s+|a\s+room\s+of\s+|a\s+panel\s+of\s+)?$", _I)
 _STAGE_NEGATION = re.compile(
     r"(?:\bno|\bnot|\bnon-?|\bexcept(?:\s+for)?|\bexcluding|\bwithout|\banyone\s+but|"
     r"\bother\s+than|\bnobody)\s*(?:a\s+|an\s+|the\s+|too\s+|very\s+|that\s+|any\s+)?$", _I)
@@ -699,7 +707,8 @@ def _scan_stages(scan: _FilterScan) -> None:
     excluded: set[str] = set()
     for pattern, stages in _STAGE_PATTERNS:
         for m in pattern.finditer(scan.text):
-            if not scan.free(m.start(), m.end()):
+            if not scan.free(m.start(), m.end()) or _AUDIENCE_CUE.search(
+                    scan.text[max(0, m.start() - 40):m.start()]):
                 continue
             negated = _STAGE_NEGATION.search(scan.text[max(0, m.start() - 25):m.start()])
             (excluded if negated else included).update(stages)

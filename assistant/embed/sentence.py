@@ -35,6 +35,10 @@ class SentenceTransformerModel(EmbeddingModel):
         with self._lock:
             if self._model is None:
                 from sentence_transformers import SentenceTransformer
+                from transformers.utils import logging as transformers_logging
+
+                # a weight-loading progress bar on every command is noise, not progress
+                transformers_logging.disable_progress_bar()
 
                 try:
                     self._model = SentenceTransformer(self.model_path, device="cpu")

@@ -87,11 +87,15 @@ def _ranking_line(ranking: Sequence[tuple[str, float]], relevant: dict[str, int]
     )
 
 
+def _n(count: int, noun: str) -> str:
+    return f"{count} {noun}{'' if count == 1 else 's'}"
+
+
 def render_suite(report: SuiteReport) -> str:
     """The text report of one suite: tables, notes and the first failures."""
     c = report.counts
     out = [f"== suite {report.name} ({report.path}), split {report.split}: "
-           f"{c['participants']} participants, {c['cases']} query cases "
+           f"{c['participants']} participants, {_n(c['cases'], 'query case')} "
            f"({c['ranked_cases']} ranked, {c['expect_none_cases']} expect_none), "
            f"{report.seconds:.1f}s"]
     if report.methods:
@@ -99,7 +103,7 @@ def render_suite(report: SuiteReport) -> str:
     else:
         out.append("no query cases")
     if report.cohort:
-        out += ["", f"cohort ({c['reference_pairs']} reference pairs):",
+        out += ["", f"cohort ({_n(c['reference_pairs'], 'reference pair')}):",
                 table(report.cohort, m.COHORT_METRICS)]
         out += [f"  note, {name}: {note}" for name, note in report.cohort_notes.items()]
     fails = report.failures
@@ -247,7 +251,7 @@ def html_suite(report: SuiteReport) -> str:
     c = report.counts
     parts = [f"<section><h2>Suite {e(report.name)}</h2><p>{e(report.description)}</p>",
              f"<p class=meta>split {e(report.split)} · {c['participants']} participants · "
-             f"{c['cases']} query cases ({c['ranked_cases']} ranked, "
+             f"{_n(c['cases'], 'query case')} ({c['ranked_cases']} ranked, "
              f"{c['expect_none_cases']} expect_none) · {report.seconds:.1f}s</p>"]
     if report.methods:
         parts += ["<h3>Query cases</h3>",

@@ -27,7 +27,8 @@ REQUIRED = ("id", "name", "offers", "wants")
 REJECT_ID = "_id"
 
 FIXES: dict[str, str] = {
-    "id": "give every row a unique id of letters, digits, '.', '_' or '-'",
+    "id": "give every row a unique id of letters, digits, '.', '_', '-', '@' or '+' "
+          "(an e-mail address works)",
     "name": "fill in the person's display name",
     "offers": "list at least one thing the person can teach; separate statements with ';'",
     "wants": "list at least one thing the person wants to learn; separate statements with ';'",

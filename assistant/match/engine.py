@@ -175,9 +175,9 @@ class Matcher:
             one_directional=not offers,
         )
         if not good:
-            result.near_misses = scored[:3]
-            result.reason = self._abstain_reason(scored, wants)
-            result.widen = self._widen(request, dropped)
+            result.near_misses = sorted(scored, key=lambda c: (-c.teaches, c.person.id))[:3]
+            result.reason = self._abstain_reason(scored, wants, dropped)
+            result.widen = self._widen(request, dropped, bool(scored))
         return result
 
     def explain(self, a_id: str, b_id: str) -> Candidate:
@@ -246,18 +246,36 @@ class Matcher:
         )
 
     @staticmethod
-    def _abstain_reason(scored: list[Candidate], wants: list[str]) -> str:
-        if not scored:
+    def _abstain_reason(
+        scored: list[Candidate], wants: list[str], dropped: dict[str, str] | None = None
+    ) -> str:
+        if scored:
+            return f"nobody in the program teaches anything close to: {'; '.join(wants)}"
+        counts = {"on your reporting line": 0, "currently full": 0, "left out by your filters": 0}
+        for why in (dropped or {}).values():
+            if why.startswith("same reporting line"):
+                counts["on your reporting line"] += 1
+            elif "capacity" in why or "partner(s)" in why:
+                counts["currently full"] += 1
+            elif why != "that is you":
+                counts["left out by your filters"] += 1
+        parts = [f"{n} {label}" for label, n in counts.items() if n]
+        if not parts:
             return "nobody eligible was found for this request"
-        return f"nobody in the program teaches anything close to: {'; '.join(wants)}"
+        return "everyone who came close is ruled out: " + ", ".join(parts)
 
     @staticmethod
-    def _widen(request: Request, dropped: dict[str, str]) -> list[str]:
+    def _widen(request: Request, dropped: dict[str, str], anyone_scored: bool) -> list[str]:
         tips = []
         if request.filters.describe():
             tips.append("remove the filters (" + "; ".join(request.filters.describe()) + ")")
         if any("capacity" in why or "partner(s)" in why for why in dropped.values()):
             tips.append("include people who are currently full")
-        tips.append("describe what you want to learn in other words, or name a broader skill")
-        tips.append("add more things you could teach in return")
+        if anyone_scored or tips:
+            tips.append("describe what you want to learn in other words, or name a broader "
+                        "skill")
+            tips.append("add more things you could teach in return")
+        else:  # only reporting lines stand in the way: no rewording helps
+            tips.append("ask your program coordinator: people on your own reporting line are "
+                        "never paired with you")
         return tips

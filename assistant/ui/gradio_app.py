@@ -88,7 +88,7 @@ PAIR_HEADERS = ["Participant A", "Participant B", "Score", "Reciprocity",
 UNMATCHED_HEADERS = ["Participant", "Reason"]
 COORDINATORS_ONLY = ("Only programme coordinators can pair the whole cohort. Ask your "
                      "coordinator, or sign in with a coordinator login.")
-_LABELLED_ID = re.compile(r"\(([A-Za-z0-9][A-Za-z0-9_.\-]*)\)\s*$")
+_LABELLED_ID = re.compile(r"\(([A-Za-z0-9][A-Za-z0-9_.@+\-]*)\)\s*$")
 
 Message = dict[str, str]
 
