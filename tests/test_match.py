@@ -229,6 +229,10 @@ def test_abstains_when_nobody_teaches_the_skill(matcher: Matcher) -> None:
     assert "Welding underwater pipelines" in result.reason
     assert len(result.near_misses) <= 3
     assert all(c.id not in LINE["ava"] | {"ava"} for c in result.near_misses)
+    # only offers near enough to be worth a look, the closest first
+    teach = [c.teaches for c in result.near_misses]
+    assert teach == sorted(teach, reverse=True)
+    assert all(t >= matcher.config.list_below for t in teach)
     assert any("other words" in tip for tip in result.widen)
     # gus and hal were dropped for capacity, so widening can include them
     assert "include people who are currently full" in result.widen

@@ -175,7 +175,9 @@ class Matcher:
             one_directional=not offers,
         )
         if not good:
-            result.near_misses = sorted(scored, key=lambda c: (-c.teaches, c.person.id))[:3]
+            # the closest offers, if any comes near enough to be worth a look
+            near = [c for c in scored if c.teaches >= self.config.list_below]
+            result.near_misses = sorted(near, key=lambda c: (-c.teaches, c.person.id))[:3]
             result.reason = self._abstain_reason(scored, wants, dropped)
             result.widen = self._widen(request, dropped, bool(scored))
         return result
