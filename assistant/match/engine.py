@@ -165,10 +165,10 @@ class Matcher:
                 continue
             scored.append(self._score(asker, person, wants, want_vecs, offers, offer_vecs))
         scored.sort(key=lambda c: (-c.score, c.person.id))
-        good = [c for c in scored if c.teaches >= self.config.abstain_below]
-        if good:
+        good: list[Candidate] = []
+        if any(not c.weak for c in scored):
             # weaker matches are listed too, but not offers that mean something else
-            good = [c for c in scored if c.teaches >= self.config.abstain_below
+            good = [c for c in scored if not c.weak
                     or (c.teaches >= self.config.list_below and not c.misread)]
         result = MatchResult(
             request, wants, offers, good[:k], abstained=not good, dropped=dropped,
@@ -206,6 +206,7 @@ class Matcher:
                         seen.setdefault(hit.statement.participant_id)
         return list(seen)
 
+    # the texts below are what _drop_kind reads back
     def _hard_reason(self, asker: Participant | None, person: Participant, request: Request) -> str:
         if asker and person.id == asker.id:
             return "that is you"
@@ -253,15 +254,10 @@ class Matcher:
     ) -> str:
         if scored:
             return f"nobody in the program teaches anything close to: {'; '.join(wants)}"
-        counts = {"on your reporting line": 0, "currently full": 0, "left out by your filters": 0}
-        for why in (dropped or {}).values():
-            if why.startswith("same reporting line"):
-                counts["on your reporting line"] += 1
-            elif "capacity" in why or "partner(s)" in why:
-                counts["currently full"] += 1
-            elif why != "that is you":
-                counts["left out by your filters"] += 1
-        parts = [f"{n} {label}" for label, n in counts.items() if n]
+        kinds = [_drop_kind(why) for why in (dropped or {}).values()]
+        parts = [f"{kinds.count(kind)} {label}" for kind, label in (
+            ("line", "on your reporting line"), ("full", "currently full"),
+            ("filter", "left out by your filters")) if kind in kinds]
         if not parts:
             return "nobody eligible was found for this request"
         return "everyone who came close is ruled out: " + ", ".join(parts)
@@ -271,7 +267,7 @@ class Matcher:
         tips = []
         if request.filters.describe():
             tips.append("remove the filters (" + "; ".join(request.filters.describe()) + ")")
-        if any("capacity" in why or "partner(s)" in why for why in dropped.values()):
+        if any(_drop_kind(why) == "full" for why in dropped.values()):
             tips.append("include people who are currently full")
         if anyone_scored or tips:
             tips.append("describe what you want to learn in other words, or name a broader "
@@ -281,3 +277,15 @@ class Matcher:
             tips.append("ask your program coordinator: people on your own reporting line are "
                         "never paired with you")
         return tips
+
+
+def _drop_kind(why: str) -> str:
+    """Which hard rule a :meth:`Matcher._hard_reason` text comes from: ``self``, ``line``
+    (reporting line), ``full`` (capacity, see ``capacity_note``) or ``filter``."""
+    if why == "that is you":
+        return "self"
+    if why.startswith("same reporting line"):
+        return "line"
+    if "capacity" in why or "partner(s)" in why:
+        return "full"
+    return "filter"
