@@ -13,7 +13,16 @@ from typing import Literal
 from assistant.converse.agenda import Agenda, build_agenda
 from assistant.converse.llm import LLMAssist
 from assistant.converse.text import esc
-from assistant.converse.understand import Filters, ParseContext, ParsedRequest, parse
+from assistant.converse.understand import (
+    Filters,
+    Intent,
+    Named,
+    Ordinal,
+    ParseContext,
+    ParsedRequest,
+    Previous,
+    parse,
+)
 from assistant.errors import PairingError, UnknownParticipant
 from assistant.match import Candidate, CandidateFilter, MatchResult, Request
 from assistant.models import Participant
@@ -90,6 +99,15 @@ class Conversation:
         )
         if llm is not None:
             llm.names = [p.name for p in people]
+        self._handlers = {
+            Intent.SEARCH: self._on_find, Intent.REFINE: self._on_refine,
+            Intent.MORE: self._on_more, Intent.REJECT: self._on_reject,
+            Intent.SELECT: self._on_select, Intent.CONFIRM: self._on_select,
+            Intent.WHY: self._on_why, Intent.ABOUT: self._on_about,
+            Intent.AGENDA: self._on_agenda, Intent.PROGRAM: self._on_guidance,
+            Intent.FEEDBACK: self._on_feedback, Intent.RESET: self._on_reset,
+            Intent.HELP: self._on_help, Intent.SMALLTALK: self._on_smalltalk,
+        }
 
     def sign_in(self, asker_id: str | None) -> None:
         """Switch who is asking; the dialogue starts afresh."""
@@ -97,12 +115,21 @@ class Conversation:
         self.state = DialogueState()
 
     # ---------------------------------------------------------------------------------
+    def guidance_vs_people(self, text: str) -> tuple[float, float]:
+        """Best cosine of ``text`` with the programme guidance and with any statement."""
+        guidance = self.service.search_guidance(text, k=1)
+        vector = self.service.embed([text])
+        people = max((hits[0].similarity for kind in ("offer", "want")
+                      for hits in self.service.store.query(kind, vector, 1) if hits),
+                     default=0.0)
+        return (guidance[0].score if guidance else 0.0), people
+
     def send(self, text: str) -> Reply:
         """Answer one message."""
-        parsed = parse(text, self.context, has_candidates=bool(self.state.shown))
-        if self.llm is not None and parsed.intent in ("help", "smalltalk"):
+        parsed = parse(text, self.context, has_candidates=bool(self.state.shown), probe=self)
+        if self.llm is not None and parsed.intent in (Intent.HELP, Intent.SMALLTALK):
             parsed = self.llm.parse(text, self.context) or parsed
-        handler = getattr(self, f"_on_{parsed.intent}", self._on_help)
+        handler = self._handlers.get(parsed.intent, self._on_help)
         try:
             reply: Reply = handler(parsed)
         except PairingError as exc:
@@ -115,14 +142,40 @@ class Conversation:
         return reply
 
     def _on_find(self, parsed: ParsedRequest) -> Reply:
+        if self.state.searched and bool(parsed.wants) != bool(parsed.offers):
+            # a follow-up that names one side keeps the other side of the search so far:
+            # "I can also teach budgeting" adds an offer, "what about Excel?" a new want
+            if parsed.wants:
+                parsed.offers = list(self.state.offers)
+            else:
+                parsed.wants = list(self.state.wants)
+                parsed.offers = list(dict.fromkeys([*self.state.offers, *parsed.offers]))
+            if parsed.filters.is_empty():
+                parsed.filters = self.state.filters
         if not parsed.wants and not self.asker:
-            return Reply("info", "What would you like to learn? (Sign in to use your profile.)\n\n"
-                         + HELP)
+            offered = (f"You can teach *{esc('; '.join(parsed.offers))}*. " if parsed.offers
+                       else "")
+            return Reply("info", offered + "What would you like to learn in return? (Sign in "
+                         "to use your profile.)\n\n" + HELP)
         self.state = DialogueState(
             wants=parsed.wants, offers=parsed.offers, filters=parsed.filters,
             excluded=self._ids(parsed.filters.exclude_names), searched=True,
         )
-        return self._search()
+        reply = self._search()
+        if parsed.unsure and reply.kind in ("candidates", "abstain"):
+            reply.text += "\n\n" + self._clarify(parsed)
+        return reply
+
+    @staticmethod
+    def _clarify(parsed: ParsedRequest) -> str:
+        """One short question about the closest call, searched meanwhile as read."""
+        doubt = min(parsed.unsure, key=lambda u: u.margin)
+        skill = esc(doubt.skill)
+        if doubt.read == "want":
+            return (f"I read *{skill}* as something you want to learn. If you meant you can "
+                    f"teach it, say *I can teach {skill}*.")
+        return (f"I read *{skill}* as something you can teach. If you meant you want to learn "
+                f"it, say *I want to learn {skill}*.")
 
     def _on_refine(self, parsed: ParsedRequest) -> Reply:
         if not self.state.searched:
@@ -159,7 +212,7 @@ class Conversation:
         target = self._target(parsed)
         if target is None:
             return Reply("info", "I don't know who you mean; try their full name.")
-        return self._on_why(ParsedRequest("why", [], [], Filters(), target=target.name))
+        return self._on_why(ParsedRequest(Intent.WHY, [], [], Filters(), target=Named(target.name)))
 
     def _on_select(self, parsed: ParsedRequest) -> Reply:
         target = self._target(parsed)
@@ -210,6 +263,11 @@ class Conversation:
     def _on_help(self, parsed: ParsedRequest) -> Reply:
         who = f"You're signed in as **{esc(self.asker.name)}**. " if self.asker else ""
         return Reply("info", who + HELP)
+
+    def _on_feedback(self, parsed: ParsedRequest) -> Reply:
+        return Reply("info", "Thanks for telling me how it is going. Your programme coordinator "
+                     "collects feedback on pairs; ask me *what if it is not working?* for what "
+                     "the programme suggests.")
 
     def _on_smalltalk(self, parsed: ParsedRequest) -> Reply:
         return Reply("info", "Happy to help. " + HELP)
@@ -269,22 +327,20 @@ class Conversation:
 
     def _target(self, parsed: ParsedRequest) -> Participant | None:
         ref = parsed.target
-        if ref is None:
-            return None
-        if ref.startswith("ordinal:"):
-            n = int(ref.split(":", 1)[1])
+        if isinstance(ref, Ordinal):
             shown = self.state.shown
-            if not shown:
-                return None
+            n = ref.position
             index = n - 1 if n > 0 else len(shown) + n
             return shown[index].person if 0 <= index < len(shown) else None
-        if ref == "previous":
+        if isinstance(ref, Previous):
             pid = self.state.focus or (self.state.shown[0].id if self.state.shown else None)
             return self.service.get(pid) if pid else None
-        try:
-            return self.service.resolve(ref)
-        except UnknownParticipant:
-            return None
+        if isinstance(ref, Named):
+            try:
+                return self.service.resolve(ref.name)
+            except UnknownParticipant:
+                return None
+        return None
 
     def _candidate(self, person: Participant) -> Candidate:
         for cand in self.state.shown:

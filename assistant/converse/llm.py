@@ -21,7 +21,7 @@ from typing import Any
 from langchain_core.language_models import BaseChatModel
 from langchain_core.messages import HumanMessage, SystemMessage
 
-from assistant.converse.understand import Filters, ParseContext, ParsedRequest
+from assistant.converse.understand import Filters, Intent, ParseContext, ParsedRequest
 from assistant.errors import ConfigError
 
 _NUMBER = re.compile(r"\d+(?:\.\d+)?")
@@ -98,7 +98,7 @@ class LLMAssist:
             self.fallbacks += 1
             return None
         self.used += 1
-        return ParsedRequest("find", wants, offers, Filters(locations=locations), raw=text)
+        return ParsedRequest(Intent.SEARCH, wants, offers, Filters(locations=locations), raw=text)
 
     def phrase(self, default: str) -> str:
         """The model's rewording of ``default`` if it adds no names or numbers, else ``default``."""

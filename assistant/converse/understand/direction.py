@@ -1,0 +1,178 @@
+"""Which way a skill phrase goes: wanted by the writer, or offered in return.
+
+A logistic regression decides it for each span the tagger found, from the words around
+the span (the span itself masked, so the skill's name never decides: TikTok can be
+wanted or offered), the sentence embedding of that context ("I could teach X", "X is
+beyond me", "my X for your Y"), and, for a long span that states a situation ("my
+slides put people to sleep", "I run the finance team"), the embedding of the span
+itself. A span joined to the previous one by a list word ("X, Y and Z") goes the same
+way as the previous one: that is grammar, not a guess.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+SENTENCE_BREAK = frozenset(".!?;")
+CLAUSE_BREAK = frozenset(",:()\"/|-") | SENTENCE_BREAK
+CLAUSE_WORDS = frozenset({"and", "but", "or"})
+LIST_WORDS = frozenset({",", "and", "or", "&", "/", "plus", "as", "well", "also", "+"})
+#: who a clause is about: the nearest of these subjects before a span says whose wish or
+#: skill it is (object words such as "me" are not subjects: in "who can teach me X and
+#: wants Y", Y is what "who" wants)
+ANCHORS = frozenset({
+    "i", "we", "you", "someone", "somebody", "anyone", "anybody", "who", "whoever",
+    "people", "they", "he", "she", "partner", "mentor", "colleague", "person", "folks",
+    "everyone"})
+#: spans this long state a situation; their own words count
+LONG_SPAN = 3
+SKILL = "<skill>"
+Encoder = Callable[[list[str]], np.ndarray]
+
+
+@dataclass(frozen=True)
+class SpanContext:
+    """What the classifier sees of one span."""
+
+    features: dict[str, float]
+    context: str     # the clause around the span, the span written as "X"
+    own_text: str    # the span's words when it is long, else ""
+    coordinated: bool  # joined to the previous span by list words only
+
+
+def contexts(toks: Sequence[str], spans: Sequence[tuple[int, int]],
+             rule: Sequence[str] = ()) -> list[SpanContext]:
+    """The :class:`SpanContext` of every span (token ranges) of one message; ``rule`` is
+    the rule reading of each token (``want``, ``offer`` or ``""``)."""
+    low = [t.casefold() for t in toks]
+    owner = {i: n for n, (a, b) in enumerate(spans) for i in range(a, b)}
+    out = []
+    for k, (a, b) in enumerate(spans):
+        f: dict[str, float] = {}
+        left: list[str] = []
+        i = a - 1
+        while i >= 0 and low[i] not in CLAUSE_BREAK and low[i] not in CLAUSE_WORDS:
+            left.append(SKILL if i in owner else low[i])
+            i -= 1
+        left.reverse()
+        for n, w in enumerate(reversed(left[-4:]), 1):
+            f[f"l{n}={w}"] = 1.0
+        if len(left) >= 2:
+            f[f"l2|l1={left[-2]} {left[-1]}"] = 1.0
+        for w in left:
+            f["L:" + w] = 1.0
+        f["lbreak=" + (low[i] if i >= 0 else "<s>")] = 1.0
+        if not left:
+            f["l=none"] = 1.0
+        anchor = next((w for w in reversed(left) if w in ANCHORS), "")
+        j = a - len(left) - 1
+        while not anchor and j >= 0 and low[j] not in SENTENCE_BREAK:
+            anchor = low[j] if low[j] in ANCHORS else ""
+            j -= 1
+        anchor = anchor or "<none>"
+        f["anchor=" + anchor] = 1.0
+        after = left[len(left) - left[::-1].index(anchor):] if anchor in left else left
+        for w in after[-5:]:
+            f[f"anchor|{anchor}|{w}"] = 1.0
+        if after:
+            f[f"anchor|{anchor}|l1|{after[-1]}"] = 1.0
+        right: list[str] = []
+        i = b
+        while i < len(low) and low[i] not in CLAUSE_BREAK and low[i] not in CLAUSE_WORDS:
+            right.append(SKILL if i in owner else low[i])
+            i += 1
+        for n, w in enumerate(right[:3], 1):
+            f[f"r{n}={w}"] = 1.0
+        for w in right:
+            f["R:" + w] = 1.0
+        f["rbreak=" + (low[i] if i < len(low) else "</s>")] = 1.0
+        if not right:
+            f["r=none"] = 1.0
+        if rule:
+            said = {rule[i] for i in range(a, b)} - {""}
+            f["rule=" + ("/".join(sorted(said)) or "-")] = 1.0
+        f["first"] = float(k == 0)
+        f["question"] = float("?" in low)
+        between = low[spans[k - 1][1]:a] if k else []
+        coordinated = bool(k) and len(between) <= 3 and all(w in LIST_WORDS for w in between)
+        long_text = " ".join(toks[a:b]) if b - a >= LONG_SPAN else ""
+        out.append(SpanContext(f, " ".join([*left, "X", *right]), long_text, coordinated))
+    return out
+
+
+class DirectionClassifier:
+    """P(offer) for a span; the rest is want."""
+
+    def __init__(self, names: list[str], coef: np.ndarray, intercept: float,
+                 context_weight: float, span_weight: float) -> None:
+        self.names = names
+        self.index = {n: i for i, n in enumerate(names)}
+        self.coef = coef
+        self.intercept = intercept
+        self.context_weight = context_weight
+        self.span_weight = span_weight
+
+    def _matrix(self, items: Sequence[SpanContext], encoder: Encoder) -> np.ndarray:
+        sparse = np.zeros((len(items), len(self.names)), dtype=np.float32)
+        for r, item in enumerate(items):
+            for name, value in item.features.items():
+                j = self.index.get(name)
+                if j is not None:
+                    sparse[r, j] = value
+        texts = [it.context for it in items] + [it.own_text for it in items if it.own_text]
+        vectors = encoder(texts) if texts else np.zeros((0, 0), dtype=np.float32)
+        dim = vectors.shape[1]
+        ctx = vectors[: len(items)] * self.context_weight
+        own = np.zeros((len(items), dim), dtype=np.float32)
+        n = len(items)
+        for r, item in enumerate(items):
+            if item.own_text:
+                own[r] = vectors[n] * self.span_weight
+                n += 1
+        return np.hstack([sparse, ctx, own])
+
+    def p_offer(self, items: Sequence[SpanContext], encoder: Encoder) -> list[float]:
+        """P(offer) of each span, list words passing the previous span's reading on."""
+        if not items:
+            return []
+        z = self._matrix(items, encoder) @ self.coef + self.intercept
+        p = 1 / (1 + np.exp(-z))
+        out: list[float] = []
+        for item, value in zip(items, p, strict=True):
+            out.append(out[-1] if item.coordinated and out else float(value))
+        return out
+
+    @classmethod
+    def fit(cls, items: Sequence[SpanContext], offered: Sequence[bool], encoder: Encoder,
+            c: float = 2.0, context_weight: float = 1.0,
+            span_weight: float = 2.0) -> DirectionClassifier:
+        from sklearn.linear_model import LogisticRegression
+
+        keep = [i for i, it in enumerate(items) if not it.coordinated]
+        names = sorted({k for i in keep for k in items[i].features})
+        model = cls(names, np.zeros(0), 0.0, context_weight, span_weight)
+        x = model._matrix([items[i] for i in keep], encoder)
+        lr = LogisticRegression(C=c, max_iter=5000)
+        lr.fit(x, [bool(offered[i]) for i in keep])
+        model.coef = lr.coef_[0].astype(np.float32)
+        model.intercept = float(lr.intercept_[0])
+        return model
+
+    def save(self, folder: Path) -> None:
+        np.save(folder / "direction.npy", self.coef)
+        (folder / "direction.json").write_text(json.dumps(
+            {"names": self.names, "intercept": self.intercept,
+             "context_weight": self.context_weight, "span_weight": self.span_weight},
+            ensure_ascii=False), encoding="utf-8")
+
+    @classmethod
+    def load(cls, folder: Path) -> DirectionClassifier:
+        meta = json.loads((folder / "direction.json").read_text(encoding="utf-8"))
+        return cls(list(meta["names"]), np.load(folder / "direction.npy"),
+                   float(meta["intercept"]), float(meta["context_weight"]),
+                   float(meta["span_weight"]))

@@ -1,0 +1,226 @@
+"""Filters asked for in a message: places, departments, career stages, zones, names to skip.
+
+Rules, because these are exact: the values come from the cohort (the parse context), and
+the words around a mention decide whether it includes or excludes. Every match is a span
+the skill tagger is told about, so a place is never read as a skill.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from assistant.converse.understand.context import Ctx, Entities, find_name, squash
+from assistant.converse.understand.types import CAREER_STAGES, Filters, union
+
+_I = re.IGNORECASE
+_SAME_TZ = re.compile(
+    r"\b(?:(?:in|within|on|from|share|sharing|shares|with)\s+)?(?:my|our|the\s+same|same|"
+    r"a\s+similar|similar|a\s+compatible|compatible|overlapping|a\s+close|close|nearby|"
+    r"matching)\s+(?:time\s*-?\s*zones?|tz|working\s+hours|hours)\b", _I)
+_NOT_MY_DEPT = re.compile(
+    r"\b(?:not|outside|except|excluding|never|nobody|no\s+one|anyone\s+but|away)\s+"
+    r"(?:(?:in|from|of|within)\s+)?(?:my|our)\s+(?:own\s+)?(?:department|dept|team|function|"
+    r"division|business\s+unit|org|area)\b|\b(?:a\s+)?(?:different|other|another|separate)\s+"
+    r"(?:departments?|depts?|teams?|functions?|divisions?|business\s+units?)\b|"
+    r"\bcross[-\s]?(?:departmental|department|functional|team)\b", _I)
+_EXCLUDE_CUE = re.compile(
+    r"(?:(?:\bbut\s+)?\bnot\s+(?:any(?:one|body)\s+|some(?:one|body)\s+|people\s+|folks\s+)?"
+    r"(?:based\s+|located\s+)?(?:in|from|at|within)?|\boutside(?:\s+of)?|"
+    r"\bexcept(?:\s+for)?|\bexcluding|\bexclude|\bother\s+than|\banywhere\s+but|"
+    r"\banyone\s+but|\bapart\s+from|\bbesides|\bbut\s+not|\bno(?:\s+one|body|one)\s+"
+    r"(?:in|from|at|based\s+in)|\bwithout|\bavoid(?:ing)?|\bnon-?|\bno)\s*(?:the\s+)?$", _I)
+_INCLUDE_CUE = re.compile(
+    r"\b(?:in|from|within|at|near|around|inside|only|just|based\s+in|located\s+in|"
+    r"based\s+out\s+of)\s+(?:the\s+)?$", _I)
+_SKILL_CONTEXT = re.compile(
+    r"\b(?:interested|interest|experts?|skilled|experience|experienced|background|skills?|"
+    r"good|better|great|knowledge|qualified|specialist|speciali[sz]\w*|career|degree|courses?|"
+    r"training|certified|help|support|advice|guidance|tips|fluent|proficient|strong|confident|"
+    r"learn|learning|study|studying|studied|get|getting|improve|improving|knows?|teach\w*|"
+    r"me|work\s+on|role|job)\s+(?:in|at|from|within|around)\s+(?:the\s+)?$", _I)
+_ENTITY_SUFFIX = re.compile(
+    r"(?:\s*-?\s*based|\s+(?:office|team|department|dept|function|org|division|unit|people|"
+    r"folks|colleagues|staff|area|hub|side|group|only|crowd|lot))*", _I)
+_DEPT_SUFFIX = re.compile(r"\s+(?:team|department|dept|function|org|division|unit)\b", _I)
+_CHAIN = re.compile(r"^\s*(?:,|/|&)?\s*(?:or|and|nor|,)?\s*(?:the\s+)?$", _I)
+_EXCLUDE_NAME_CUE = re.compile(
+    r"\b(?:not|except(?:\s+for)?|excluding|exclude|other\s+than|but\s+not|anyone\s+but|"
+    r"anybody\s+but|apart\s+from|besides|without|skip|drop|rule\s+out|remove|no\s+to|"
+    r"(?:do|does)\s+not\s+(?:want|like|fancy)|rather\s+not(?:\s+have)?|not\s+keen\s+on|"
+    r"not\s+interested\s+in|no\s+more)\s+(?:with\s+|the\s+)?", _I)
+_NAME_CHAIN = re.compile(r"\s*(?:,|or|and|nor|,\s*or|,\s*and)\s+", _I)
+
+_PEOPLE_NOUN = (r"(?:people|staff|leaders?|leadership|colleagues|folks|managers?|persons?|ones|"
+                r"employees|mentors?|mentees?|partners?|level|members?|only|talent|hires?|"
+                r"person|team|crowd)")
+_STAGE_PATTERNS: tuple[tuple[re.Pattern[str], tuple[str, ...]], ...] = (
+    (re.compile(r"\bearly[-\s]?careers?\b|\bearly\s+in\s+(?:their|his|her)\s+careers?\b|"
+                r"\bjuniors?\b|\bentry[-\s]level\b|\bgraduates?\b|\bgrads?\b|"
+                r"\bnew\s+(?:joiners?|starters?|hires?)\b|\binterns?\b|\bapprentices?\b|"
+                r"\btrainees?\b", _I), ("early",)),
+    (re.compile(r"\bmid[-\s]?(?:career|level)\b|\bmiddle\s+managers?\b|"
+                r"\bmiddle\s+management\b", _I), ("mid",)),
+    (re.compile(rf"\bseniors\b|\bsenior[-\s]+{_PEOPLE_NOUN}\b|\b(?:someone|somebody|anyone|"
+                r"anybody|only|more|people|colleagues|folks|who\s+is|who\s+are)\s+senior\b|"
+                r"^senior$", _I), ("senior", "executive")),
+    (re.compile(rf"\bsenior\s+executives?\b|\bexecutives\b|\bexecs?\b|\bexecutive[-\s]+"
+                rf"{_PEOPLE_NOUN}\b|\bc-?suite\b|\bc-?level\b|\bvps?\b|"
+                r"\bvice[-\s]presidents?\b|\bdirectors\b|\bdirector[-\s]level\b|"
+                r"\bboard\s+members?\b|\bleadership\s+team\b|\bexec\s+team\b", _I),
+     ("executive",)),
+)
+#: "presenting to executives", "emails to directors": the stage is who the skill is
+#: for, part of the skill, not a wish about the partner
+_AUDIENCE_CUE = re.compile(
+    r"\b(?:present\w*|pitch\w*|speak\w*|talk\w*|writ\w*|emails?|emailing|report\w*|"
+    r"brief\w*|sell\w*|influenc\w*|manag\w*|negotiat\w*|deal\w*|communicat\w*|"
+    r"handl\w*|updat\w*|explain\w*|network\w*|stand\w*\s+up|push\w*\s+back)\s+"
+    r"(?:(?:up\s+)?to|with|for|in\s+front\s+of|at)?\s*"
+    r"(?:the\s+|our\s+|my\s+|a\s+room\s+of\s+|a\s+panel\s+of\s+)?$", _I)
+_STAGE_NEGATION = re.compile(
+    r"(?:\bno|\bnot|\bnon-?|\bexcept(?:\s+for)?|\bexcluding|\bwithout|\banyone\s+but|"
+    r"\bother\s+than|\bnobody|\bno\s+one)\s*(?:a\s+|an\s+|the\s+|too\s+|very\s+|that\s+|any\s+|"
+    r"at\s+(?:an?\s+|the\s+)?|in\s+(?:an?\s+|the\s+)?|from\s+(?:an?\s+|the\s+)?)?$", _I)
+
+
+@dataclass
+class FilterScan:
+    """Filters found so far and the spans they came from (blanked before reading skills)."""
+
+    text: str
+    filters: Filters = field(default_factory=Filters)
+    spans: list[tuple[int, int]] = field(default_factory=list)
+
+    def free(self, start: int, end: int) -> bool:
+        return all(end <= s or start >= e for s, e in self.spans)
+
+    def take(self, start: int, end: int) -> None:
+        self.spans.append((start, end))
+
+    def blanked(self) -> str:
+        out = self.text
+        for start, end in sorted(self.spans, reverse=True):
+            out = out[:start] + " \u00a6 " + out[end:]
+        return out
+
+
+def _scan_flags(scan: FilterScan) -> None:
+    for pattern, attr in ((_SAME_TZ, "same_timezone"), (_NOT_MY_DEPT, "not_my_department")):
+        for m in pattern.finditer(scan.text):
+            setattr(scan.filters, attr, True)
+            scan.take(m.start(), m.end())
+
+
+def _scan_timezones(scan: FilterScan, ctx: Ctx) -> None:
+    for pattern, zones in ctx.timezones:
+        for m in pattern.finditer(scan.text):
+            if scan.free(m.start(), m.end()):
+                scan.filters.timezones = union(scan.filters.timezones, list(zones))
+                scan.take(m.start(), m.end())
+
+
+def _scan_excluded_names(scan: FilterScan, ctx: Ctx) -> None:
+    if not ctx.full:
+        return
+    for cue in _EXCLUDE_NAME_CUE.finditer(scan.text):
+        pos = cue.end()
+        while True:
+            hit = find_name(scan.text[pos:pos + 60], ctx, anchored=True)
+            if not hit:
+                break
+            scan.filters.exclude_names = union(scan.filters.exclude_names, [hit[0]])
+            scan.take(cue.start(), pos + hit[1])
+            chain = _NAME_CHAIN.match(scan.text, pos + hit[1])
+            if not chain:
+                break
+            pos = chain.end()
+
+
+def _entity_hits(text: str, ents: Entities) -> list[tuple[int, int, str]]:
+    hits: list[tuple[int, int, str]] = []
+    for pattern in (ents.pattern, ents.exact):
+        if pattern is None:
+            continue
+        for m in pattern.finditer(text):
+            value = ents.lookup.get(m.group()) or ents.lookup.get(squash(m.group()))
+            if value:
+                hits.append((m.start(), m.end(), value))
+    return sorted(hits)
+
+
+def _scan_entities(scan: FilterScan, ents: Entities, is_dept: bool) -> None:
+    """Locations or departments with polarity from the words around each mention."""
+    text = scan.text
+    prev: tuple[int, bool] | None = None  # (end, excluded) of the previous accepted mention
+    for start, end, value in _entity_hits(text, ents):
+        if not scan.free(start, end):
+            continue
+        before = text[max(0, start - 40):start]
+        after = text[end:end + 30]
+        suffix = _ENTITY_SUFFIX.match(after)
+        tail = end + (suffix.end() if suffix else 0)
+        excl = _EXCLUDE_CUE.search(before)
+        incl = _INCLUDE_CUE.search(before)
+        chained = prev is not None and bool(_CHAIN.match(text[prev[0]:start]))
+        if is_dept and not _dept_cued(text, start, end, value, excl, incl, chained):
+            continue
+        excluded = bool(excl) or (chained and prev is not None and prev[1] and not incl)
+        cue = excl or incl
+        begin = start - (len(before) - cue.start()) if cue else start
+        attr = ("exclude_" if excluded else "") + ("departments" if is_dept else "locations")
+        setattr(scan.filters, attr, union(getattr(scan.filters, attr), [value]))
+        scan.take(begin, tail)
+        prev = (tail, excluded)
+
+
+def _dept_cued(text: str, start: int, end: int, value: str,
+               excl: re.Match[str] | None, incl: re.Match[str] | None, chained: bool) -> bool:
+    """Whether a department-name mention is a department filter rather than a skill."""
+    mention = text[start:end]
+    suffix = bool(_DEPT_SUFFIX.match(text, end))
+    whole = text[:start].strip() == "" and text[end:].strip(" ?.!").lower() in ("", "only")
+    if mention.casefold() == "people" and not suffix:
+        initial = not text[:start].strip() or text[:start].rstrip()[-1:] in ".!?:;"
+        if mention.islower() or (initial and not whole):
+            return False
+    if excl or suffix or chained or whole:
+        return True
+    if incl:
+        return not _SKILL_CONTEXT.search(text[max(0, start - 40):start])
+    return bool(re.match(r"\s+(?:people|folks|colleagues|staff|only)\b", text[end:], _I))
+
+
+def _scan_stages(scan: FilterScan) -> None:
+    included: set[str] = set()
+    excluded: set[str] = set()
+    for pattern, stages in _STAGE_PATTERNS:
+        for m in pattern.finditer(scan.text):
+            if not scan.free(m.start(), m.end()) or _AUDIENCE_CUE.search(
+                    scan.text[max(0, m.start() - 40):m.start()]):
+                continue
+            negated = _STAGE_NEGATION.search(scan.text[max(0, m.start() - 25):m.start()])
+            (excluded if negated else included).update(stages)
+            scan.take(m.start(), m.end())
+    if included or excluded:
+        keep = included or set(CAREER_STAGES)
+        scan.filters.career_stages = [s for s in CAREER_STAGES if s in keep - excluded]
+
+
+def scan_filters(text: str, ctx: Ctx) -> FilterScan:
+    scan = FilterScan(text)
+    _scan_flags(scan)
+    _scan_timezones(scan, ctx)
+    _scan_excluded_names(scan, ctx)
+    _scan_entities(scan, ctx.locations, is_dept=False)
+    _scan_entities(scan, ctx.departments, is_dept=True)
+    _scan_stages(scan)
+    return scan
+
+
+# =====================================================================================
+# skills: the trigger table
+# =====================================================================================
+_TEACH, _LEARN = "teach", "learn"
+_SELF, _OTHER = "self", "other"
+

@@ -1,0 +1,244 @@
+"""One message in, a :class:`ParsedRequest` out.
+
+1. Rules for what is exact: an empty message, "start over", a bare ordinal ("the second
+   one") or a bare "no" after a list, the filters (places, departments, stages, zones,
+   names to skip) and the colleagues named.
+2. The span tagger reads the skill phrases and whether each is wanted or offered.
+3. The intent classifier scores every intent.
+4. Search is the default: a message read as help, small talk or a programme question
+   that names a skill is a search unless the programme guidance fits it clearly better
+   than anything a participant wrote (the ``probe``). When the tagger found no skill
+   phrase but the "names a skill" head says the search names one ("acessibility pls"),
+   the message minus cue and function words is the want; otherwise the profile fills
+   in what the message leaves out.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Protocol
+
+import numpy as np
+
+from assistant.converse.understand import cues
+from assistant.converse.understand import model as m
+from assistant.converse.understand.context import compile_context, name_spans
+from assistant.converse.understand.direction import contexts
+from assistant.converse.understand.filters import scan_filters
+from assistant.converse.understand.intents import NAME_PLACEHOLDER, intent_of
+from assistant.converse.understand.normalise import core, normalise, tokens
+from assistant.converse.understand.targets import BARE_ORDINAL, find_ordinal, find_target
+from assistant.converse.understand.types import (
+    TARGETED,
+    Filters,
+    Intent,
+    Named,
+    Ordinal,
+    ParseContext,
+    ParsedRequest,
+    Previous,
+    Target,
+    Unsure,
+    union,
+)
+
+_I = re.IGNORECASE
+#: a skill whose want/offer probabilities are closer than this is a close call
+UNSURE_MARGIN = 0.35
+#: the guidance must beat the best participant statement by this much (cosine) for a
+#: message naming a skill to be answered as a programme question
+PROGRAM_MARGIN = 0.05
+#: a search with no want read is taken to name one (its leftover words) above this
+#: probability of the "names a skill" head, else the profile's wants fill in
+NAMES_SKILL = 0.5
+
+_RESET = re.compile(
+    r"(?:let\s+us\s+|can\s+we\s+|i\s+want\s+to\s+|i\s+would\s+like\s+to\s+|please\s+)?"
+    r"(?:start\s+(?:over|again|afresh|from\s+scratch)|reset|restart|clear(?:\s+(?:everything|"
+    r"all|(?:the\s+|my\s+|all\s+)?filters|(?:the\s+|my\s+)?search))?|begin\s+again|new\s+search|"
+    r"forget\s+(?:everything|all\s+that|all\s+of\s+that)|from\s+the\s+top)\b", _I)
+_BARE_NO = re.compile(r"(?:no|nope|nah|no\s+thanks?|no\s+thank\s+you|not\s+really)", _I)
+
+
+class Probe(Protocol):
+    """How well the programme guidance and the participants' statements fit a text."""
+
+    def guidance_vs_people(self, text: str) -> tuple[float, float]: ...
+
+
+class Encoder(Protocol):
+    def __call__(self, texts: list[str]) -> np.ndarray: ...
+
+
+def _default_encoder(texts: list[str]) -> np.ndarray:
+    from assistant.embed.sentence import encode
+
+    return np.asarray(encode(texts), dtype=np.float32)
+
+
+def parse(text: str, context: ParseContext | None = None, has_candidates: bool = False,
+          probe: Probe | None = None, encoder: Encoder | None = None,
+          model: m.UnderstandingModel | None = None) -> ParsedRequest:
+    """Read one chat message (see the module docstring)."""
+    raw = text or ""
+    normal = normalise(raw)
+    short = core(normal)
+    ctx = compile_context(context)
+    if not short.strip(" ?.!,"):
+        return ParsedRequest(Intent.HELP if "?" in normal else Intent.SMALLTALK, [], [],
+                             Filters(), raw=raw)
+    if _RESET.match(short):
+        return ParsedRequest(Intent.RESET, [], [], Filters(), raw=raw)
+    if has_candidates and BARE_ORDINAL.fullmatch(short):
+        digits = re.sub(r"\D", "", short)
+        position: Target = find_ordinal(short) or Ordinal(int(digits))
+        return ParsedRequest(Intent.SELECT, [], [], Filters(), target=position, raw=raw)
+    if has_candidates and _BARE_NO.fullmatch(short):
+        return ParsedRequest(Intent.REJECT, [], [], Filters(), target=Previous(), raw=raw)
+
+    model = model or m.shared()
+    scan = scan_filters(normal, ctx)
+    names = name_spans(normal, ctx)
+    toks = tokens(normal)
+    marks = [_mark(start, end, scan.spans, names) for _, start, end in toks]
+    words = [t for t, _, _ in toks]
+    rule = cues.read(normal).token_labels
+    spans = model.tagger.spans(words, marks, rule)
+    encode = _Batch(encoder or _default_encoder)
+    masked = _masked(normal, names)
+    encode.want([masked])
+    items = contexts(words, spans, rule)
+    encode.want([it.context for it in items] + [it.own_text for it in items if it.own_text])
+    p_offer = model.direction.p_offer(items, encode)
+    wants: list[str] = []
+    offers: list[str] = []
+    unsure: list[Unsure] = []
+    offered: set[int] = set()
+    for (a, b), p in zip(spans, p_offer, strict=True):
+        phrase = _phrase(normal, toks, a, b, model.cue_words)
+        if not phrase:
+            continue
+        label = "offer" if p >= 0.5 else "want"
+        (offers if p >= 0.5 else wants).append(phrase)
+        if p >= 0.5:
+            offered.update(range(a, b))
+        if abs(2 * p - 1) < UNSURE_MARGIN:
+            unsure.append(Unsure(phrase, label, round(abs(2 * p - 1), 3)))
+    wants, offers = _dedupe(wants), _dedupe(offers)
+
+    vector = encode([masked])[0]
+    scores = model.intents.predict(masked, vector)
+    intent = intent_of(scores)
+    target = find_target(short, ctx) if intent in TARGETED else None
+    intent, target = _settle(intent, target, scores, bool(wants or offers), scan.filters,
+                             has_candidates, normal, probe)
+    if intent is Intent.SEARCH and not spans \
+            and model.names_skill.binary(masked, vector) >= NAMES_SKILL:
+        wants = _leftover_want(normal, toks, offered, marks, model)
+    if intent not in (Intent.SEARCH, Intent.REJECT):
+        wants, offers, unsure = [], [], []
+    filters = scan.filters
+    if intent is Intent.REJECT and isinstance(target, Named):
+        filters.exclude_names = union(filters.exclude_names, [target.name])
+    return ParsedRequest(intent, wants, offers, filters, target=target,
+                         question=raw.strip() if intent is Intent.PROGRAM else None,
+                         raw=raw, scores=scores, unsure=unsure)
+
+
+def _settle(intent: Intent, target: Target | None, scores: dict[str, float], skills: bool,
+            filters: Filters, has_candidates: bool, text: str,
+            probe: Probe | None) -> tuple[Intent, Target | None]:
+    """Apply what the classifier cannot see: targets, filters, the cohort and the guidance."""
+    if isinstance(target, Named) and target.name in filters.exclude_names \
+            and intent is not Intent.REJECT:
+        # "someone other than Jasmine": the one named is the one left out
+        return Intent.REJECT, target
+    if intent in TARGETED and target is None:
+        if intent is Intent.WHY and has_candidates:
+            return intent, Previous()
+        if intent is Intent.REJECT:
+            return intent, Previous()
+        if skills:
+            return Intent.SEARCH, None
+    if intent is Intent.REFINE and skills:
+        return Intent.SEARCH, None
+    if intent in (Intent.HELP, Intent.SMALLTALK) and skills:
+        return Intent.SEARCH, None
+    if intent is Intent.PROGRAM and skills and probe is not None:
+        guidance, people = probe.guidance_vs_people(text)
+        if guidance < people + PROGRAM_MARGIN:
+            return Intent.SEARCH, None
+    if intent is Intent.SEARCH and not skills and not filters.is_empty() and has_candidates:
+        return Intent.REFINE, None
+    return intent, target
+
+
+def _mark(start: int, end: int, filter_spans: list[tuple[int, int]],
+          names: list[tuple[int, int, str]]) -> str:
+    if any(s <= start and end <= e for s, e, _ in names):
+        return "name"
+    if any(s <= start and end <= e for s, e in filter_spans):
+        return "filter"
+    return ""
+
+
+def _phrase(text: str, toks: list[tuple[str, int, int]], i: int, j: int,
+            edge: frozenset[str] = frozenset()) -> str:
+    """The text of tokens i..j-1 without cue or function words at either edge."""
+    def dropped(tok: str) -> bool:
+        return tok.casefold() in edge or not any(ch.isalnum() for ch in tok)
+
+    while i < j and dropped(toks[i][0]):
+        i += 1
+    while j > i and dropped(toks[j - 1][0]):
+        j -= 1
+    return text[toks[i][1]:toks[j - 1][2]] if i < j else ""
+
+
+def _dedupe(items: list[str]) -> list[str]:
+    seen: set[str] = set()
+    out = []
+    for item in items:
+        if item.casefold() not in seen:
+            seen.add(item.casefold())
+            out.append(item)
+    return out
+
+
+def _masked(text: str, names: list[tuple[int, int, str]]) -> str:
+    for start, end, _ in sorted(names, reverse=True):
+        text = text[:start] + NAME_PLACEHOLDER + text[end:]
+    return text
+
+
+def _leftover_want(text: str, toks: list[tuple[str, int, int]], offered: set[int],
+                   marks: list[str], model: m.UnderstandingModel) -> list[str]:
+    """The message minus what it offers, filters and names, if anything skill-like is left."""
+    keep = [i for i in range(len(toks)) if i not in offered and not marks[i]]
+    content = [i for i in keep if any(ch.isalnum() for ch in toks[i][0])
+               and toks[i][0].casefold() not in model.cue_words]
+    if not content:
+        return []
+    phrase = _phrase(text, toks, content[0], content[-1] + 1, model.cue_words)
+    return [phrase] if phrase else []
+
+
+class _Batch:
+    """One encoder call for every text a parse needs (the model runs once a message)."""
+
+    def __init__(self, encoder: Encoder) -> None:
+        self.encoder = encoder
+        self.pending: list[str] = []
+        self.done: dict[str, np.ndarray] = {}
+
+    def want(self, texts: list[str]) -> None:
+        self.pending += [t for t in texts if t not in self.done]
+
+    def __call__(self, texts: list[str]) -> np.ndarray:
+        todo = list(dict.fromkeys([*self.pending, *(t for t in texts if t not in self.done)]))
+        todo = [t for t in todo if t not in self.done]
+        if todo:
+            for text, vector in zip(todo, self.encoder(todo), strict=True):
+                self.done[text] = vector
+        self.pending = []
+        return np.stack([self.done[t] for t in texts])
