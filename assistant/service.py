@@ -109,13 +109,14 @@ class PairingService:
             self.lock = folder_lock(self.data_dir, mode, command,
                                     server=bool(self.settings.chroma_url))
         try:
+            # the store first: a Chroma server that does not answer fails before the model loads
+            self.store = store or make_store(self.settings.store, self.data_dir,
+                                             self.settings.chroma_url)
             if embeddings is None:
                 inner, name = make_embeddings(self.settings.embedding)
                 cache = self.data_dir / "embed-cache.sqlite" if persistent else None
                 embeddings = CachedEmbeddings(inner, cache, name)
             self.embeddings = embeddings
-            self.store = store or make_store(self.settings.store, self.data_dir,
-                                             self.settings.chroma_url)
         except BaseException:
             self.close()
             raise

@@ -10,10 +10,13 @@ done here instead:
   :meth:`ChromaServerStore.refresh` reads it (one HTTP request) and, when it moved,
   drops the cached matrices and bumps :attr:`version`, so the matcher rebuilds its
   snapshot.
-- **Consistent reads.** A write first sets ``writing`` and clears it with the new
-  version. People and both statement matrices are read together, between two reads
-  of the state; a read that overlapped a write is repeated (a seqlock), so a reader
-  never sees a person without their statements.
+- **Consistent reads.** A write replaces a person's statements in several requests, and
+  a reader may come in between. People and both statement matrices are read together
+  and checked against each other: every person's statements must be exactly their
+  profile's. A read that caught someone half-written is repeated; after a few tries
+  (a writer that keeps rewriting the same people) that request goes without them,
+  and the next refresh reads again. Statements of people not (or no longer) stored
+  are left out.
 - **Physical deletion.** :meth:`ChromaServerStore.purge` copies the live records into
   a new *generation* of collections (``participants-2``, ...), publishes it in the
   state and deletes the old collections, whose index files go with them. Readers
@@ -35,6 +38,8 @@ from collections.abc import Callable
 from functools import partial
 from typing import Any, TypeVar
 from urllib.parse import urlsplit
+
+import numpy as np
 
 from assistant.errors import ConfigError, StoreUnreachable
 from assistant.models import Participant, StatementKind
@@ -64,16 +69,18 @@ def parse_url(url: str) -> tuple[str, int, bool]:
 class ChromaServerStore(ChromaStore):
     """Participants, statements and guidance on a Chroma server, shared between processes.
 
-    ``wait_for_writer``: how long a read waits for another process's write to end
-    before it takes what it finds (a writer that died mid-write must not block readers).
+    ``attempts``: how often a read caught in the middle of another process's write is
+    repeated before the half-written people are left out of it.
     """
 
     shared = True
 
-    def __init__(self, url: str, wait_for_writer: float = 10.0) -> None:
+    def __init__(self, url: str, attempts: int = 5) -> None:
+        if attempts < 1:
+            raise ValueError("attempts must be at least 1")
         self.url = url.strip().rstrip("/")
         self._address = parse_url(self.url)
-        self.wait_for_writer = wait_for_writer
+        self.attempts = attempts
         self._http: Any = None
         self._state: dict[str, Any] = {}
         self._seen = ""  # state version the caches and handles were made for
@@ -115,7 +122,7 @@ class ChromaServerStore(ChromaStore):
         try:
             return self._guard(lambda: client.get_collection(STATE))
         except NotFoundError:
-            initial = {"generation": 0, "version": uuid.uuid4().hex, "writing": ""}
+            initial = {"generation": 0, "version": uuid.uuid4().hex}
             return self._guard(lambda: client.get_or_create_collection(STATE, metadata=initial))
 
     def _read_state(self) -> dict[str, Any]:
@@ -151,73 +158,75 @@ class ChromaServerStore(ChromaStore):
     def set_label(self, name: str, value: str) -> None:
         self._write_state(self._read_state() | {f"label.{name}": value})
 
-    # writes: bracketed so that readers can tell a finished state from a half-written one
-    def _begin(self) -> None:
-        self._write_state(self._read_state() | {"writing": uuid.uuid4().hex})
-
-    def _end(self, **changes: Any) -> None:
+    # writes: each ends by publishing a new version, which other processes' refresh sees
+    def _publish(self, **changes: Any) -> None:
         version = uuid.uuid4().hex
-        self._write_state(self._state | changes | {"writing": "", "version": version})
+        self._write_state(self._read_state() | changes | {"version": version})
         self._seen = version
         self._changed()
 
     def upsert_many(self, items: list[tuple[Participant, dict[str, Any]]]) -> None:
         if not items:
             return
-        self._begin()
         try:
             super().upsert_many(items)
         finally:
-            self._end()
+            self._publish()
 
     def delete(self, participant_id: str) -> bool:
-        self._begin()
         try:
             return super().delete(participant_id)
         finally:
-            self._end()
+            self._publish()
 
     def set_guidance(self, chunks: Any, vectors: list[list[float]]) -> None:
-        self._begin()
         try:
             super().set_guidance(chunks, vectors)
         finally:
-            self._end()
+            self._publish()
 
     # reads --------------------------------------------------------------------------
     def _again(self, call: Callable[[], T]) -> T:
-        """Run a read; if another process's purge removed our collections, reopen and retry."""
-        from chromadb.errors import NotFoundError
+        """Run a read, again when another process's write got in its way: a purge removed
+        our collections (reopen them by the state's names), or the server answered a read
+        racing a delete with an internal "Error finding id"."""
+        from chromadb.errors import InternalError, NotFoundError
 
-        try:
-            return self._guard(call)
-        except NotFoundError:
-            self._state = self._read_state()
-            self._handles = None
-            return self._guard(call)
+        for attempt in range(self.attempts):
+            try:
+                return self._guard(call)
+            except NotFoundError:
+                if attempt == self.attempts - 1:
+                    raise
+                self._state = self._read_state()
+                self._handles = None
+            except InternalError:
+                if attempt == self.attempts - 1:
+                    raise
+                time.sleep(0.02 * (attempt + 1))
+        raise AssertionError("unreachable")  # attempts >= 1
 
     def _load(self) -> None:
-        """People and both statement matrices from one finished state (see module doc)."""
-        deadline = time.monotonic() + self.wait_for_writer
-        while True:
-            before = self._read_state()
-            waiting = time.monotonic() < deadline
-            if before.get("writing") and waiting:
-                time.sleep(0.05)
-                continue
+        """People and both statement matrices, checked against each other (module doc)."""
+        kinds: tuple[StatementKind, ...] = ("offer", "want")
+        for attempt in range(self.attempts):
+            version = str(self._read_state().get("version", ""))
             self._cache.clear()
             self._people_cache = None
             people = self._again(super().participants)
-            kinds: tuple[StatementKind, ...] = ("offer", "want")
-            matrices: dict[str, StatementMatrix] = {
-                kind: self._again(partial(ChromaStore.statements, self, kind)) for kind in kinds
-            }
-            after = self._read_state()
-            if (after.get("version") == before.get("version") and not after.get("writing")) \
-                    or not waiting:
-                self._people_cache = people
-                self._cache.update(matrices)
-                return
+            matrices = {kind: self._again(partial(ChromaStore.statements, self, kind))
+                        for kind in kinds}
+            torn = _torn(people, matrices)
+            if not torn or attempt == self.attempts - 1:
+                break
+            time.sleep(0.02 * (attempt + 1))
+        if torn:
+            people = [p for p in people if p.id not in torn]
+            version = ""  # incomplete: read again at the next refresh
+        known = {p.id for p in people}
+        self._people_cache = people
+        self._cache.update({kind: _only(matrices[kind], known) for kind in kinds})
+        self._seen = version
 
     def participants(self) -> list[Participant]:
         if self._people_cache is None:
@@ -260,28 +269,24 @@ class ChromaServerStore(ChromaStore):
         """Copy the live records into a new generation of collections, drop the old ones."""
         from chromadb.errors import NotFoundError
 
-        self._begin()
+        self._state = self._read_state()
+        self._handles = None  # the current generation's collections, whoever made them
         old = self._all_collections()
         generation = int(self._state.get("generation", 0)) + 1
         client = self._make_client()
-        try:
-            for base, col in old.items():
-                got = col.get(include=["embeddings", "documents", "metadatas"])
-                name = _named(base, generation)
-                with contextlib.suppress(NotFoundError):  # left by a purge that died half-way
-                    client.delete_collection(name)
-                fresh = client.create_collection(name, metadata=SPACE)
-                ids = got["ids"]
-                for start, end in self._batches(len(ids)):
-                    fresh.add(ids=ids[start:end],
-                              embeddings=[list(map(float, v))
-                                          for v in got["embeddings"][start:end]],
-                              documents=(got["documents"] or [])[start:end],
-                              metadatas=(got["metadatas"] or [])[start:end])
-        except BaseException:
-            self._end()
-            raise
-        self._end(generation=generation)
+        for base, col in old.items():
+            got = col.get(include=["embeddings", "documents", "metadatas"])
+            name = _named(base, generation)
+            with contextlib.suppress(NotFoundError):  # left by a purge that died half-way
+                client.delete_collection(name)
+            fresh = client.create_collection(name, metadata=SPACE)
+            ids = got["ids"]
+            for start, end in self._batches(len(ids)):
+                fresh.add(ids=ids[start:end],
+                          embeddings=[list(map(float, v)) for v in got["embeddings"][start:end]],
+                          documents=(got["documents"] or [])[start:end],
+                          metadatas=(got["metadatas"] or [])[start:end])
+        self._publish(generation=generation)
         self._handles = None
         for col in old.values():
             with contextlib.suppress(NotFoundError):  # another purge got there first
@@ -293,6 +298,27 @@ class ChromaServerStore(ChromaStore):
             with contextlib.suppress(Exception):
                 self._http.close()
             self._http = None
+
+
+def _torn(people: list[Participant], matrices: dict[StatementKind, StatementMatrix]
+          ) -> set[str]:
+    """Ids of people whose stored statements are not exactly their profile's."""
+    found: dict[tuple[StatementKind, str], dict[int, str]] = {}
+    for kind, matrix in matrices.items():
+        for st in matrix.statements:
+            found.setdefault((kind, st.participant_id), {})[st.index] = st.text
+    return {p.id for p in people
+            if found.get(("offer", p.id), {}) != dict(enumerate(p.offers))
+            or found.get(("want", p.id), {}) != dict(enumerate(p.wants))}
+
+
+def _only(matrix: StatementMatrix, people: set[str]) -> StatementMatrix:
+    """The rows of ``matrix`` that belong to ``people``."""
+    keep = [i for i, st in enumerate(matrix.statements) if st.participant_id in people]
+    if len(keep) == len(matrix.statements):
+        return matrix
+    vectors = matrix.vectors[keep] if keep else np.zeros((0, 0), dtype=np.float32)
+    return StatementMatrix([matrix.statements[i] for i in keep], vectors)
 
 
 def _named(base: str, generation: int) -> str:
