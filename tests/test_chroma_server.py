@@ -286,3 +286,26 @@ def test_forget_on_a_server_erases_what_it_can_and_names_the_rest(
     for needle in needles:
         assert files_containing(server.path, needle) == [], needle
     assert files_containing(server.path, "Ada Byrne")  # the others are still there
+
+
+def test_a_chat_whose_server_stops_says_so(tmp_path: Path, data_dir: Path, embeddings: Any
+                                           ) -> None:
+    from assistant.converse.conversation import Conversation
+
+    server = ChromaServer(tmp_path / "server").start()
+    try:
+        service = PairingService(server_settings(data_dir, server.url), mode="exclusive",
+                                 embeddings=embeddings)
+        service.ingest([write_participants_csv(tmp_path / "p.csv", PEOPLE)])
+        chat = Conversation(service, "p2")
+        assert chat.send("who can teach me public speaking").candidates[0].id == "p1"
+    finally:
+        server.stop()
+    try:
+        reply = chat.send("who can teach me public speaking")
+        assert reply.kind == "error"
+        assert f"Cannot reach the Chroma server at {server.url}" in reply.text
+        with pytest.raises(StoreUnreachable):
+            service.participants()
+    finally:
+        service.close()

@@ -108,7 +108,12 @@ class Conversation:
     # ---------------------------------------------------------------------------------
     def send(self, text: str) -> Reply:
         """Answer one message."""
-        self._learn_people()
+        from assistant.edge import describe_error
+
+        try:
+            self._learn_people()
+        except PairingError as exc:  # e.g. a Chroma server that stopped answering
+            return Reply("error", describe_error(exc))
         parsed = parse(text, self.context, has_candidates=bool(self.state.shown))
         if self.llm is not None and parsed.intent in ("help", "smalltalk"):
             parsed = self.llm.parse(text, self.context) or parsed
@@ -116,8 +121,6 @@ class Conversation:
         try:
             reply: Reply = handler(parsed)
         except PairingError as exc:
-            from assistant.edge import describe_error
-
             reply = Reply("error", describe_error(exc))
         reply.parsed = parsed
         if self.llm is not None and reply.kind in PHRASED:

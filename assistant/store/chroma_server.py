@@ -18,7 +18,7 @@ done here instead:
   and the next refresh reads again. Statements of people not (or no longer) stored
   are left out.
 - **Physical deletion.** :meth:`ChromaServerStore.purge` copies the live records into
-  a new *generation* of collections (``participants-2``, ...), publishes it in the
+  a new *generation* of collections (``participants-1``, ...), publishes it in the
   state and deletes the old collections, whose index files go with them. Readers
   still on the old generation meet "collection not found", read the state again and
   retry. Deleted text can survive in free pages of the server's ``chroma.sqlite3``
@@ -169,19 +169,19 @@ class ChromaServerStore(ChromaStore):
         if not items:
             return
         try:
-            super().upsert_many(items)
+            self._guard(partial(ChromaStore.upsert_many, self, items))
         finally:
             self._publish()
 
     def delete(self, participant_id: str) -> bool:
         try:
-            return super().delete(participant_id)
+            return self._guard(partial(ChromaStore.delete, self, participant_id))
         finally:
             self._publish()
 
     def set_guidance(self, chunks: Any, vectors: list[list[float]]) -> None:
         try:
-            super().set_guidance(chunks, vectors)
+            self._guard(partial(ChromaStore.set_guidance, self, chunks, vectors))
         finally:
             self._publish()
 
@@ -267,6 +267,9 @@ class ChromaServerStore(ChromaStore):
 
     def purge(self) -> None:
         """Copy the live records into a new generation of collections, drop the old ones."""
+        self._guard(self._next_generation)
+
+    def _next_generation(self) -> None:
         from chromadb.errors import NotFoundError
 
         self._state = self._read_state()
