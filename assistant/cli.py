@@ -22,11 +22,18 @@ from assistant.errors import InputFormatError, PairingError
 from assistant.store.lock import Mode
 
 
-def _common(parser: argparse.ArgumentParser) -> None:
+def _common(parser: argparse.ArgumentParser, server: bool = True) -> None:
     parser.add_argument(
         "--data-dir", type=Path, default=argparse.SUPPRESS,
         help=f"data folder (default: $PAIRING_DATA_DIR or {default_data_dir()})",
     )
+    if server:  # eval and bench always use throw-away stores of their own
+        parser.add_argument(
+            "--chroma-url", metavar="URL", default=argparse.SUPPRESS,
+            help="use the Chroma server at URL (e.g. http://127.0.0.1:8000, started with "
+            "`chroma run`) instead of the data folder's own store (default: "
+            "$PAIRING_CHROMA_URL)",
+        )
 
 
 def _parse_map(values: list[str] | None, file: Path | None) -> dict[str, str]:
@@ -116,7 +123,7 @@ def build_parser() -> argparse.ArgumentParser:
                    "openai:gpt-4o-mini (OpenAI-compatible; OPENAI_BASE_URL honoured)")
 
     p = sub.add_parser("eval", help="run evaluation suites (folder of suites or one suite)")
-    _common(p)
+    _common(p, server=False)
     p.add_argument("suites", nargs="+", type=Path)
     p.add_argument("--json", type=Path, help="write metrics JSON here")
     p.add_argument("--html", type=Path, help="write an HTML report here")
@@ -126,7 +133,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--tolerance", type=float, default=0.02)
 
     p = sub.add_parser("bench", help="benchmark on a synthetic cohort")
-    _common(p)
+    _common(p, server=False)
     p.add_argument("--people", type=int, default=1000)
     p.add_argument("--requests", type=int, default=100)
     p.add_argument("--seed", type=int, default=7)
@@ -137,6 +144,7 @@ def _service(args: argparse.Namespace, mode: Mode) -> Any:
     from assistant.service import PairingService
 
     settings = Settings().with_data_dir(getattr(args, "data_dir", None))
+    settings = settings.with_chroma_url(getattr(args, "chroma_url", None))
     return PairingService(settings, mode=mode, command=f"pairing {args.command}")
 
 
@@ -293,7 +301,10 @@ def cmd_forget(args: argparse.Namespace) -> int:
         report = service.forget(args.participant_id)
     print(f"forgot {report.name} ({report.participant_id}): {report.statements} statements, "
           f"{report.cache_entries} cached vectors, {report.reject_rows} rejected rows; "
-          "the store was rebuilt so no deleted text remains on disk")
+          "the store was rebuilt" + ("" if report.residue else
+                                     " so no deleted text remains on disk"))
+    if report.residue:
+        print(f"note: {report.residue}", file=sys.stderr)
     return 0
 
 

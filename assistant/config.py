@@ -41,6 +41,12 @@ class Settings:
     )
     store: str = field(default_factory=lambda: os.environ.get("PAIRING_STORE", "chroma"))
     llm: str = field(default_factory=lambda: os.environ.get("PAIRING_LLM", ""))
+    #: a Chroma server (``http://HOST:PORT``) to use instead of the data folder's own
+    #: store; the embedding cache and rejects files stay in the data folder
+    chroma_url: str = field(default_factory=lambda: os.environ.get("PAIRING_CHROMA_URL", ""))
 
     def with_data_dir(self, data_dir: str | Path | None) -> Settings:
         return self if data_dir is None else replace(self, data_dir=Path(data_dir).expanduser())
+
+    def with_chroma_url(self, url: str | None) -> Settings:
+        return self if url is None else replace(self, chroma_url=url.strip())

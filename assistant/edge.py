@@ -10,6 +10,7 @@ from assistant.errors import (
     InputFormatError,
     PairingError,
     StaleIndex,
+    StoreUnreachable,
     UnknownParticipant,
     ValidationFailed,
 )
@@ -48,6 +49,10 @@ def describe_error(exc: PairingError) -> str:
         return (f"The data folder {exc.data_dir} was built with another embedding model "
                 f"('{exc.built_with}'; now '{exc.current}'). Run `pairing ingest` on your "
                 "participants file once: it re-embeds everyone already stored.")
+    if isinstance(exc, StoreUnreachable):
+        return (f"Cannot reach the Chroma server at {exc.url}. Start it with `chroma run "
+                "--path DIR --host 127.0.0.1 --port PORT`, or check --chroma-url and "
+                "PAIRING_CHROMA_URL.")
     if isinstance(exc, ValidationFailed):
         return f"Nothing was imported (--strict): {exc}"
     return str(exc)

@@ -96,5 +96,18 @@ class StaleIndex(ConfigError):
                 f"but the assistant now embeds with '{self.current}'")
 
 
+class StoreUnreachable(ConfigError):
+    """The Chroma server named by ``--chroma-url`` does not answer."""
+
+    def __init__(self, url: str, why: str = "") -> None:
+        super().__init__(url, why)
+        self.url = url
+        self.why = why
+
+    def __str__(self) -> str:
+        why = f": {self.why}" if self.why else ""
+        return f"cannot reach the Chroma server at {self.url}{why}"
+
+
 class ConstraintConflict(PairingError):
     """Coordinator locks that cannot all hold (reporting line, capacity, lock vs exclusion)."""

@@ -1,7 +1,9 @@
 """The assistant's public API: one object the CLI, the UI and the evals all use.
 
 It wires the stages (ingest -> embed -> store -> match) to one data folder and
-holds that folder's process lock for its whole life.
+holds that folder's process lock for its whole life. With a Chroma server
+(``Settings.chroma_url``) the store is the server's, shared with other processes:
+readers take no lock and look for other processes' writes at every request.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from langchain_core.embeddings import Embeddings
 from assistant.config import Settings
 from assistant.embed import CachedEmbeddings, make_embeddings
 from assistant.errors import EmptyStore, InputFormatError, StaleIndex, UnknownParticipant
+from assistant.files import atomic_open, atomic_write_text
 from assistant.ingest import load_guidance, load_participants, write_rejects
 from assistant.ingest.participants import REJECT_ID
 from assistant.match import (
@@ -34,12 +37,14 @@ from assistant.match import (
 )
 from assistant.models import GuidanceChunk, Participant
 from assistant.store import DataDirLock, ParticipantStore, make_store
-from assistant.store.lock import Mode
+from assistant.store.lock import Mode, folder_lock
 
 PARTICIPANT_SUFFIXES = {".csv", ".tsv", ".jsonl", ".ndjson"}
 GUIDANCE_SUFFIXES = {".md", ".markdown"}
 #: file in the data folder naming the embedding model (and vocabulary) of its vectors
 EMBEDDING_MARKER = "embedding-model.txt"
+#: the same, kept as a store label when the store is shared (a Chroma server)
+EMBEDDING_LABEL = "embedding_model"
 _UNREAD = object()
 Progress = Callable[[int, int], None]
 
@@ -71,6 +76,8 @@ class ForgetReport:
     statements: int
     cache_entries: int
     reject_rows: int
+    #: what the store could not erase from its own files (a Chroma server's), or None
+    residue: str | None = None
 
 
 @dataclass
@@ -99,14 +106,17 @@ class PairingService:
         self.lock: DataDirLock | None = None
         persistent = store is None and self.settings.store != "memory"
         if persistent:
-            self.lock = DataDirLock(self.data_dir, mode, command).acquire()
+            self.lock = folder_lock(self.data_dir, mode, command,
+                                    server=bool(self.settings.chroma_url))
         try:
+            # the store first: a Chroma server that does not answer fails before the model loads
+            self.store = store or make_store(self.settings.store, self.data_dir,
+                                             self.settings.chroma_url)
             if embeddings is None:
                 inner, name = make_embeddings(self.settings.embedding)
                 cache = self.data_dir / "embed-cache.sqlite" if persistent else None
                 embeddings = CachedEmbeddings(inner, cache, name)
             self.embeddings = embeddings
-            self.store = store or make_store(self.settings.store, self.data_dir)
         except BaseException:
             self.close()
             raise
@@ -148,6 +158,7 @@ class PairingService:
     ) -> IngestReport:
         """Ingest participant files and guidance (files or folders), idempotently."""
         started = time.perf_counter()
+        self.refresh()
         people_files, guide_files = self._classify(paths)
         report = IngestReport()
         if self.built_with() not in (None, self.embedding_name):
@@ -160,8 +171,10 @@ class PairingService:
             report.guidance_chunks = len(chunks)
             report.guidance_files = len({c.source for c in chunks})
         if self.persistent and (self.store.fingerprints() or self.store.guidance_count()):
-            (self.data_dir / EMBEDDING_MARKER).write_text(self.embedding_name + "\n",
-                                                         encoding="utf-8")
+            if self.store.shared:  # with the vectors, where every process sees it
+                self.store.set_label(EMBEDDING_LABEL, self.embedding_name)
+            else:
+                atomic_write_text(self.data_dir / EMBEDDING_MARKER, self.embedding_name + "\n")
             self._built_with = self.embedding_name
         report.seconds = time.perf_counter() - started
         return report
@@ -171,8 +184,15 @@ class PairingService:
 
         A data folder from before the marker file existed reports ``"unknown"``. Read once
         per service (every search checks it): while this service holds the folder's lock
-        no other process can ingest, and this one's own ingests update it.
+        no other process can ingest, and this one's own ingests update it. A shared store
+        keeps it as a label, read again with every :meth:`refresh`.
         """
+        if self.store.shared and self.persistent:
+            label = self.store.label(EMBEDDING_LABEL)
+            if label is not None:
+                return label
+            return "unknown" if self.matcher.snapshot.people or self.store.guidance_count() \
+                else None
         if self._built_with is _UNREAD:
             self._built_with = self._read_marker()
         return self._built_with  # type: ignore[return-value]
@@ -274,6 +294,7 @@ class PairingService:
     # forget ------------------------------------------------------------------------
     def forget(self, participant_id: str) -> ForgetReport:
         """Erase a person from the store, the embedding cache and the rejects files."""
+        self.refresh()
         person = self.store.participants()
         found = next((p for p in person if p.id == participant_id), None)
         reject_rows = self._forget_rejects(participant_id)
@@ -291,7 +312,8 @@ class PairingService:
                 cache_entries = self.embeddings.forget(mine)
         self.store.purge()
         name = found.name if found else participant_id
-        return ForgetReport(participant_id, name, statements, cache_entries, reject_rows)
+        return ForgetReport(participant_id, name, statements, cache_entries, reject_rows,
+                            self.store.purge_residue)
 
     def _reattach_reports(self, gone: Participant) -> None:
         """Keep reporting lines whole: the person's reports now report to their manager."""
@@ -318,7 +340,7 @@ class PairingService:
                 keep = [ln for ln in text.splitlines()
                         if not ln.strip() or json.loads(ln).get(REJECT_ID) != participant_id]
                 removed += len(text.splitlines()) - len(keep)
-                file.write_text("\n".join(keep) + ("\n" if keep else ""), encoding="utf-8")
+                atomic_write_text(file, "\n".join(keep) + ("\n" if keep else ""))
                 continue
             with file.open(encoding="utf-8", newline="") as handle:
                 rows = list(csv.DictReader(handle))
@@ -328,17 +350,25 @@ class PairingService:
             if not kept:
                 file.unlink()
                 continue
-            with file.open("w", encoding="utf-8", newline="") as handle:
+            with atomic_open(file, newline="") as handle:
                 writer = csv.DictWriter(handle, fieldnames=fields)
                 writer.writeheader()
                 writer.writerows(kept)
         return removed
 
     # read side ---------------------------------------------------------------------
+    def refresh(self) -> None:
+        """Notice what other processes wrote to a shared store (Chroma server mode); every
+        read below starts with it, so a running chat sees people ingested elsewhere.
+        Costs one request to the server; nothing in embedded mode."""
+        self.store.refresh()
+
     def participants(self) -> list[Participant]:
+        self.refresh()
         return list(self.matcher.snapshot.people.values())
 
     def get(self, participant_id: str) -> Participant:
+        self.refresh()
         return self.matcher.person(participant_id)
 
     def suggest(self, ref: str, limit: int = 3) -> list[str]:
@@ -351,6 +381,7 @@ class PairingService:
 
     def resolve(self, ref: str) -> Participant:
         """A participant by id, full name or unique first name (case-insensitive)."""
+        self.refresh()
         people = self.matcher.snapshot.people
         if ref in people:
             return people[ref]
@@ -363,10 +394,12 @@ class PairingService:
         raise UnknownParticipant(ref, self.suggest(ref))
 
     def find(self, request: Request, k: int = 5) -> MatchResult:
+        self.refresh()
         self._check_vectors()
         return self.matcher.find(request, k)
 
     def explain(self, a_id: str, b_id: str) -> Candidate:
+        self.refresh()
         self._check_vectors()
         return self.matcher.explain(a_id, b_id)
 
@@ -378,6 +411,7 @@ class PairingService:
 
     def cohort_scores(self) -> CohortScores:
         """Every pair's scores (what :meth:`pair_cohort` maximises), people sorted by id."""
+        self.refresh()
         snap = self.matcher.snapshot
         if not snap.people:
             raise EmptyStore("no participants have been ingested yet")
@@ -388,6 +422,7 @@ class PairingService:
 
     def search_guidance(self, question: str, k: int = 3) -> list[GuidanceHit]:
         """Guidance sections most relevant to ``question`` (LangChain vector store)."""
+        self.refresh()
         if self.store.guidance_count() == 0:
             return []
         self._check_vectors()
@@ -403,6 +438,7 @@ class PairingService:
         return hits
 
     def stats(self) -> dict[str, object]:
+        self.refresh()
         snap = self.matcher.snapshot
         people = list(snap.people.values())
         depts: dict[str, int] = {}
@@ -421,6 +457,7 @@ class PairingService:
             "embedding_model": self.embedding_name,
             "vectors_built_with": self.built_with(),
             "store": self.settings.store,
+            "chroma_server": self.settings.chroma_url or None,
         }
 
     def embed(self, texts: list[str]) -> np.ndarray:

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from chroma_server import ChromaServer
 
 from assistant.config import DEFAULT_EMBEDDING, Settings
 from assistant.embed import CachedEmbeddings, SentenceTransformerModel
@@ -64,9 +65,24 @@ def data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     folder = tmp_path / "data"
     monkeypatch.setenv("PAIRING_DATA_DIR", str(folder))
     monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg"))
-    for name in ("PAIRING_STORE", "PAIRING_EMBEDDING", "PAIRING_LLM"):
+    for name in ("PAIRING_STORE", "PAIRING_EMBEDDING", "PAIRING_LLM", "PAIRING_CHROMA_URL"):
         monkeypatch.delenv(name, raising=False)
     return folder
+
+
+@pytest.fixture(scope="session")
+def chroma_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ChromaServer]:
+    """One real Chroma server (``chroma run``) for the session, started on first use."""
+    server = ChromaServer(tmp_path_factory.mktemp("chroma-server") / "db").start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def chroma_url(chroma_server: ChromaServer) -> str:
+    """The session's Chroma server, emptied for this test."""
+    chroma_server.wipe()
+    return chroma_server.url
 
 
 @pytest.fixture(scope="session")

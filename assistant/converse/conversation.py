@@ -81,15 +81,24 @@ class Conversation:
         self.asker: Participant | None = service.get(asker_id) if asker_id else None
         self.page = page
         self.state = DialogueState()
-        people = service.participants()
+        self._context_version = -1
+        self._learn_people()
+
+    def _learn_people(self) -> None:
+        """Names, places and departments the parser knows, again whenever the store changed
+        (with a Chroma server, another process may have ingested people since)."""
+        people = self.service.participants()
+        if self.service.store.version == self._context_version:
+            return
+        self._context_version = self.service.store.version
         self.context = ParseContext(
             names=[p.name for p in people],
             locations=sorted({p.location for p in people if p.location}),
             departments=sorted({p.department for p in people if p.department}),
             timezones=sorted({p.timezone for p in people if p.timezone}),
         )
-        if llm is not None:
-            llm.names = [p.name for p in people]
+        if self.llm is not None:
+            self.llm.names = [p.name for p in people]
 
     def sign_in(self, asker_id: str | None) -> None:
         """Switch who is asking; the dialogue starts afresh."""
@@ -99,6 +108,12 @@ class Conversation:
     # ---------------------------------------------------------------------------------
     def send(self, text: str) -> Reply:
         """Answer one message."""
+        from assistant.edge import describe_error
+
+        try:
+            self._learn_people()
+        except PairingError as exc:  # e.g. a Chroma server that stopped answering
+            return Reply("error", describe_error(exc))
         parsed = parse(text, self.context, has_candidates=bool(self.state.shown))
         if self.llm is not None and parsed.intent in ("help", "smalltalk"):
             parsed = self.llm.parse(text, self.context) or parsed
@@ -106,8 +121,6 @@ class Conversation:
         try:
             reply: Reply = handler(parsed)
         except PairingError as exc:
-            from assistant.edge import describe_error
-
             reply = Reply("error", describe_error(exc))
         reply.parsed = parsed
         if self.llm is not None and reply.kind in PHRASED:

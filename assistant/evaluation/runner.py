@@ -136,7 +136,7 @@ def run_suite(path: Path, embeddings: Embeddings, split: str = "all") -> SuiteRe
     started = time.perf_counter()
     suite = load_suite(path)
     with tempfile.TemporaryDirectory(prefix="pairing-eval-") as tmp:
-        settings = Settings(data_dir=Path(tmp))
+        settings = Settings(data_dir=Path(tmp), chroma_url="")  # throw-away, never a server
         with PairingService(settings, mode="exclusive", embeddings=embeddings,
                             command="pairing eval") as service:
             service.ingest([suite.participants_file, *suite.guidance_files], strict=True)

@@ -15,6 +15,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from assistant.errors import InputFormatError, RowProblem, ValidationFailed
+from assistant.files import atomic_open
 from assistant.ingest.splitting import split_all, split_statements
 from assistant.models import MAX_CAPACITY, Participant
 
@@ -340,7 +341,7 @@ def write_rejects(rejects: list[Reject], target: Path) -> Path:
     target.parent.mkdir(parents=True, exist_ok=True)
     reasons = [" | ".join(p.describe() for p in r.problems) for r in rejects]
     if target.suffix == ".jsonl":
-        with target.open("w", encoding="utf-8") as out:
+        with atomic_open(target) as out:
             for reject, why in zip(rejects, reasons, strict=True):
                 record = dict(reject.row.original)
                 record.update(_source=reject.row.source, _line=reject.row.line, _errors=why,
@@ -352,7 +353,7 @@ def write_rejects(rejects: list[Reject], target: Path) -> Path:
         for key in reject.row.original:
             if key not in columns:
                 columns.append(key)
-    with target.open("w", encoding="utf-8", newline="") as out:
+    with atomic_open(target, newline="") as out:
         writer = csv.DictWriter(
             out, fieldnames=[*columns, "_source", "_line", "_errors", REJECT_ID]
         )

@@ -40,6 +40,7 @@ COLLECTIONS = {"offer": "offers", "want": "wants"}
 PEOPLE = "participants"
 GUIDANCE = "guidance"
 SPACE = {"hnsw:space": "cosine"}
+BASE_NAMES = (PEOPLE, *COLLECTIONS.values(), GUIDANCE)
 
 
 def _client(path: Path | None) -> Any:
@@ -71,15 +72,24 @@ class ChromaStore(ParticipantStore):
     def _open_handles(self) -> tuple[Any, Any, dict[str, Any], Any]:
         """Client and collections, opened on first use (and again after :meth:`purge`)."""
         if self._handles is None:
-            client = _client(self.path)
-            people = client.get_or_create_collection(PEOPLE, metadata=SPACE)
-            cols = {
-                kind: client.get_or_create_collection(name, metadata=SPACE)
-                for kind, name in COLLECTIONS.items()
-            }
-            guidance = client.get_or_create_collection(GUIDANCE, metadata=SPACE)
+            client = self._make_client()
+            names = self._names()
+            people = self._collection(client, names[PEOPLE])
+            cols = {kind: self._collection(client, names[name])
+                    for kind, name in COLLECTIONS.items()}
+            guidance = self._collection(client, names[GUIDANCE])
             self._handles = (client, people, cols, guidance)
         return self._handles
+
+    def _make_client(self) -> Any:
+        return _client(self.path)
+
+    def _collection(self, client: Any, name: str) -> Any:
+        return client.get_or_create_collection(name, metadata=SPACE)
+
+    def _names(self) -> dict[str, str]:
+        """Chroma collection name of each of :data:`BASE_NAMES` (the server store renames)."""
+        return {name: name for name in BASE_NAMES}
 
     @property
     def client(self) -> Any:
@@ -225,8 +235,8 @@ class ChromaStore(ParticipantStore):
         from langchain_chroma import Chroma
 
         return Chroma(
-            client=self.client, collection_name=GUIDANCE, embedding_function=embeddings,
-            collection_metadata=SPACE,
+            client=self.client, collection_name=self._names()[GUIDANCE],
+            embedding_function=embeddings, collection_metadata=SPACE,
         )
 
     def guidance_count(self) -> int:
