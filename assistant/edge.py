@@ -9,6 +9,7 @@ from assistant.errors import (
     EmptyStore,
     InputFormatError,
     PairingError,
+    ProgrammeStateError,
     StaleIndex,
     UnknownParticipant,
     ValidationFailed,
@@ -22,6 +23,7 @@ EXIT_CODES: dict[type[PairingError], int] = {
     EmptyStore: 6,
     ConfigError: 7,
     ConstraintConflict: 8,
+    ProgrammeStateError: 9,
 }
 
 

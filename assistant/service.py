@@ -6,6 +6,7 @@ holds that folder's process lock for its whole life.
 
 from __future__ import annotations
 
+import functools
 import time
 import uuid
 from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -33,6 +34,8 @@ from assistant.match import (
     pair_cohort,
 )
 from assistant.models import GuidanceChunk, Participant
+from assistant.programme.api import Programme
+from assistant.programme.learning import applied_scoring
 from assistant.store import DataDirLock, ParticipantStore, make_store
 from assistant.store.lock import Mode
 
@@ -71,6 +74,8 @@ class ForgetReport:
     statements: int
     cache_entries: int
     reject_rows: int
+    #: rows of the programme record erased (pairs, sessions, feedback, dismissals)
+    programme_rows: int = 0
 
 
 @dataclass
@@ -118,12 +123,26 @@ class PairingService:
         )
         self.config = config or ScoringConfig()
         self.weights = weights or PreferenceWeights()
+        if config is None and weights is None:  # weights learned from the programme's ratings
+            try:
+                self.config, self.weights = applied_scoring(self.programme, self.config,
+                                                            self.weights)
+            except BaseException:
+                self.close()
+                raise
         self.matcher = Matcher(self.store, self.embeddings, self.config, self.weights)
         self._guidance_vs = None
         self._guidance_version = -1
 
     # lifecycle -------------------------------------------------------------------
+    @functools.cached_property
+    def programme(self) -> Programme:
+        """The programme record of this data folder (pairs, sessions, feedback, dismissals)."""
+        return Programme(self)
+
     def close(self) -> None:
+        if "programme" in self.__dict__:
+            self.programme.close()
         store = getattr(self, "store", None)
         if store is not None:
             store.close()
@@ -277,7 +296,8 @@ class PairingService:
         person = self.store.participants()
         found = next((p for p in person if p.id == participant_id), None)
         reject_rows = self._forget_rejects(participant_id)
-        if found is None and not reject_rows:
+        programme_rows = self.programme.forget(participant_id, found.name if found else "")
+        if found is None and not reject_rows and not programme_rows:
             raise UnknownParticipant(participant_id, self.suggest(participant_id))
         cache_entries = 0
         statements = 0
@@ -291,7 +311,8 @@ class PairingService:
                 cache_entries = self.embeddings.forget(mine)
         self.store.purge()
         name = found.name if found else participant_id
-        return ForgetReport(participant_id, name, statements, cache_entries, reject_rows)
+        return ForgetReport(participant_id, name, statements, cache_entries, reject_rows,
+                            programme_rows)
 
     def _reattach_reports(self, gone: Participant) -> None:
         """Keep reporting lines whole: the person's reports now report to their manager."""
@@ -364,7 +385,7 @@ class PairingService:
 
     def find(self, request: Request, k: int = 5) -> MatchResult:
         self._check_vectors()
-        return self.matcher.find(request, k)
+        return self.matcher.find(self.programme.constrain(request), k)
 
     def explain(self, a_id: str, b_id: str) -> Candidate:
         self._check_vectors()
