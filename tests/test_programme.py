@@ -149,6 +149,11 @@ def test_hard_rules_hold_for_proposals(service_factory: Any, tmp_path: Path) -> 
     programme.propose(sen(3), jun(3))
     with pytest.raises(ConstraintConflict, match="full"):
         programme.propose(sen(3), jun(4))  # capacity 1, held by the proposal
+    once = programme.constrain(Request(asker_id=jun(3)))
+    assert once.load == {sen(3): 1, jun(3): 1}
+    assert once.excluded == {sen(3): programme.exclusions_for(jun(3))[sen(3)].text()}
+    twice = programme.constrain(once)  # a follow-up sending the same request again
+    assert (twice.load, twice.excluded) == (once.load, once.excluded)
     with pytest.raises(ConstraintConflict):
         programme.confirm(sen(3), jun(3), by=jun(4))
     with pytest.raises(ProgrammeStateError, match="has not started"):

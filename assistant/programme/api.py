@@ -140,10 +140,9 @@ class Programme:
         if request.asker_id:
             for pid, item in self.exclusions_for(request.asker_id).items():
                 excluded.setdefault(pid, item.text())
-        load = dict(request.load)
-        for pid, count in self.load().items():
-            load[pid] = load.get(pid, 0) + count
-        return replace(request, excluded=excluded, load=load)
+        # the record's counts replace any earlier ones: a constrained request sent again
+        # (a follow-up reusing it) must not count the same pairs twice
+        return replace(request, excluded=excluded, load={**request.load, **self.load()})
 
     def dismissals(self, participant: str | None = None) -> list[Dismissal]:
         return self.record.dismissals(participant)

@@ -9,7 +9,8 @@ Every rating is one row: the rater's view of the pair when it was made (teach = 
 partner teaches me, learn = I teach the partner, the preference bonus) and the fit
 they gave. A ridge regression with non-negative coefficients on standardised
 components (scikit-learn) says how much each predicts fit; its raw-unit
-coefficients, normalised so teach + learn = 1, are the learned weights, shrunk
+coefficients, normalised so teach + learn = 1, are the learned weights (a
+component that never varied among the ratings keeps its weight), shrunk
 towards the current ones by ``prior / (ratings + prior)`` so a few ratings move
 them a little. The measure is the rank correlation (Spearman) between fit and the
 score, before (current weights) and after (learned weights, cross-validated).
@@ -121,6 +122,11 @@ def fit_weights(
         return None
     learned = np.array([raw[0] / total, raw[1] / total,
                         min(raw[2] / total, MAX_PREFERENCE_SCALE)])
+    # a component that never varied says nothing about fit: it keeps its current weight
+    if not usable[:2].all():
+        learned[:2] = current.teach, current.learn
+    if not usable[2]:
+        learned[2] = current.preferences
     keep = len(y) / (len(y) + prior)
     mixed = keep * learned + (1 - keep) * np.asarray(current.as_tuple())
     return ComponentWeights(*(float(v) for v in mixed))
@@ -193,7 +199,6 @@ def gate(
 ) -> tuple[list[str], list[str]]:
     """(regressions, suite names): ``pairing eval`` with the learned weights against the
     current ones, on the same suites and the same model, tolerance 0."""
-    from assistant.evaluation.report import to_json
     from assistant.evaluation.runner import (
         compare_to_baseline,
         run_suite,
@@ -208,7 +213,8 @@ def gate(
     new_config, new_weights = learned.apply(config, weights)
     current = [run_suite(p, model, "all", config, weights) for p in paths]
     candidate = [run_suite(p, model, "all", new_config, new_weights) for p in paths]
-    reference = {s["suite"]: s for s in to_json(current)["suites"]}
+    reference = {r.name: {"methods": r.methods, "cohort": r.cohort, "counts": r.counts,
+                          "notes": {"split": r.split}} for r in current}
     problems, _ = compare_to_baseline(candidate, reference, 0.0)
     return problems, [r.name for r in current]
 
