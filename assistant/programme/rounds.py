@@ -77,7 +77,9 @@ def start_round(
     everything = programme.pairs()
     kept = [p for p in everything if p.open and p.round == number and _known(p.ids, known)]
     ending = [p for p in everything if p.open and p.round < number]
-    earlier = {p.ids for p in everything if p.round < number} - set(locks)
+    # earlier rounds' pairs, and this round's that were declined or ended before it started
+    earlier = {p.ids for p in everything
+               if p.round < number or not p.open} - set(locks)
     refused = _dismissed(programme, known)
     clash = [pair for pair in locks if pair in refused]
     if clash:
