@@ -1,8 +1,10 @@
-"""Command line: ``pairing ingest|ask|explain|match|forget|stats|chat|eval|bench``.
+"""Command line: ``pairing ingest|ask|explain|match|forget|stats|chat|eval|bench`` and the
+programme's ``pairs|session|feedback|dismiss|report|export|learn``.
 
 Library errors are worded for people here (:mod:`assistant.edge`) and mapped to
 exit codes: 0 ok, 1 other error, 2 usage, 3 bad input, 4 data folder busy,
-5 unknown participant, 6 nothing ingested, 7 configuration, 8 conflicting locks.
+5 unknown participant, 6 nothing ingested, 7 configuration, 8 conflicting locks,
+9 the programme record does not allow it (no such pair, round already started).
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from typing import Any
 from assistant.config import Settings, default_data_dir
 from assistant.edge import describe_error, exit_code
 from assistant.errors import InputFormatError, PairingError
+from assistant.programme import cli as programme_cli
 from assistant.store.lock import Mode
 
 
@@ -97,6 +100,9 @@ def build_parser() -> argparse.ArgumentParser:
                    help="never pair these two; repeat")
     p.add_argument("--min-score", type=float, help="lowest acceptable pair reciprocity "
                    "(default: the pair floor, 0.30)")
+    programme_cli.add_match_options(p)
+
+    programme_cli.add_commands(sub, _common)
 
     p = sub.add_parser("forget", help="erase a participant from every store and cache")
     _common(p)
@@ -254,6 +260,8 @@ def _pairs_arg(values: list[str], service: Any) -> list[tuple[str, str]]:
 
 
 def cmd_match(args: argparse.Namespace) -> int:
+    if args.round is not None or args.repair:  # the programme's rounds, recorded
+        return programme_cli.cmd_match(args)
     with _service(args, "shared") as service:
         result = service.pair_cohort(
             _pairs_arg(args.lock, service), _pairs_arg(args.exclude, service), args.min_score
@@ -300,8 +308,8 @@ def cmd_forget(args: argparse.Namespace) -> int:
     with _service(args, "exclusive") as service:
         report = service.forget(args.participant_id)
     print(f"forgot {report.name} ({report.participant_id}): {report.statements} statements, "
-          f"{report.cache_entries} cached vectors, {report.reject_rows} rejected rows; "
-          "the store was rebuilt" + ("" if report.residue else
+          f"{report.cache_entries} cached vectors, {report.reject_rows} rejected rows, "
+          f"{report.programme_rows} programme record rows; the store was rebuilt" + ("" if report.residue else
                                      " so no deleted text remains on disk"))
     if report.residue:
         print(f"note: {report.residue}", file=sys.stderr)
@@ -408,7 +416,7 @@ def cmd_bench(args: argparse.Namespace) -> int:
 COMMANDS = {
     "ingest": cmd_ingest, "ask": cmd_ask, "explain": cmd_explain, "match": cmd_match,
     "forget": cmd_forget, "stats": cmd_stats, "chat": cmd_chat, "eval": cmd_eval,
-    "bench": cmd_bench,
+    "bench": cmd_bench, **programme_cli.COMMANDS,
 }
 
 

@@ -9,6 +9,7 @@ from assistant.errors import (
     EmptyStore,
     InputFormatError,
     PairingError,
+    ProgrammeStateError,
     StaleIndex,
     StoreUnreachable,
     UnknownParticipant,
@@ -23,6 +24,7 @@ EXIT_CODES: dict[type[PairingError], int] = {
     EmptyStore: 6,
     ConfigError: 7,
     ConstraintConflict: 8,
+    ProgrammeStateError: 9,
 }
 
 

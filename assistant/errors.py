@@ -111,3 +111,8 @@ class StoreUnreachable(ConfigError):
 
 class ConstraintConflict(PairingError):
     """Coordinator locks that cannot all hold (reporting line, capacity, lock vs exclusion)."""
+
+
+class ProgrammeStateError(PairingError):
+    """The programme record does not allow this now: no such pair, a round that has
+    already started, feedback on a pair that never began."""

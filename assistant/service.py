@@ -8,6 +8,7 @@ readers take no lock and look for other processes' writes at every request.
 
 from __future__ import annotations
 
+import functools
 import time
 import uuid
 from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -36,6 +37,8 @@ from assistant.match import (
     pair_cohort,
 )
 from assistant.models import GuidanceChunk, Participant
+from assistant.programme.api import Programme
+from assistant.programme.learning import applied_scoring
 from assistant.store import DataDirLock, ParticipantStore, make_store
 from assistant.store.lock import Mode, folder_lock
 
@@ -78,6 +81,8 @@ class ForgetReport:
     reject_rows: int
     #: what the store could not erase from its own files (a Chroma server's), or None
     residue: str | None = None
+    #: rows of the programme record erased (pairs, sessions, feedback, dismissals)
+    programme_rows: int = 0
 
 
 @dataclass
@@ -128,12 +133,26 @@ class PairingService:
         )
         self.config = config or ScoringConfig()
         self.weights = weights or PreferenceWeights()
+        if config is None and weights is None:  # weights learned from the programme's ratings
+            try:
+                self.config, self.weights = applied_scoring(self.programme, self.config,
+                                                            self.weights)
+            except BaseException:
+                self.close()
+                raise
         self.matcher = Matcher(self.store, self.embeddings, self.config, self.weights)
         self._guidance_vs = None
         self._guidance_version = -1
 
     # lifecycle -------------------------------------------------------------------
+    @functools.cached_property
+    def programme(self) -> Programme:
+        """The programme record of this data folder (pairs, sessions, feedback, dismissals)."""
+        return Programme(self)
+
     def close(self) -> None:
+        if "programme" in self.__dict__:
+            self.programme.close()
         store = getattr(self, "store", None)
         if store is not None:
             store.close()
@@ -298,7 +317,8 @@ class PairingService:
         person = self.store.participants()
         found = next((p for p in person if p.id == participant_id), None)
         reject_rows = self._forget_rejects(participant_id)
-        if found is None and not reject_rows:
+        programme_rows = self.programme.forget(participant_id, found.name if found else "")
+        if found is None and not reject_rows and not programme_rows:
             raise UnknownParticipant(participant_id, self.suggest(participant_id))
         cache_entries = 0
         statements = 0
@@ -313,7 +333,7 @@ class PairingService:
         self.store.purge()
         name = found.name if found else participant_id
         return ForgetReport(participant_id, name, statements, cache_entries, reject_rows,
-                            self.store.purge_residue)
+                            self.store.purge_residue, programme_rows)
 
     def _reattach_reports(self, gone: Participant) -> None:
         """Keep reporting lines whole: the person's reports now report to their manager."""
@@ -396,7 +416,7 @@ class PairingService:
     def find(self, request: Request, k: int = 5) -> MatchResult:
         self.refresh()
         self._check_vectors()
-        return self.matcher.find(request, k)
+        return self.matcher.find(self.programme.constrain(request), k)
 
     def explain(self, a_id: str, b_id: str) -> Candidate:
         self.refresh()

@@ -39,7 +39,13 @@ from assistant.evaluation.baselines import (
     stable_roommates_pairs,
 )
 from assistant.evaluation.suite import QueryCase, Suite, discover, load_suite
-from assistant.match import CandidateFilter, CohortScores, ReportingLines
+from assistant.match import (
+    CandidateFilter,
+    CohortScores,
+    PreferenceWeights,
+    ReportingLines,
+    ScoringConfig,
+)
 from assistant.models import Participant
 from assistant.service import PairingService
 
@@ -131,13 +137,18 @@ def shared_embeddings() -> CachedEmbeddings:
     return CachedEmbeddings(inner, None, name)
 
 
-def run_suite(path: Path, embeddings: Embeddings, split: str = "all") -> SuiteReport:
-    """Load, ingest into a temporary data folder and evaluate one suite."""
+def run_suite(
+    path: Path, embeddings: Embeddings, split: str = "all", config: ScoringConfig | None = None,
+    weights: PreferenceWeights | None = None,
+) -> SuiteReport:
+    """Load, ingest into a temporary data folder and evaluate one suite (scoring with
+    ``config`` and ``weights`` when given, e.g. learned weights before they are applied)."""
     started = time.perf_counter()
     suite = load_suite(path)
     with tempfile.TemporaryDirectory(prefix="pairing-eval-") as tmp:
         settings = Settings(data_dir=Path(tmp), chroma_url="")  # throw-away, never a server
         with PairingService(settings, mode="exclusive", embeddings=embeddings,
+                            config=config, weights=weights,
                             command="pairing eval") as service:
             service.ingest([suite.participants_file, *suite.guidance_files], strict=True)
             report = _evaluate(suite, service, embeddings, split)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -25,6 +26,11 @@ class Request:
     asker_id: str | None = None
     filters: CandidateFilter = field(default_factory=CandidateFilter)
     include_full: bool = False
+    #: people never suggested for this request, with the reason shown in ``dropped``
+    #: (the programme record: partners the asker has, people the asker turned down)
+    excluded: Mapping[str, str] = field(default_factory=dict)
+    #: partners a person has beyond their ``current_pairs`` (the programme record's pairs)
+    load: Mapping[str, int] = field(default_factory=dict)
 
 
 @dataclass
@@ -212,6 +218,11 @@ class Matcher:
             return "that is you"
         if asker and self.snapshot.lines.conflict(asker.id, person.id):
             return f"same reporting line ({self.snapshot.lines.relation(asker.id, person.id)})"
+        if person.id in request.excluded:
+            return request.excluded[person.id]
+        if request.load.get(person.id):
+            person = person.model_copy(
+                update={"current_pairs": person.current_pairs + request.load[person.id]})
         if person.at_capacity and not request.include_full:
             return capacity_note(person)
         return request.filters.reason_to_drop(person)
