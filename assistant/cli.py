@@ -29,25 +29,6 @@ def _common(parser: argparse.ArgumentParser) -> None:
     )
 
 
-def _parse_map(values: list[str] | None, file: Path | None) -> dict[str, str]:
-    mapping: dict[str, str] = {}
-    if file:
-        text = file.read_text(encoding="utf-8")
-        if file.suffix == ".json":
-            mapping.update(json.loads(text))
-        else:
-            import tomllib
-
-            data = tomllib.loads(text)
-            mapping.update(data.get("columns", data))
-    for item in values or []:
-        column, sep, target = item.rpartition("=")
-        if not sep or not column:
-            raise SystemExit(f"pairing: --map wants 'Column title=field', got {item!r}")
-        mapping[column.strip()] = target.strip()
-    return mapping
-
-
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="pairing",
@@ -141,7 +122,9 @@ def _service(args: argparse.Namespace, mode: Mode) -> Any:
 
 
 def cmd_ingest(args: argparse.Namespace) -> int:
-    mapping = _parse_map(args.map, args.map_file)
+    from assistant.ingest.mapping import combine
+
+    mapping = combine(args.map_file, args.map)
     bar: Any = None
 
     def progress(done: int, total: int) -> None:
@@ -159,6 +142,8 @@ def cmd_ingest(args: argparse.Namespace) -> int:
         report = service.ingest(args.paths, mapping, args.strict, args.rejects, progress)
     if bar is not None:
         bar.close()
+    if report.resumed:
+        print(f"completing an interrupted write: {report.resumed.split(';')[0]}")
     print(f"participants: {len(report.added)} added, {len(report.updated)} updated, "
           f"{len(report.unchanged)} unchanged, {report.rejected} rejected "
           f"({report.embedded} statements embedded, {report.seconds:.1f}s)")
@@ -171,9 +156,9 @@ def cmd_ingest(args: argparse.Namespace) -> int:
         print(f"  rejected: {problem}", file=sys.stderr)
     if len(report.problems) > 20:
         print(f"  ... and {len(report.problems) - 20} more", file=sys.stderr)
-    if report.rejects_file:
-        print(f"rejected rows written whole to {report.rejects_file}; fix them and ingest that "
-              "file again", file=sys.stderr)
+    for written in report.rejects_files:
+        print(f"rejected rows written whole to {written}; fix them and ingest that file "
+              "again", file=sys.stderr)
     return 0
 
 
@@ -294,6 +279,9 @@ def cmd_forget(args: argparse.Namespace) -> int:
     print(f"forgot {report.name} ({report.participant_id}): {report.statements} statements, "
           f"{report.cache_entries} cached vectors, {report.reject_rows} rejected rows; "
           "the store was rebuilt so no deleted text remains on disk")
+    for where in report.unreachable:
+        print(f"  could not clean the rejects file {where}: remove the person's rows there "
+              "by hand", file=sys.stderr)
     return 0
 
 
@@ -311,8 +299,6 @@ def cmd_stats(args: argparse.Namespace) -> int:
 
 
 def cmd_chat(args: argparse.Namespace) -> int:
-    from assistant.ui.gradio_app import launch
-
     auth, coordinators = logins(args.auth, args.coordinator, args.auth_file)
     if auth and coordinators is None:
         print("pairing: every login may use the Coordinator tab; give coordinators their "
@@ -322,6 +308,8 @@ def cmd_chat(args: argparse.Namespace) -> int:
         print("pairing: anyone who can reach this address may chat as any participant and "
               "pair the whole cohort; add logins with --auth-file", file=sys.stderr)
     with _service(args, "shared") as service:
+        from assistant.ui.gradio_app import launch  # after the lock: a busy folder fails fast
+
         if not args.share:  # Gradio's own banner speaks of launch(share=True)
             shown = "127.0.0.1" if args.host in ("0.0.0.0", "::") else args.host
             print(f"Chat UI on http://{shown}:{args.port}/ (Ctrl+C to stop)", flush=True)

@@ -12,6 +12,7 @@ from assistant.errors import (
     StaleIndex,
     UnknownParticipant,
     ValidationFailed,
+    WriteInterrupted,
 )
 
 EXIT_CODES: dict[type[PairingError], int] = {
@@ -20,6 +21,7 @@ EXIT_CODES: dict[type[PairingError], int] = {
     DataDirBusy: 4,
     UnknownParticipant: 5,
     EmptyStore: 6,
+    WriteInterrupted: 6,
     ConfigError: 7,
     ConstraintConflict: 8,
 }
@@ -48,6 +50,9 @@ def describe_error(exc: PairingError) -> str:
         return (f"The data folder {exc.data_dir} was built with another embedding model "
                 f"('{exc.built_with}'; now '{exc.current}'). Run `pairing ingest` on your "
                 "participants file once: it re-embeds everyone already stored.")
+    if isinstance(exc, WriteInterrupted):
+        return (f"The data folder {exc.data_dir} is incomplete: {exc.what}. Nothing is "
+                "answered from it until then.")
     if isinstance(exc, ValidationFailed):
         return f"Nothing was imported (--strict): {exc}"
     return str(exc)

@@ -33,6 +33,7 @@ from assistant.store.base import (
     ParticipantStore,
     StatementHit,
     StatementMatrix,
+    exact_top_k,
     guidance_metadata,
 )
 
@@ -187,25 +188,14 @@ class ChromaStore(ParticipantStore):
         return self._cache[kind]
 
     def query(self, kind: StatementKind, vectors: np.ndarray, k: int) -> list[list[StatementHit]]:
-        col = self._cols[kind]
-        count = col.count()
-        if count == 0 or len(vectors) == 0:
-            return [[] for _ in range(len(vectors))]
-        got = col.query(
-            query_embeddings=np.asarray(vectors, dtype=np.float32).tolist(),
-            n_results=min(k, count), include=["documents", "metadatas", "distances"],
-        )
-        out: list[list[StatementHit]] = []
-        for docs, metas, dists in zip(got["documents"], got["metadatas"], got["distances"],
-                                      strict=True):
-            out.append([
-                StatementHit(
-                    Statement(str(m["participant_id"]), kind, int(m["index"]), str(d)),
-                    1.0 - float(dist),
-                )
-                for d, m, dist in zip(docs, metas, dists, strict=True)
-            ])
-        return out
+        """Exact nearest statements, ties broken by id (see :func:`exact_top_k`).
+
+        Not Chroma's HNSW query: that index is approximate, and until it is persisted each
+        process rebuilds it from the write-ahead log with several threads, so two processes
+        got different neighbours for one request (one counted 57 people on a reporting
+        line, the next 58). The vectors are in memory already: the matcher scores them.
+        """
+        return exact_top_k(self.statements(kind), vectors, k)
 
     # guidance -------------------------------------------------------------------------
     def set_guidance(self, chunks: list[GuidanceChunk], vectors: list[list[float]]) -> None:
