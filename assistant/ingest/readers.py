@@ -101,11 +101,11 @@ def read_csv(path: Path, delimiter: str) -> tuple[list[str], list[RawRow]]:
         cells, index, problem = _record(lines, start, delimiter)
         if cells is None and not problem:
             break
-        if cells is not None and index - start > 1 and len(cells) != len(columns):
+        if cells is not None and index - start > 1 and _swallowed(
+                lines[start + 1:index], len(cells), len(columns), delimiter):
             # a quote opened here swallowed the following lines: read this line alone
-            problem, index = (f"a quote in this row is not closed (it ran on for "
-                              f"{index - start} lines and gave {len(cells)} cells, the header "
-                              f"has {len(columns)})"), start + 1
+            problem, index = (f"a quote in this row is not closed: it ran on for "
+                              f"{index - start} lines, over what reads as other rows"), start + 1
         if problem or cells is None:
             raw = lines[start].rstrip("\r\n")
             rows.append(RawRow(str(path), start + 1, {}, {}, raw, problem, QUOTE_FIX))
@@ -114,6 +114,18 @@ def read_csv(path: Path, delimiter: str) -> tuple[list[str], list[RawRow]]:
             continue
         rows.append(_csv_row(path, start + 1, columns, cells, rejects_file))
     return columns, rows
+
+
+def _swallowed(inner: list[str], cells: int, columns: int, delimiter: str) -> bool:
+    """Whether a record that spans lines is an unclosed quote rather than a quoted cell
+    holding line breaks: a line inside it reads as a whole row on its own (a cell that
+    spans lines may not hold such a line). Its last line also holds the rest of the
+    record's own cells, so there it counts only when the record has no cells to spare."""
+    for number, line in enumerate(inner, start=1):
+        alone = len(next(csv.reader([line], delimiter=delimiter), []))
+        if alone >= columns and (number < len(inner) or cells <= columns):
+            return True
+    return False
 
 
 def _columns(header: list[str]) -> list[str]:
