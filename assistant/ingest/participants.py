@@ -86,7 +86,9 @@ def read_rows(path: Path, mapping: Mapping[str, str] | None = None) -> list[RawR
         rows = read_jsonl(path)
         columns = list(dict.fromkeys(k for r in rows for k in r.original))
     else:
-        columns, rows = read_csv(path, "\t" if path.suffix.lower() == ".tsv" else ",")
+        columns, rows, repeated = read_csv(path, "\t" if path.suffix.lower() == ".tsv" else ",")
+        # a repeated title feeds the same field as its first copy (offers twice: both read)
+        mapping = {**mapping, **{c: mp.field_of(t, mapping) for c, t in repeated.items()}}
         clash = mp.clashes(columns, mapping)
         if clash:
             raise InputFormatError(f"{path}: {clash}; map only one of them, or none")

@@ -80,8 +80,9 @@ def _record(lines: list[str], start: int, delimiter: str) -> tuple[list[str] | N
     return cells, start + used[0], ""
 
 
-def read_csv(path: Path, delimiter: str) -> tuple[list[str], list[RawRow]]:
-    """(column titles, rows) of a CSV or TSV file."""
+def read_csv(path: Path, delimiter: str) -> tuple[list[str], list[RawRow], dict[str, str]]:
+    """(column titles, rows, repeated titles) of a CSV or TSV file: a title that appears
+    again is numbered (``offers (2)``) and the third item maps it back to its title."""
     lines = io.StringIO(decode(path), newline="").readlines()
     index = 0
     header: list[str] | None = None
@@ -93,7 +94,7 @@ def read_csv(path: Path, delimiter: str) -> tuple[list[str], list[RawRow]]:
             header = None
     if not header:
         raise InputFormatError(f"{path}: empty file, expected a header row")
-    columns = _columns(header)
+    columns, repeated = _columns(header)
     rejects_file = rj.is_rejects_header(columns)
     rows: list[RawRow] = []
     while index < len(lines):
@@ -113,7 +114,7 @@ def read_csv(path: Path, delimiter: str) -> tuple[list[str], list[RawRow]]:
         if not any(c.strip() for c in cells):
             continue
         rows.append(_csv_row(path, start + 1, columns, cells, rejects_file))
-    return columns, rows
+    return columns, rows, repeated
 
 
 def _swallowed(inner: list[str], cells: int, columns: int, delimiter: str) -> bool:
@@ -128,16 +129,19 @@ def _swallowed(inner: list[str], cells: int, columns: int, delimiter: str) -> bo
     return False
 
 
-def _columns(header: list[str]) -> list[str]:
+def _columns(header: list[str]) -> tuple[list[str], dict[str, str]]:
     """Column titles, stripped; repeated titles numbered so no cell is lost."""
     out: list[str] = []
+    repeated: dict[str, str] = {}
     for number, title in enumerate(header, start=1):
         name = title.strip() or f"(column {number})"
         base, copy = name, 2
         while name in out:
             name, copy = f"{base} ({copy})", copy + 1
+        if name != base:
+            repeated[name] = base
         out.append(name)
-    return out
+    return out, repeated
 
 
 def _csv_row(path: Path, line: int, columns: list[str], cells: list[str],
