@@ -118,7 +118,14 @@ def _service(args: argparse.Namespace, mode: Mode) -> Any:
     from assistant.service import PairingService
 
     settings = Settings().with_data_dir(getattr(args, "data_dir", None))
-    return PairingService(settings, mode=mode, command=f"pairing {args.command}")
+    service = PairingService(settings, mode=mode, command=f"pairing {args.command}")
+    if mode == "shared" and args.command != "stats":
+        try:  # an interrupted ingest or forget: say so (exit 6) rather than answer from it
+            service.check_readable()
+        except BaseException:
+            service.close()
+            raise
+    return service
 
 
 def cmd_ingest(args: argparse.Namespace) -> int:

@@ -215,6 +215,11 @@ class PairingService:
             return self.interrupted.model  # the first ingest was killed before the marker
         return "unknown" if self.store.fingerprints() or self.store.guidance_count() else None
 
+    def check_readable(self) -> None:
+        """Raise if the folder cannot answer questions: an interrupted write, or vectors
+        of another embedding model."""
+        self._check_vectors()
+
     def _check_vectors(self) -> None:
         if self.interrupted is not None:
             raise WriteInterrupted(str(self.data_dir), self.interrupted.describe())
