@@ -30,7 +30,7 @@ from assistant.store.journal import NOTE
 
 pytestmark = pytest.mark.slow
 ROOT = Path(__file__).resolve().parents[1]
-PEOPLE = 600
+PEOPLE = 400
 PHRASES = ["Snapchat stories", "TikTok editing", "Excel pivot tables", "SQL basics",
            "business strategy", "negotiation", "budgeting", "public speaking",
            "Canva design", "LinkedIn posts", "Python scripting", "client communication"]
