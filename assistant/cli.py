@@ -111,6 +111,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--people", type=int, default=1000)
     p.add_argument("--requests", type=int, default=100)
     p.add_argument("--seed", type=int, default=7)
+    p.add_argument("--chat", type=int, metavar="SESSIONS",
+                   help="instead: serve the chat on loopback and measure the turns per "
+                   "second it holds with SESSIONS concurrent sessions (--people 300 is plenty)")
     return parser
 
 
@@ -384,6 +387,10 @@ def cmd_eval(args: argparse.Namespace) -> int:
 
 
 def cmd_bench(args: argparse.Namespace) -> int:
+    if args.chat:
+        from assistant.bench_chat import main as chat_main
+
+        return int(chat_main(args))
     from assistant.bench import main as bench_main
 
     return int(bench_main(args))

@@ -151,3 +151,22 @@ def test_ingest_killed_before_during_and_after_its_store_write(
     assert json.loads(stats_cli.stdout)["participants"] == PEOPLE
     assert kills >= 2
     print(f"kills survived: {kills}")
+
+
+def test_a_forget_killed_between_its_two_renames_is_completed_on_open(tmp_path: Path) -> None:
+    import shutil
+
+    from assistant.models import Participant
+    from assistant.store.chroma import ChromaStore
+
+    path = tmp_path / "chroma"
+    person = Participant(id="a1", name="Ann", offers=["x"], wants=["y"])
+    store = ChromaStore(path)
+    store.upsert(person, {st.id: [1.0, 0.0, 0.0] for st in person.statements()})
+    store.close()
+    shutil.copytree(path, tmp_path / "chroma.rebuild")  # the rebuilt folder, complete
+    path.rename(tmp_path / "chroma.old")  # killed after the first rename
+    reopened = ChromaStore(path)
+    assert [p.id for p in reopened.participants()] == ["a1"]
+    reopened.close()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["chroma"]

@@ -93,7 +93,7 @@ def check_rejects(generated: GeneratedFile, files: list[Path]) -> int:
     return len(invalid)
 
 
-@fuzz_settings(ci=45, long=1500)
+@fuzz_settings(ci=45, long=1200)
 @given(data=st.data())
 def test_every_row_is_stored_or_rejected_whole(fuzz: tuple[PairingService, Path],
                                               data: st.DataObject) -> None:
@@ -110,7 +110,7 @@ def test_every_row_is_stored_or_rejected_whole(fuzz: tuple[PairingService, Path]
     check_rejects(generated, report.rejects_files)
 
 
-@fuzz_settings(ci=25, long=500)
+@fuzz_settings(ci=25, long=400)
 @given(data=st.data())
 def test_strict_stores_nothing_when_any_row_is_bad(fuzz: tuple[PairingService, Path],
                                                   data: st.DataObject) -> None:

@@ -66,6 +66,7 @@ class ChromaStore(ParticipantStore):
     def _open(self) -> None:
         self._handles: tuple[Any, Any, dict[str, Any], Any] | None = None
         if self.path is not None:
+            _finish_swap(self.path)
             self.path.mkdir(parents=True, exist_ok=True)
 
     @property
@@ -261,8 +262,13 @@ class ChromaStore(ParticipantStore):
                 [sys.executable, "-m", "assistant.store.chroma", str(dump_file), str(fresh)],
                 check=True, capture_output=True,
             )
-        shutil.rmtree(self.path)
+        # swapped by two renames, so a kill at any point leaves a whole folder (or the
+        # rebuilt one beside it, which the next open puts in place): see _finish_swap
+        old = self.path.with_name(self.path.name + ".old")
+        shutil.rmtree(old, ignore_errors=True)
+        self.path.rename(old)
         fresh.rename(self.path)
+        shutil.rmtree(old)
         gc.collect()
         self._drop_orphan_segments()
         # Reopened only on next use. Chroma rewrites index files when a process loads
@@ -301,6 +307,16 @@ class ChromaStore(ParticipantStore):
         self._handles = None
 
 
+
+
+def _finish_swap(path: Path) -> None:
+    """Complete a :meth:`ChromaStore.purge` that was killed: put the rebuilt folder in place
+    if the live one is gone, and remove leftovers (the old folder holds deleted text)."""
+    fresh = path.with_name(path.name + ".rebuild")
+    if not path.exists() and fresh.exists():
+        fresh.rename(path)
+    shutil.rmtree(fresh, ignore_errors=True)
+    shutil.rmtree(path.with_name(path.name + ".old"), ignore_errors=True)
 
 
 def _rebuild(dump_file: Path, target: Path) -> None:
