@@ -19,12 +19,12 @@ from assistant.config import Settings
 from assistant.embed import CachedEmbeddings, make_embeddings
 from assistant.errors import (
     EmptyStore,
-    InputFormatError,
     StaleIndex,
     UnknownParticipant,
     WriteInterrupted,
 )
 from assistant.ingest import ParticipantBatch, RejectsLedger, load_guidance, load_participants
+from assistant.ingest.files import classify
 from assistant.ingest.ledger import file_rejects, forget_rejects
 from assistant.match import (
     Candidate,
@@ -43,8 +43,6 @@ from assistant.store import DataDirLock, ParticipantStore, make_store
 from assistant.store.journal import WriteJournal
 from assistant.store.lock import Mode
 
-PARTICIPANT_SUFFIXES = {".csv", ".tsv", ".jsonl", ".ndjson"}
-GUIDANCE_SUFFIXES = {".md", ".markdown"}
 #: file in the data folder naming the embedding model (and vocabulary) of its vectors
 EMBEDDING_MARKER = "embedding-model.txt"
 #: folder in the data folder for the chat's downloads (emptied at start, exit and forget)
@@ -165,7 +163,7 @@ class PairingService:
     ) -> IngestReport:
         """Ingest participant files and guidance (files or folders), idempotently."""
         started = time.perf_counter()
-        people_files, guide_files = self._classify(paths)
+        people_files, guide_files = classify(paths)
         report = IngestReport()
         batch = None
         if people_files:  # read and validate everything before the first write
@@ -236,30 +234,6 @@ class PairingService:
             self._ingest_guidance(chunks)
         report.reembedded_people = len(people)
         report.reembedded_guidance = len(chunks)
-
-    @staticmethod
-    def _classify(paths: Sequence[Path]) -> tuple[list[Path], list[Path]]:
-        people: list[Path] = []
-        guides: list[Path] = []
-        for path in paths:
-            if not path.exists():
-                raise InputFormatError(f"{path}: no such file or folder")
-            walked = path.is_dir()
-            files = sorted(p for p in path.rglob("*") if p.is_file()) if walked else [path]
-            for file in files:
-                suffix = file.suffix.lower()
-                if walked and file.name.startswith("rejects"):
-                    continue  # earlier rejects inside a corpus folder: ingest them explicitly
-                if suffix in PARTICIPANT_SUFFIXES:
-                    people.append(file)
-                elif suffix in GUIDANCE_SUFFIXES and file.name.lower() != "readme.md":
-                    guides.append(file)
-                elif not path.is_dir():
-                    raise InputFormatError(
-                        f"{file}: cannot ingest '{suffix}' files (participants: .csv, .tsv, "
-                        ".jsonl; guidance: .md)"
-                    )
-        return people, guides
 
     def _ingest_people(
         self, batch: ParticipantBatch, rejects_path: Path | None, progress: Progress | None,
