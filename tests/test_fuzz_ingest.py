@@ -14,6 +14,7 @@ from __future__ import annotations
 import csv
 import itertools
 import json
+from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -40,6 +41,14 @@ from assistant.service import PairingService
 
 pytestmark = [pytest.mark.fuzz, pytest.mark.slow]
 COUNTER = itertools.count()
+#: files tried and rows checked, printed when the module ends (pytest -s shows them)
+FIGURES: Counter[str] = Counter()
+
+
+@pytest.fixture(scope="module", autouse=True)
+def figures() -> Iterator[None]:
+    yield
+    print(f"\nfuzz figures: {dict(FIGURES)}")
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
@@ -56,6 +65,9 @@ def fuzz(tmp_path_factory: pytest.TempPathFactory,
 
 
 def _write(folder: Path, generated: GeneratedFile) -> Path:
+    FIGURES["participant files"] += 1
+    FIGURES["rows"] += len(generated.rows)
+    FIGURES["invalid rows"] += sum(1 for row in generated.rows if not row.valid)
     path = folder / f"in-{next(COUNTER)}{generated.suffix}"
     path.write_bytes(generated.data)
     return path
@@ -93,7 +105,7 @@ def check_rejects(generated: GeneratedFile, files: list[Path]) -> int:
     return len(invalid)
 
 
-@fuzz_settings(ci=45, long=1200)
+@fuzz_settings(ci=45, long=1000)
 @given(data=st.data())
 def test_every_row_is_stored_or_rejected_whole(fuzz: tuple[PairingService, Path],
                                               data: st.DataObject) -> None:
@@ -110,7 +122,7 @@ def test_every_row_is_stored_or_rejected_whole(fuzz: tuple[PairingService, Path]
     check_rejects(generated, report.rejects_files)
 
 
-@fuzz_settings(ci=25, long=400)
+@fuzz_settings(ci=25, long=600)
 @given(data=st.data())
 def test_strict_stores_nothing_when_any_row_is_bad(fuzz: tuple[PairingService, Path],
                                                   data: st.DataObject) -> None:
@@ -191,6 +203,7 @@ def test_mapped_survey_exports(fuzz: tuple[PairingService, Path], data: st.DataO
 def test_any_map_input_gives_a_mapping_or_says_why(tmp_path_factory: pytest.TempPathFactory,
                                                    blob: bytes, suffix: str,
                                                    values: list[str]) -> None:
+    FIGURES["map inputs"] += 1
     path = tmp_path_factory.getbasetemp() / f"any-map{suffix}"
     path.write_bytes(blob)
     for read in (lambda: read_map_file(path), lambda: parse_map_args(values),
@@ -211,6 +224,7 @@ def test_any_bytes_are_read_or_refused_with_a_reason(
     """Arbitrary bytes as a participant file: rows or a domain error, never a crash."""
     from assistant.ingest import load_participants
 
+    FIGURES["arbitrary byte files"] += 1
     path = tmp_path_factory.getbasetemp() / f"any{suffix}"
     header = b"id,name,offers,wants\n" if suffix == ".csv" else b""
     path.write_bytes(header + blob)

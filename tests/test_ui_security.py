@@ -220,7 +220,8 @@ def test_many_concurrent_sessions_keep_to_themselves(
         me = people[number]
         place = PLACES[number % len(PLACES)]
         try:
-            client = Client(url, verbose=False, download_files=str(tmp_path / f"s{number}"))
+            client = Client(url, verbose=False, download_files=str(tmp_path / f"s{number}"),
+                            httpx_kwargs={"timeout": 600})
             *_, profile = client.predict(me.id, api_name="/sign_in")
             assert html.escape(me.name) in profile, profile
             messages = ["who would be a good partner for me?", f"only people in {place}",
@@ -248,6 +249,6 @@ def test_many_concurrent_sessions_keep_to_themselves(
     for thread in threads:
         thread.join(timeout=900)
     assert not [t for t in threads if t.is_alive()]
-    assert errors == []
+    assert errors == [], "\n".join(errors)
     assert turns[0] == len(people) * 4
     print(f"sessions: {len(people)}, turns: {turns[0]}")
