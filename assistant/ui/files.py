@@ -18,7 +18,6 @@ import tempfile
 from collections.abc import Awaitable, Callable, MutableMapping
 from pathlib import Path
 from typing import Any
-from urllib.parse import unquote
 
 Scope = MutableMapping[str, Any]
 ASGI = Callable[[Scope, Callable[[], Awaitable[Any]], Callable[[Any], Awaitable[None]]],
@@ -71,7 +70,7 @@ def _requested_file(path: str) -> str | None:
     for marker in ("/file=", "/file/"):
         at = path.find(marker)
         if at >= 0:
-            return unquote(path[at + len(marker):])
+            return path[at + len(marker):]  # decoded once by the server, as Gradio sees it
     return None
 
 
