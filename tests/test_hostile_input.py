@@ -167,15 +167,17 @@ def test_a_huge_cell_rejects_only_its_row_whatever_its_size(tmp_path: Path, size
 def test_formula_cells_are_inert_in_the_rejects_file_and_read_back(tmp_path: Path) -> None:
     path = csv_text(tmp_path / "p.csv", "id,name,offers,wants,capacity,location\n"
                     "a,=cmd|' /C calc'!A0,x,y,lots,@SUM(A1)\n"
-                    'b,"-2+3",x,y,many,"""quoted"""\n')
+                    'b,"-2+3",x,y,many,"""quoted"""\n'
+                    "-c,C,x,y,1,\n")  # the id is a bad id, and the _id column starts with -
     batch = load_participants([path])
     out = write_rejects(batch.rejects, tmp_path / "rejects.csv")
     with out.open(encoding="utf-8", newline="") as handle:
         cells = [c for row in csv.reader(handle) for c in row]
     assert not [c for c in cells if c.startswith(("=", "+", "-", "@"))]
-    assert [c["name"] for c, _ in read_rejects(out)] == ["=cmd|' /C calc'!A0", "-2+3"]
+    assert [c["name"] for c, _ in read_rejects(out)] == ["=cmd|' /C calc'!A0", "-2+3", "C"]
+    assert [m["_id"] for _, m in read_rejects(out)] == ["a", "b", "-c"]
     again = load_participants([out])  # ingesting the rejects file reads the cells back
-    assert [r.row.original["location"] for r in again.rejects] == ["@SUM(A1)", '"quoted"']
+    assert [r.row.original["location"] for r in again.rejects] == ["@SUM(A1)", '"quoted"', ""]
 
 
 @pytest.mark.parametrize(("name", "content", "words"), [

@@ -132,9 +132,9 @@ def _write_csv(rejects: list[Reject], out: Any) -> None:
             note = ("written as JSON (a value that is not text, a leading = + - @ \" or a "
                     "byte that is not UTF-8); ingesting this file reads them back: "
                     + ", ".join(_plain(k) for k in escaped))
-        writer.writerow([*(cells.get(k, "") for k in columns),
-                         _plain(reject.row.source), str(reject.row.line), _reasons(reject),
-                         _row_id(reject), raw_text, note])
+        meta = [encode_cell(v)[0] for v in (reject.row.source, str(reject.row.line),
+                                            _reasons(reject), _row_id(reject))]
+        writer.writerow([*(cells.get(k, "") for k in columns), *meta, raw_text, note])
 
 
 def _as_text(value: Any) -> str:
@@ -152,7 +152,7 @@ def split_csv(header: list[str], cells: list[str]) -> tuple[dict[str, str], dict
     meta: dict[str, str] = {}
     for name, value in zip(header, cells, strict=False):
         if name in META:
-            meta[name] = decode_cell(value) if name == RAW else value
+            meta[name] = decode_cell(value)
         else:
             own[decode_cell(name)] = decode_cell(value)
     return own, meta
