@@ -39,25 +39,6 @@ def _common(parser: argparse.ArgumentParser, server: bool = True) -> None:
         )
 
 
-def _parse_map(values: list[str] | None, file: Path | None) -> dict[str, str]:
-    mapping: dict[str, str] = {}
-    if file:
-        text = file.read_text(encoding="utf-8")
-        if file.suffix == ".json":
-            mapping.update(json.loads(text))
-        else:
-            import tomllib
-
-            data = tomllib.loads(text)
-            mapping.update(data.get("columns", data))
-    for item in values or []:
-        column, sep, target = item.rpartition("=")
-        if not sep or not column:
-            raise SystemExit(f"pairing: --map wants 'Column title=field', got {item!r}")
-        mapping[column.strip()] = target.strip()
-    return mapping
-
-
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="pairing",
@@ -143,6 +124,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--people", type=int, default=1000)
     p.add_argument("--requests", type=int, default=100)
     p.add_argument("--seed", type=int, default=7)
+    p.add_argument("--chat", type=int, metavar="SESSIONS",
+                   help="instead: serve the chat on loopback and measure the turns per "
+                   "second it holds with SESSIONS concurrent sessions (--people 300 is plenty)")
     return parser
 
 
@@ -151,11 +135,20 @@ def _service(args: argparse.Namespace, mode: Mode) -> Any:
 
     settings = Settings().with_data_dir(getattr(args, "data_dir", None))
     settings = settings.with_chroma_url(getattr(args, "chroma_url", None))
-    return PairingService(settings, mode=mode, command=f"pairing {args.command}")
+    service = PairingService(settings, mode=mode, command=f"pairing {args.command}")
+    if mode == "shared" and args.command != "stats":
+        try:  # an interrupted ingest or forget: say so (exit 6) rather than answer from it
+            service.check_readable()
+        except BaseException:
+            service.close()
+            raise
+    return service
 
 
 def cmd_ingest(args: argparse.Namespace) -> int:
-    mapping = _parse_map(args.map, args.map_file)
+    from assistant.ingest.mapping import combine
+
+    mapping = combine(args.map_file, args.map)
     bar: Any = None
 
     def progress(done: int, total: int) -> None:
@@ -173,6 +166,8 @@ def cmd_ingest(args: argparse.Namespace) -> int:
         report = service.ingest(args.paths, mapping, args.strict, args.rejects, progress)
     if bar is not None:
         bar.close()
+    if report.resumed:
+        print(f"completing an interrupted write: {report.resumed.split(';')[0]}")
     print(f"participants: {len(report.added)} added, {len(report.updated)} updated, "
           f"{len(report.unchanged)} unchanged, {report.rejected} rejected "
           f"({report.embedded} statements embedded, {report.seconds:.1f}s)")
@@ -185,9 +180,9 @@ def cmd_ingest(args: argparse.Namespace) -> int:
         print(f"  rejected: {problem}", file=sys.stderr)
     if len(report.problems) > 20:
         print(f"  ... and {len(report.problems) - 20} more", file=sys.stderr)
-    if report.rejects_file:
-        print(f"rejected rows written whole to {report.rejects_file}; fix them and ingest that "
-              "file again", file=sys.stderr)
+    for written in report.rejects_files:
+        print(f"rejected rows written whole to {written}; fix them and ingest that file "
+              "again", file=sys.stderr)
     return 0
 
 
@@ -309,10 +304,13 @@ def cmd_forget(args: argparse.Namespace) -> int:
         report = service.forget(args.participant_id)
     print(f"forgot {report.name} ({report.participant_id}): {report.statements} statements, "
           f"{report.cache_entries} cached vectors, {report.reject_rows} rejected rows, "
-          f"{report.programme_rows} programme record rows; the store was rebuilt" + ("" if report.residue else
-                                     " so no deleted text remains on disk"))
+          f"{report.programme_rows} programme record rows; the store was rebuilt"
+          + ("" if report.residue else " so no deleted text remains on disk"))
     if report.residue:
         print(f"note: {report.residue}", file=sys.stderr)
+    for where in report.unreachable:
+        print(f"  could not clean the rejects file {where}: remove the person's rows there "
+              "by hand", file=sys.stderr)
     return 0
 
 
@@ -330,8 +328,6 @@ def cmd_stats(args: argparse.Namespace) -> int:
 
 
 def cmd_chat(args: argparse.Namespace) -> int:
-    from assistant.ui.gradio_app import launch
-
     auth, coordinators = logins(args.auth, args.coordinator, args.auth_file)
     if auth and coordinators is None:
         print("pairing: every login may use the Coordinator tab; give coordinators their "
@@ -341,6 +337,8 @@ def cmd_chat(args: argparse.Namespace) -> int:
         print("pairing: anyone who can reach this address may chat as any participant and "
               "pair the whole cohort; add logins with --auth-file", file=sys.stderr)
     with _service(args, "shared") as service:
+        from assistant.ui.gradio_app import launch  # after the lock: a busy folder fails fast
+
         if not args.share:  # Gradio's own banner speaks of launch(share=True)
             shown = "127.0.0.1" if args.host in ("0.0.0.0", "::") else args.host
             print(f"Chat UI on http://{shown}:{args.port}/ (Ctrl+C to stop)", flush=True)
@@ -408,6 +406,10 @@ def cmd_eval(args: argparse.Namespace) -> int:
 
 
 def cmd_bench(args: argparse.Namespace) -> int:
+    if args.chat:
+        from assistant.bench_chat import main as chat_main
+
+        return int(chat_main(args))
     from assistant.bench import main as bench_main
 
     return int(bench_main(args))

@@ -14,6 +14,7 @@ from assistant.errors import (
     StoreUnreachable,
     UnknownParticipant,
     ValidationFailed,
+    WriteInterrupted,
 )
 
 EXIT_CODES: dict[type[PairingError], int] = {
@@ -22,6 +23,7 @@ EXIT_CODES: dict[type[PairingError], int] = {
     DataDirBusy: 4,
     UnknownParticipant: 5,
     EmptyStore: 6,
+    WriteInterrupted: 6,
     ConfigError: 7,
     ConstraintConflict: 8,
     ProgrammeStateError: 9,
@@ -55,6 +57,9 @@ def describe_error(exc: PairingError) -> str:
         return (f"Cannot reach the Chroma server at {exc.url}. Start it with `chroma run "
                 "--path DIR --host 127.0.0.1 --port PORT`, or check --chroma-url and "
                 "PAIRING_CHROMA_URL.")
+    if isinstance(exc, WriteInterrupted):
+        return (f"The data folder {exc.data_dir} is incomplete: {exc.what}. Nothing is "
+                "answered from it until then.")
     if isinstance(exc, ValidationFailed):
         return f"Nothing was imported (--strict): {exc}"
     return str(exc)

@@ -78,6 +78,18 @@ class EmptyStore(PairingError):
     """A question was asked before any participant was ingested."""
 
 
+class WriteInterrupted(PairingError):
+    """The last ingest or forget on the data folder was killed before it finished."""
+
+    def __init__(self, data_dir: str, what: str) -> None:
+        super().__init__(data_dir, what)
+        self.data_dir = data_dir
+        self.what = what
+
+    def __str__(self) -> str:
+        return f"in {self.data_dir}, {self.what}"
+
+
 class ConfigError(PairingError):
     """A configuration value (model name, backend, LLM settings) is not usable."""
 

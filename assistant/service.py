@@ -9,8 +9,8 @@ readers take no lock and look for other processes' writes at every request.
 from __future__ import annotations
 
 import functools
+import shutil
 import time
-import uuid
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -20,10 +20,16 @@ from langchain_core.embeddings import Embeddings
 
 from assistant.config import Settings
 from assistant.embed import CachedEmbeddings, make_embeddings
-from assistant.errors import EmptyStore, InputFormatError, StaleIndex, UnknownParticipant
-from assistant.files import atomic_open, atomic_write_text
-from assistant.ingest import load_guidance, load_participants, write_rejects
-from assistant.ingest.participants import REJECT_ID
+from assistant.errors import (
+    EmptyStore,
+    StaleIndex,
+    UnknownParticipant,
+    WriteInterrupted,
+)
+from assistant.files import atomic_write_text
+from assistant.ingest import ParticipantBatch, RejectsLedger, load_guidance, load_participants
+from assistant.ingest.files import classify
+from assistant.ingest.ledger import file_rejects, forget_rejects
 from assistant.match import (
     Candidate,
     CohortResult,
@@ -40,14 +46,15 @@ from assistant.models import GuidanceChunk, Participant
 from assistant.programme.api import Programme
 from assistant.programme.learning import applied_scoring
 from assistant.store import DataDirLock, ParticipantStore, make_store
+from assistant.store.journal import WriteJournal
 from assistant.store.lock import Mode, folder_lock
 
-PARTICIPANT_SUFFIXES = {".csv", ".tsv", ".jsonl", ".ndjson"}
-GUIDANCE_SUFFIXES = {".md", ".markdown"}
 #: file in the data folder naming the embedding model (and vocabulary) of its vectors
 EMBEDDING_MARKER = "embedding-model.txt"
 #: the same, kept as a store label when the store is shared (a Chroma server)
 EMBEDDING_LABEL = "embedding_model"
+#: folder in the data folder for the chat's downloads (emptied at start, exit and forget)
+UI_FOLDER = "ui"
 _UNREAD = object()
 Progress = Callable[[int, int], None]
 
@@ -62,6 +69,7 @@ class IngestReport:
     rejected: int = 0
     problems: list[str] = field(default_factory=list)
     rejects_file: Path | None = None
+    rejects_files: list[Path] = field(default_factory=list)
     guidance_chunks: int = 0
     guidance_files: int = 0
     embedded: int = 0
@@ -70,6 +78,8 @@ class IngestReport:
     reembedded_people: int = 0
     reembedded_guidance: int = 0
     seconds: float = 0.0
+    #: what the interrupted write this ingest completes was, if any
+    resumed: str = ""
 
 
 @dataclass
@@ -83,6 +93,8 @@ class ForgetReport:
     residue: str | None = None
     #: rows of the programme record erased (pairs, sessions, feedback, dismissals)
     programme_rows: int = 0
+    #: rejects files recorded in the data folder that could not be cleaned, with why
+    unreachable: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -126,6 +138,9 @@ class PairingService:
             self.close()
             raise
         self.persistent = persistent
+        self.journal = WriteJournal(self.data_dir)
+        self.interrupted = self.journal.read() if persistent else None
+        self.rejects = RejectsLedger(self.data_dir)
         self._built_with: str | object | None = _UNREAD
         self.embedding_name = str(
             getattr(self.embeddings, "model_name", None)
@@ -178,23 +193,35 @@ class PairingService:
         """Ingest participant files and guidance (files or folders), idempotently."""
         started = time.perf_counter()
         self.refresh()
-        people_files, guide_files = self._classify(paths)
+        people_files, guide_files = classify(paths)
         report = IngestReport()
+        batch = None
+        if people_files:  # read and validate everything before the first write
+            batch = load_participants(people_files, mapping,
+                                      known_ids=self.store.fingerprints().keys(), strict=strict)
+        chunks = load_guidance(guide_files) if guide_files else []
+        if self.interrupted is not None:
+            report.resumed = self.interrupted.describe()
+        if self.persistent:
+            self.journal.begin("ingest", self.embedding_name)
         if self.built_with() not in (None, self.embedding_name):
             self._reembed_stored(report, progress)
-        if people_files:
-            self._ingest_people(people_files, mapping, strict, rejects_path, progress, report)
-        if guide_files:
-            chunks = load_guidance(guide_files)
+        if batch is not None:
+            self._ingest_people(batch, rejects_path, progress, report)
+        if chunks:
             self._ingest_guidance(chunks)
             report.guidance_chunks = len(chunks)
             report.guidance_files = len({c.source for c in chunks})
-        if self.persistent and (self.store.fingerprints() or self.store.guidance_count()):
-            if self.store.shared:  # with the vectors, where every process sees it
-                self.store.set_label(EMBEDDING_LABEL, self.embedding_name)
-            else:
-                atomic_write_text(self.data_dir / EMBEDDING_MARKER, self.embedding_name + "\n")
-            self._built_with = self.embedding_name
+        if self.persistent:
+            if self.store.fingerprints() or self.store.guidance_count():
+                if self.store.shared:  # with the vectors, where every process sees it
+                    self.store.set_label(EMBEDDING_LABEL, self.embedding_name)
+                else:
+                    atomic_write_text(self.data_dir / EMBEDDING_MARKER,
+                                      self.embedding_name + "\n")
+                self._built_with = self.embedding_name
+            self.journal.end()
+            self.interrupted = None
         report.seconds = time.perf_counter() - started
         return report
 
@@ -222,9 +249,18 @@ class PairingService:
         marker = self.data_dir / EMBEDDING_MARKER
         if marker.exists():
             return marker.read_text(encoding="utf-8").strip()
+        if self.interrupted is not None and self.interrupted.model:
+            return self.interrupted.model  # the first ingest was killed before the marker
         return "unknown" if self.store.fingerprints() or self.store.guidance_count() else None
 
+    def check_readable(self) -> None:
+        """Raise if the folder cannot answer questions: an interrupted write, or vectors
+        of another embedding model."""
+        self._check_vectors()
+
     def _check_vectors(self) -> None:
+        if self.interrupted is not None:
+            raise WriteInterrupted(str(self.data_dir), self.interrupted.describe())
         built = self.built_with()
         if built not in (None, self.embedding_name):
             raise StaleIndex(str(self.data_dir), str(built), self.embedding_name)
@@ -239,42 +275,16 @@ class PairingService:
         report.reembedded_people = len(people)
         report.reembedded_guidance = len(chunks)
 
-    @staticmethod
-    def _classify(paths: Sequence[Path]) -> tuple[list[Path], list[Path]]:
-        people: list[Path] = []
-        guides: list[Path] = []
-        for path in paths:
-            if not path.exists():
-                raise InputFormatError(f"{path}: no such file or folder")
-            walked = path.is_dir()
-            files = sorted(p for p in path.rglob("*") if p.is_file()) if walked else [path]
-            for file in files:
-                suffix = file.suffix.lower()
-                if walked and file.name.startswith("rejects"):
-                    continue  # earlier rejects inside a corpus folder: ingest them explicitly
-                if suffix in PARTICIPANT_SUFFIXES:
-                    people.append(file)
-                elif suffix in GUIDANCE_SUFFIXES and file.name.lower() != "readme.md":
-                    guides.append(file)
-                elif not path.is_dir():
-                    raise InputFormatError(
-                        f"{file}: cannot ingest '{suffix}' files (participants: .csv, .tsv, "
-                        ".jsonl; guidance: .md)"
-                    )
-        return people, guides
-
     def _ingest_people(
-        self, files: list[Path], mapping: Mapping[str, str] | None, strict: bool,
-        rejects_path: Path | None, progress: Progress | None, report: IngestReport,
+        self, batch: ParticipantBatch, rejects_path: Path | None, progress: Progress | None,
+        report: IngestReport,
     ) -> None:
         before = self.store.fingerprints()
-        batch = load_participants(files, mapping, known_ids=before.keys(), strict=strict)
         report.rejected = len(batch.rejects)
         report.problems = [p.describe() for p in batch.problems]
-        if batch.rejects:
-            stamp = f"{time.strftime('%Y%m%d-%H%M%S')}-{uuid.uuid4().hex[:6]}"
-            target = rejects_path or self.data_dir / "rejects" / f"rejects-{stamp}.csv"
-            report.rejects_file = write_rejects(batch.rejects, target)
+        if self.persistent or rejects_path is not None:
+            report.rejects_files = file_rejects(self.rejects, batch, rejects_path)
+            report.rejects_file = report.rejects_files[-1] if report.rejects_files else None
         todo: list[Participant] = []
         for person in batch.participants:
             old = before.get(person.id)
@@ -312,13 +322,19 @@ class PairingService:
 
     # forget ------------------------------------------------------------------------
     def forget(self, participant_id: str) -> ForgetReport:
-        """Erase a person from the store, the embedding cache and the rejects files."""
+        """Erase a person from the store, the embedding cache, every rejects file recorded
+        (wherever it was written), the programme record and the chat's download folder."""
         self.refresh()
         person = self.store.participants()
         found = next((p for p in person if p.id == participant_id), None)
-        reject_rows = self._forget_rejects(participant_id)
+        redo = (self.interrupted is not None and self.interrupted.operation == "forget"
+                and self.interrupted.target == participant_id)
+        if self.persistent:
+            self.journal.begin("forget", self.embedding_name, participant_id)
+        reject_rows, unreachable = forget_rejects(self.rejects, participant_id)
         programme_rows = self.programme.forget(participant_id, found.name if found else "")
-        if found is None and not reject_rows and not programme_rows:
+        if found is None and not reject_rows and not programme_rows and not redo:
+            self._end_write()
             raise UnknownParticipant(participant_id, self.suggest(participant_id))
         cache_entries = 0
         statements = 0
@@ -331,9 +347,21 @@ class PairingService:
             if isinstance(self.embeddings, CachedEmbeddings):
                 cache_entries = self.embeddings.forget(mine)
         self.store.purge()
+        if self.persistent:  # the chat is not running (it holds the folder): its files go
+            shutil.rmtree(self.data_dir / UI_FOLDER, ignore_errors=True)
+        self._end_write()
         name = found.name if found else participant_id
         return ForgetReport(participant_id, name, statements, cache_entries, reject_rows,
-                            self.store.purge_residue, programme_rows)
+                            residue=self.store.purge_residue, programme_rows=programme_rows,
+                            unreachable=unreachable)
+
+    def _end_write(self) -> None:
+        if self.persistent:
+            if self.interrupted is None or self.interrupted.operation == "forget":
+                self.journal.end()
+                self.interrupted = None
+            else:  # an ingest is still incomplete: keep saying so
+                self.journal.begin("ingest", self.interrupted.model)
 
     def _reattach_reports(self, gone: Participant) -> None:
         """Keep reporting lines whole: the person's reports now report to their manager."""
@@ -345,36 +373,6 @@ class PairingService:
             self.store.upsert(
                 moved, {st.id: v for st, v in zip(statements, vectors, strict=True)}
             )
-
-    def _forget_rejects(self, participant_id: str) -> int:
-        """Drop the person's rows from rejects files in the data folder."""
-        import csv
-        import json
-
-        removed = 0
-        for file in sorted((self.data_dir / "rejects").glob("rejects*")):
-            text = file.read_text(encoding="utf-8")
-            if participant_id not in text:
-                continue
-            if file.suffix == ".jsonl":
-                keep = [ln for ln in text.splitlines()
-                        if not ln.strip() or json.loads(ln).get(REJECT_ID) != participant_id]
-                removed += len(text.splitlines()) - len(keep)
-                atomic_write_text(file, "\n".join(keep) + ("\n" if keep else ""))
-                continue
-            with file.open(encoding="utf-8", newline="") as handle:
-                rows = list(csv.DictReader(handle))
-                fields = list(rows[0].keys()) if rows else []
-            kept = [r for r in rows if (r.get(REJECT_ID) or "").strip() != participant_id]
-            removed += len(rows) - len(kept)
-            if not kept:
-                file.unlink()
-                continue
-            with atomic_open(file, newline="") as handle:
-                writer = csv.DictWriter(handle, fieldnames=fields)
-                writer.writeheader()
-                writer.writerows(kept)
-        return removed
 
     # read side ---------------------------------------------------------------------
     def refresh(self) -> None:
@@ -478,6 +476,8 @@ class PairingService:
             "vectors_built_with": self.built_with(),
             "store": self.settings.store,
             "chroma_server": self.settings.chroma_url or None,
+            "rejects_files": self.rejects.rows() if self.persistent else {},
+            "incomplete": self.interrupted.describe() if self.interrupted else "",
         }
 
     def embed(self, texts: list[str]) -> np.ndarray:

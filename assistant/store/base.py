@@ -111,5 +111,23 @@ class ParticipantStore(ABC):
         self._version = self.version + 1
 
 
+def exact_top_k(matrix: StatementMatrix, vectors: np.ndarray, k: int) -> list[list[StatementHit]]:
+    """For each query vector, the ``k`` statements of ``matrix`` with the highest cosine,
+    exactly; ties go to the lower statement id (``matrix`` is ordered by id), so the same
+    query gives the same hits in every process."""
+    if not matrix.statements or len(vectors) == 0:
+        return [[] for _ in range(len(vectors))]
+    stored = np.asarray(matrix.vectors, dtype=np.float32)
+    stored = stored / np.maximum(np.linalg.norm(stored, axis=1, keepdims=True), 1e-12)
+    asked = np.asarray(vectors, dtype=np.float32)
+    asked = asked / np.maximum(np.linalg.norm(asked, axis=1, keepdims=True), 1e-12)
+    sims = asked @ stored.T
+    out = []
+    for row in sims:
+        top = np.argsort(-row, kind="stable")[:k]
+        out.append([StatementHit(matrix.statements[i], float(row[i])) for i in top])
+    return out
+
+
 def guidance_metadata(chunk: GuidanceChunk) -> dict[str, str | int]:
     return {"source": chunk.source, "heading": chunk.heading, "order": chunk.order}

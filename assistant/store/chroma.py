@@ -33,6 +33,7 @@ from assistant.store.base import (
     ParticipantStore,
     StatementHit,
     StatementMatrix,
+    exact_top_k,
     guidance_metadata,
 )
 
@@ -66,6 +67,7 @@ class ChromaStore(ParticipantStore):
     def _open(self) -> None:
         self._handles: tuple[Any, Any, dict[str, Any], Any] | None = None
         if self.path is not None:
+            _finish_swap(self.path)
             self.path.mkdir(parents=True, exist_ok=True)
 
     @property
@@ -197,25 +199,14 @@ class ChromaStore(ParticipantStore):
         return self._cache[kind]
 
     def query(self, kind: StatementKind, vectors: np.ndarray, k: int) -> list[list[StatementHit]]:
-        col = self._cols[kind]
-        count = col.count()
-        if count == 0 or len(vectors) == 0:
-            return [[] for _ in range(len(vectors))]
-        got = col.query(
-            query_embeddings=np.asarray(vectors, dtype=np.float32).tolist(),
-            n_results=min(k, count), include=["documents", "metadatas", "distances"],
-        )
-        out: list[list[StatementHit]] = []
-        for docs, metas, dists in zip(got["documents"], got["metadatas"], got["distances"],
-                                      strict=True):
-            out.append([
-                StatementHit(
-                    Statement(str(m["participant_id"]), kind, int(m["index"]), str(d)),
-                    1.0 - float(dist),
-                )
-                for d, m, dist in zip(docs, metas, dists, strict=True)
-            ])
-        return out
+        """Exact nearest statements, ties broken by id (see :func:`exact_top_k`).
+
+        Not Chroma's HNSW query: that index is approximate, and until it is persisted each
+        process rebuilds it from the write-ahead log with several threads, so two processes
+        got different neighbours for one request (one counted 57 people on a reporting
+        line, the next 58). The vectors are in memory already: the matcher scores them.
+        """
+        return exact_top_k(self.statements(kind), vectors, k)
 
     # guidance -------------------------------------------------------------------------
     def set_guidance(self, chunks: list[GuidanceChunk], vectors: list[list[float]]) -> None:
@@ -281,8 +272,13 @@ class ChromaStore(ParticipantStore):
                 [sys.executable, "-m", "assistant.store.chroma", str(dump_file), str(fresh)],
                 check=True, capture_output=True,
             )
-        shutil.rmtree(self.path)
+        # swapped by two renames, so a kill at any point leaves a whole folder (or the
+        # rebuilt one beside it, which the next open puts in place): see _finish_swap
+        old = self.path.with_name(self.path.name + ".old")
+        shutil.rmtree(old, ignore_errors=True)
+        self.path.rename(old)
         fresh.rename(self.path)
+        shutil.rmtree(old)
         gc.collect()
         self._drop_orphan_segments()
         # Reopened only on next use. Chroma rewrites index files when a process loads
@@ -321,6 +317,16 @@ class ChromaStore(ParticipantStore):
         self._handles = None
 
 
+
+
+def _finish_swap(path: Path) -> None:
+    """Complete a :meth:`ChromaStore.purge` that was killed: put the rebuilt folder in place
+    if the live one is gone, and remove leftovers (the old folder holds deleted text)."""
+    fresh = path.with_name(path.name + ".rebuild")
+    if not path.exists() and fresh.exists():
+        fresh.rename(path)
+    shutil.rmtree(fresh, ignore_errors=True)
+    shutil.rmtree(path.with_name(path.name + ".old"), ignore_errors=True)
 
 
 def _rebuild(dump_file: Path, target: Path) -> None:

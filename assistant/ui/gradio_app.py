@@ -8,7 +8,8 @@ Two tabs:
 
 * **Chat**: "Who am I" (a participant or anonymous), the dialogue, example prompts,
   candidate cards with both directions of each match, and the first-session agenda
-  with .md and .ics downloads (files go to a per-session temporary folder).
+  with .md and .ics downloads (files go to a per-session folder under the data folder,
+  see :mod:`assistant.ui.files`).
 * **Coordinator**: pair the whole cohort, see the rationale of each pair and who is
   unmatched and why, download the result as CSV.
 
@@ -40,7 +41,6 @@ escapes with :func:`html.escape`.
 
 from __future__ import annotations
 
-import atexit
 import re
 import shutil
 import tempfile
@@ -58,6 +58,7 @@ from assistant.edge import describe_error
 from assistant.errors import PairingError
 from assistant.models import Participant
 from assistant.service import PairingService
+from assistant.ui import files
 from assistant.ui.cards import (
     EMPTY_CARDS,
     candidate_cards,
@@ -177,8 +178,7 @@ def build_app(
     model = _chat_model(llm)
     allowed = None if coordinators is None else frozenset(coordinators)
 
-    root = Path(tempfile.mkdtemp(prefix="pairing-ui-"))
-    atexit.register(shutil.rmtree, root, True)
+    root = files.download_root(service)
 
     def may_coordinate(request: gr.Request | None) -> bool:
         return allowed is None or getattr(request, "username", None) in allowed
@@ -194,7 +194,8 @@ def build_app(
 
     def new_session(request: gr.Request | None) -> Session:
         assist = LLMAssist(model) if model is not None else None
-        folder = Path(tempfile.mkdtemp(prefix="session-", dir=root))
+        owner = files.owner_folder(root, getattr(request, "username", None))
+        folder = Path(tempfile.mkdtemp(prefix="session-", dir=owner))
         me = own_profile(request)
         return Session(Conversation(service, me.id if me else None, llm=assist), folder)
 
@@ -371,6 +372,7 @@ def build_app(
         pair_btn.click(pair, [state], [state, summary, pairs, unmatched, csv_btn],
                        api_name="pair_cohort")
         demo.load(on_load, None, [who, coord_tab], api_visibility="undocumented")
+    demo.pairing_downloads = root
     return demo
 
 
@@ -449,14 +451,21 @@ def launch(
     ``coordinators`` names the logins that may pair the whole cohort (default: all).
     Returns the app (still running when ``prevent_thread_lock``; close it with
     ``.close()``)."""
+    from starlette.middleware import Middleware
+
     demo = build_app(service, llm=llm, coordinators=coordinators)
     demo.queue(default_concurrency_limit=4)
+    downloads: Path = demo.pairing_downloads  # type: ignore[attr-defined]
     demo.launch(
         server_name=host, server_port=port, share=share, auth=auth,
         auth_message="Sign in to the pairing assistant" if auth else None,
         prevent_thread_lock=prevent_thread_lock, quiet=quiet, show_error=True,
         theme=theme(), css=CSS, footer_links=["api", "settings"], ssr_mode=False,
         mcp_server=False, pwa=False, enable_monitoring=False,
+        # no run history: the browser would keep every answer (others' profiles) in
+        # localStorage; downloads are served from the data folder, each login's to it alone
+        run_history=False, allowed_paths=[str(downloads)],
+        app_kwargs={"middleware": [Middleware(files.OwnFilesOnly, root=downloads)]},
     )
     return demo
 
