@@ -242,6 +242,9 @@ class ChromaServerStore(ChromaStore):
         return self._again(super().fingerprints)
 
     def query(self, kind: StatementKind, vectors: Any, k: int) -> Any:
+        # the query is exact over the loaded statements (ChromaStore.query): look for other
+        # processes' writes first, so a reader never answers from a purged snapshot
+        self.refresh()
         return self._again(lambda: ChromaStore.query(self, kind, vectors, k))
 
     def guidance_count(self) -> int:
