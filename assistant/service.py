@@ -116,7 +116,7 @@ class PairingService:
             getattr(self.embeddings, "model_name", None)
             or getattr(self.embeddings, "name", None) or type(self.embeddings).__name__
         )
-        self.config = config or ScoringConfig()
+        self.config = config or ScoringConfig(reporting_levels=self.settings.reporting_levels)
         self.weights = weights or PreferenceWeights()
         self.matcher = Matcher(self.store, self.embeddings, self.config, self.weights)
         self._guidance_vs = None
@@ -272,13 +272,19 @@ class PairingService:
         self.store.set_guidance(chunks, vectors)
 
     # forget ------------------------------------------------------------------------
-    def forget(self, participant_id: str) -> ForgetReport:
-        """Erase a person from the store, the embedding cache and the rejects files."""
+    def forget(self, ref: str) -> ForgetReport:
+        """Erase a person (by id or full name) from the store, the embedding cache and the
+        rejects files. A first name alone is not enough for something this final."""
         person = self.store.participants()
-        found = next((p for p in person if p.id == participant_id), None)
+        key = ref.strip().casefold()
+        found = next((p for p in person if p.id == ref), None)
+        if found is None:
+            named = [p for p in person if key in (p.id.casefold(), p.name.casefold())]
+            found = named[0] if len(named) == 1 else None
+        participant_id = found.id if found is not None else ref
         reject_rows = self._forget_rejects(participant_id)
         if found is None and not reject_rows:
-            raise UnknownParticipant(participant_id, self.suggest(participant_id))
+            raise UnknownParticipant(ref, self.suggest(ref))
         cache_entries = 0
         statements = 0
         if found is not None:
@@ -365,6 +371,10 @@ class PairingService:
     def find(self, request: Request, k: int = 5) -> MatchResult:
         self._check_vectors()
         return self.matcher.find(request, k)
+
+    def assess(self, request: Request, participant_id: str) -> Candidate:
+        self._check_vectors()
+        return self.matcher.assess(request, participant_id)
 
     def explain(self, a_id: str, b_id: str) -> Candidate:
         self._check_vectors()
