@@ -547,12 +547,6 @@ def python_matcher(tmp_path_factory: pytest.TempPathFactory, embedder: Any) -> M
     store.close()
 
 
-@pytest.fixture(scope="module")
-def strict(matcher: Matcher) -> Matcher:
-    """The same cohort under the strict rule: the whole management chain."""
-    return Matcher(matcher.store, matcher.embeddings, ScoringConfig(reporting_levels=None))
-
-
 def test_snake_keeper_is_not_a_python_teacher(python_matcher: Matcher) -> None:
     assert python_matcher.check is not None
     result = python_matcher.find(Request(wants=["Python"]), k=5)

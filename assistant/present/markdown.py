@@ -214,7 +214,7 @@ def _notice(n: Notice, kind: ReplyKind) -> str:
         who = "person" if n.count == 1 else "people"
         lead = ("That's everyone" if kind is ReplyKind.NO_MORE else "Nobody fits")
         return (f"{lead} with {what} **{esc(n.label)}**; without it, {n.count} more {who} "
-                f"would: {esc(names)}.")
+                f"would fit: {esc(names)}.")
     if isinstance(n, LineRule):
         who = "person close to you on your reporting line was" if n.removed == 1 else \
             "people close to you on your reporting line were"
