@@ -20,7 +20,6 @@ from typing import Any
 from assistant.config import Settings, default_data_dir
 from assistant.edge import describe_error, exit_code
 from assistant.errors import (
-    ConstraintConflict,
     EmptyStore,
     InputFormatError,
     MissingDataDir,
@@ -254,8 +253,7 @@ def cmd_explain(args: argparse.Namespace) -> int:
 
 
 def cmd_agenda(args: argparse.Namespace) -> int:
-    from assistant.converse.agenda import build_agenda
-    from assistant.match import FlagKind
+    from assistant.converse.agenda import pair_agenda
     from assistant.present import agenda_ics, agenda_markdown, agenda_text
     from assistant.present.agenda import default_start, parse_start, zone
 
@@ -264,15 +262,7 @@ def cmd_agenda(args: argparse.Namespace) -> int:
         a, b = service.resolve(args.a), service.resolve(args.b)
         if a.id == b.id:
             raise UsageError("an agenda needs two different participants")
-        cand = service.explain(a.id, b.id)
-        line = next((f for f in cand.flags if f.kind is FlagKind.REPORTING_LINE), None)
-        if line is not None:
-            raise ConstraintConflict(f"no agenda: {line.text}")
-        a_learns = max(cand.to_asker, key=lambda x: x.strength).want if cand.to_asker \
-            else a.wants[0]
-        b_learns = max(cand.to_candidate, key=lambda x: x.strength).want \
-            if cand.to_candidate else b.wants[0]
-        agenda = build_agenda(service, a, b, a_learns, b_learns)
+        agenda = pair_agenda(service, a, b)
     tz = zone(args.tz or agenda.timezone)
     start = parse_start(args.start, tz) if args.start else default_start(tz)
     print(agenda_text(agenda))

@@ -11,6 +11,7 @@ import pytest
 from conftest import write_participants_csv
 
 from assistant.cli import main
+from assistant.embed import CachedEmbeddings
 from assistant.store.lock import DataDirLock
 
 PEOPLE = [
@@ -24,6 +25,14 @@ PEOPLE = [
     dict(id="m4", name="Di Moss", offers="Beekeeping on the roof", wants="Medieval Latin",
          department="Operations", career_stage="mid"),
 ]
+
+
+@pytest.fixture(autouse=True)
+def one_model(monkeypatch: pytest.MonkeyPatch, embedder: CachedEmbeddings) -> None:
+    """Each command opens its own service, as in a shell; they share the session's real
+    model instead of loading it again for every command."""
+    monkeypatch.setattr("assistant.service.make_embeddings",
+                        lambda spec: (embedder, embedder.model_name))
 
 
 @pytest.fixture
@@ -162,6 +171,6 @@ def test_agenda_command_writes_markdown_and_an_invite(
     assert out.startswith("First reciprocal mentoring session: Ana O'Neil & Bo Li")
     assert md.read_text(encoding="utf-8").startswith(
         "# First reciprocal mentoring session: Ana O'Neil & Bo Li\n")
-    event = next(Calendar.from_ical(ics.read_bytes()).walk("VEVENT"))
+    event = Calendar.from_ical(ics.read_bytes()).walk("VEVENT")[0]
     start = event.decoded("dtstart")
     assert (start.hour, start.minute, str(start.tzinfo)) == (15, 30, "Europe/Berlin")

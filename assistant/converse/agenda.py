@@ -15,6 +15,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from assistant.errors import ConstraintConflict
+from assistant.match import FlagKind
 from assistant.models import Participant
 from assistant.service import PairingService
 
@@ -152,6 +154,20 @@ def build_agenda(
             "Each names one thing to try before the next session."]),
     ]
     return Agenda(a, b, a_learns, b_learns, minutes, blocks)
+
+
+def pair_agenda(service: PairingService, a: Participant, b: Participant) -> Agenda:
+    """The agenda a coordinator drafts for two participants: each learns the want the other
+    covers best. A pair the reporting-line rule forbids gets none."""
+    cand = service.explain(a.id, b.id)
+    line = next((f for f in cand.flags if f.kind is FlagKind.REPORTING_LINE), None)
+    if line is not None:
+        raise ConstraintConflict(f"no agenda: {line.text}")
+    a_learns = max(cand.to_asker, key=lambda x: x.strength).want if cand.to_asker \
+        else a.wants[0]
+    b_learns = max(cand.to_candidate, key=lambda x: x.strength).want if cand.to_candidate \
+        else b.wants[0]
+    return build_agenda(service, a, b, a_learns, b_learns)
 
 
 def _teaching(service: PairingService, minutes: int, teacher: str, learner: str,

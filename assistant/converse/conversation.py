@@ -339,17 +339,17 @@ class Conversation:
             return None
 
     def _named(self, raw: str) -> Participant | None:
-        """The one participant a message names by full name or unique first name (the parser
-        gives no target for an agenda request such as *agenda with Tiana*)."""
-        text = raw.casefold()
-        people = [p for p in self.service.participants() if not self.asker
-                  or p.id != self.asker.id]
-        for key in (lambda p: p.name, lambda p: p.first_name):
-            hits = [p for p in people if re.search(rf"\b{re.escape(key(p).casefold())}\b", text)]
-            if len(hits) == 1:
-                firsts = [p for p in people if p.first_name == hits[0].first_name]
-                if key(hits[0]) == hits[0].name or len(firsts) == 1:
-                    return hits[0]
+        """The one participant a message names by full name (any case) or by a capitalised
+        first name only they have (the parser gives no target for an agenda request such
+        as *agenda with Tiana*)."""
+        people = [p for p in self.service.participants()
+                  if self.asker is None or p.id != self.asker.id]
+        full = [p for p in people if re.search(rf"\b{re.escape(p.name)}\b", raw, re.IGNORECASE)]
+        if len(full) == 1:
+            return full[0]
+        first = [p for p in people if re.search(rf"\b{re.escape(p.first_name)}\b", raw)]
+        if len(first) == 1 and sum(p.first_name == first[0].first_name for p in people) == 1:
+            return first[0]
         return None
 
     def _candidate(self, person: Participant) -> Candidate:
