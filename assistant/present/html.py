@@ -50,7 +50,7 @@ def directions(v: CandidateView) -> list[str]:
     back = v.from_you
     if back.lead is Lead.NONE and back.best is not None:
         out.append(_direction(False, f"<b>{first} wants help with</b> {_quote(back.best.want)}"
-                              ", and nothing you offer is close."))
+                              f", and nothing you offer is close {_fit(back.best)}"))
     elif back.lead is Lead.MATCH and back.best is not None:
         out.append(_direction(False,
             f"<b>{first} wants help with</b> {_quote(back.best.want)}, <b>which you offer</b>: "

@@ -150,7 +150,7 @@ def directions(v: CandidateView) -> list[str]:
     back = v.from_you
     if back.lead is Lead.NONE and back.best is not None:
         out.append(f"{first} wants help with \"{esc(back.best.want)}\", and nothing you offer "
-                   "is close")
+                   f"is close ({FIT} {fmt(back.best.fit)})")
     elif back.lead is Lead.MATCH and back.best is not None:
         out.append(f"{first} wants help with \"{esc(back.best.want)}\", which you offer "
                    f"(*{esc(back.best.offer)}*, {FIT} {fmt(back.best.fit)})")
@@ -181,7 +181,7 @@ def explain(v: CandidateView) -> str:
 
 def _back(first: str, e: Evidence) -> str:
     if e.fit <= 0:
-        return f"- {first} wants \"{esc(e.want)}\": nothing you offer is close ({FIT} 0.00)"
+        return f"- {first} wants \"{esc(e.want)}\": nothing you offer is close ({FIT} {fmt(e.fit)})"
     return f"- {first} wants \"{esc(e.want)}\" ← you offer *{esc(e.offer)}* ({FIT} {fmt(e.fit)})"
 
 
