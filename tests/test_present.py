@@ -90,7 +90,7 @@ def service(service_factory: Callable[..., PairingService], write_csv: Any,
 def figure_words(reply: Reply) -> list[str]:
     """Every figure of every candidate shown, in words, as the renderers must show it."""
     out = []
-    for i, c in enumerate(reply.ranked, reply.start):
+    for i, c in enumerate(reply.candidates, reply.start):
         v = view(c, i, reply.two_way)
         out += [f"{words} {fmt(value)}" for words, value in v.figures.items()]
         out += [f"fit {fmt(d.best.fit)}" for d in (v.to_you, v.from_you) if d.best]
@@ -109,9 +109,9 @@ def test_one_reply_shows_the_same_figures_in_every_renderer(service: PairingServ
         assert shown in chat, shown
         assert shown in cards, shown
         assert shown in terminal, shown
-    shown_json = [*data["candidates"], *data["one_way"]]
-    assert [c["id"] for c in shown_json] == [c.id for c in reply.ranked]
-    for c, js in zip(reply.ranked, shown_json, strict=True):
+    shown_json = data["candidates"]
+    assert [c["id"] for c in shown_json] == [c.id for c in reply.candidates]
+    for c, js in zip(reply.candidates, shown_json, strict=True):
         v = view(c, None, True)
         assert fmt(js["pair_score"]) == fmt(v.figures.pair_score)
         assert fmt(js["teaches_you"]) == fmt(v.figures.teaches_you)
@@ -137,17 +137,24 @@ def test_why_and_the_focused_card_agree(service: PairingService) -> None:
     assert "nothing you offer is close (fit 0.00)" in markdown(why)
 
 
-def test_one_way_teachers_are_shown_apart_and_weak_one_way_not_at_all(
+def test_one_way_teachers_are_marked_never_offered_as_reciprocal(
     service: PairingService,
 ) -> None:
     reply = Conversation(service, "ann", page=10).send(
         "who can teach me Snapchat and wants strategy help")
-    assert all(not c.one_sided for c in reply.candidates)  # suggestions are reciprocal
     assert [c.id for c in reply.one_way] == ["cy"]  # teaches Snapchat, wants knitting
-    assert "dee" not in {c.id for c in reply.ranked}  # Twitter for Snapchat, wants tomatoes
-    chat = markdown(reply)
-    assert chat.index("**One-way:**") < chat.index("Cy Ito")
-    assert "One-way" in (panel(reply, {}) or "") and "pa-oneway" in (panel(reply, {}) or "")
+    chat, cards = markdown(reply), panel(reply, {}) or ""
+    assert "Those marked *one-way*: they want nothing you offer" in chat
+    rank = [c.id for c in reply.candidates].index("cy") + 1
+    assert f"**{rank}. Cy Ito** (*one-way*)," in chat
+    assert "Bea Kaur** (*one-way*)" not in chat
+    cy = cards.split('data-id="cy"')[1].split('data-id="')[0]
+    assert "one-way: they want nothing you offer" in cy
+    assert 'class="pa-card pa-oneway"' in cards.split('data-id="cy"')[0][-40:]
+    assert "one-way" not in cards.split('data-id="bea"')[1].split('data-id="')[0]
+    # everyone unmarked wants what Ann offers
+    assert all(c.learns >= service.config.abstain_below for c in reply.candidates
+               if c not in reply.one_way)
 
 
 def test_a_request_without_offers_checks_one_direction_and_says_so(
@@ -159,6 +166,7 @@ def test_a_request_without_offers_checks_one_direction_and_says_so(
     assert "You named nothing to offer" in chat
     assert f"{PAIR} – · {TEACHES} " in chat and f"{LEARNS} –" in chat
     assert reply_json(reply)["candidates"][0]["pair_score"] is None
+    assert reply.one_way == []  # nothing offered: nobody is marked one-way
 
 
 def test_cohort_rows_csv_and_chat_use_the_same_pair_figures(

@@ -241,15 +241,6 @@ class Conversation:
         )
         return Request(self.state.wants, self.state.offers, asker.id if asker else None, filt)
 
-    @staticmethod
-    def ordered(result: MatchResult) -> list[Candidate]:
-        """Who is shown, in order: suggestions first, then teachers who want nothing the
-        asker offers (one-way); someone weak in both directions is not shown at all."""
-        two_way = bool(result.offers)
-        suggested = [c for c in result.candidates if not (two_way and c.one_sided)]
-        one_way = [c for c in result.candidates if two_way and c.one_sided and not c.weak]
-        return suggested + one_way
-
     def _search(self, more: bool = False) -> Reply:
         """Run the current request; ``more`` pages on.
 
@@ -259,7 +250,7 @@ class Conversation:
         request = self.request()
         result = self.service.find(request, k=LISTED)
         self.state.last = result
-        order = [] if result.abstained else self.ordered(result)
+        order = [] if result.abstained else result.candidates
         already = len(self.state.shown) if more else 0
         notices = self._notices(request, result, empty=not order[already:])
         if not order:
@@ -271,12 +262,8 @@ class Conversation:
                                start=already + 1)
         self.state.shown = order[: already + len(page)]
         self.state.focus = page[0].id
-        two_way = bool(result.offers)
-        return self._reply(
-            ReplyKind.CANDIDATES, result=result, notices=notices, start=already + 1,
-            candidates=[c for c in page if not (two_way and c.one_sided)],
-            one_way=[c for c in page if two_way and c.one_sided],
-        )
+        return self._reply(ReplyKind.CANDIDATES, result=result, notices=notices,
+                           start=already + 1, candidates=page)
 
     def _notices(self, request: Request, result: MatchResult, empty: bool) -> list[Notice]:
         """Why people are missing: the reporting-line rule, and filters that emptied the list."""
@@ -288,7 +275,7 @@ class Conversation:
         terms = request.filters.terms()
         if not empty or not terms:
             return out
-        kept = {c.id for c in ([] if result.abstained else self.ordered(result))}
+        kept = {c.id for c in ([] if result.abstained else result.candidates)}
         lifted: list[FilterEmptied] = []
         for kind, label in terms.items():
             relaxed = Request(request.wants, request.offers, request.asker_id,
@@ -308,7 +295,7 @@ class Conversation:
         result = self.service.find(request, k=LISTED)
         if result.abstained:
             return ()
-        return tuple(c.person.name for c in self.ordered(result) if c.id not in kept)
+        return tuple(c.person.name for c in result.candidates if c.id not in kept)
 
     def _ids(self, names: list[str]) -> list[str]:
         ids = []

@@ -106,12 +106,11 @@ class Reply:
     offers: list[str] = field(default_factory=list)
     #: filters in force, in words ("in London")
     filters: list[str] = field(default_factory=list)
-    #: suggestions on this page, best first; ``start`` is the rank of the first
+    #: who is shown on this page, in rank order; ``start`` is the rank of the first. A
+    #: candidate who wants nothing the asker offers (``one_sided``) is shown marked
+    #: one-way, one who teaches the skill only loosely (``weak``) marked as a weaker match
     candidates: list[Candidate] = field(default_factory=list)
     start: int = 1
-    #: people who teach what was asked for but want nothing the asker offers: shown
-    #: apart, never as reciprocal suggestions
-    one_way: list[Candidate] = field(default_factory=list)
     focus: Candidate | None = None
     result: MatchResult | None = None
     agenda: Agenda | None = None
@@ -133,6 +132,6 @@ class Reply:
         return bool(self.offers)
 
     @property
-    def ranked(self) -> list[Candidate]:
-        """Everyone shown, in the order shown: suggestions, then one-way teachers."""
-        return [*self.candidates, *self.one_way]
+    def one_way(self) -> list[Candidate]:
+        """Shown people who teach what was asked for but want nothing the asker offers."""
+        return [c for c in self.candidates if self.two_way and c.one_sided]

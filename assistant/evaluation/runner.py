@@ -133,10 +133,10 @@ def _first(ranking: Ranking) -> tuple[str, float] | None:
 
 
 def _ours(reply: Reply) -> Ranking:
-    """Everyone the chat showed, in the order shown (suggestions, then one-way teachers)."""
+    """Everyone the chat showed, in the order shown."""
     if reply.kind != "candidates":
         return []
-    return [(c.id, float(c.score)) for c in reply.ranked[:TOP_K]]
+    return [(c.id, float(c.score)) for c in reply.candidates[:TOP_K]]
 
 
 def _scored(

@@ -260,7 +260,7 @@ class Matcher:
         # the same bar as the asked-for direction: below it, the offer is not a real match
         one_sided = bool(offers) and learns < self.config.abstain_below
         if one_sided and teaches >= self.config.abstain_below:
-            flags.append(Flag(FlagKind.ONE_SIDED, f"one-sided: {person.first_name} wants nothing "
+            flags.append(Flag(FlagKind.ONE_SIDED, f"one-way: {person.first_name} wants nothing "
                               "close to what you offer"))
         return Candidate(
             person, ranking + bonus, reciprocal, teaches, learns, to_asker, to_cand, notes,

@@ -49,7 +49,6 @@ def notice_json(n: Notice) -> dict[str, Any]:
 
 def reply_json(reply: Reply) -> dict[str, Any]:
     parsed = reply.parsed
-    ranked = reply.ranked
     start = reply.start
     return {
         "kind": str(reply.kind),
@@ -60,10 +59,7 @@ def reply_json(reply: Reply) -> dict[str, Any]:
         "abstained": bool(reply.result and reply.result.abstained),
         "candidates": [candidate_json(c, start + i, reply.two_way)
                        for i, c in enumerate(reply.candidates)],
-        "one_way": [candidate_json(c, start + len(reply.candidates) + i, reply.two_way)
-                    for i, c in enumerate(reply.one_way)],
         "focus": candidate_json(reply.focus, None, reply.two_way) if reply.focus else None,
         "notices": [notice_json(n) for n in reply.notices],
-        "shown": len(ranked),
         "text": markdown(reply, follow_ups=False),
     }

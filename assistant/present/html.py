@@ -14,6 +14,7 @@ from assistant.match import Candidate
 from assistant.models import Participant
 from assistant.present.escape import h
 from assistant.present.figures import FIT, LEGEND, fmt
+from assistant.present.markdown import ONE_WAY, ONE_WAY_NOTE
 from assistant.present.view import CandidateView, Evidence, Lead, view
 
 EMPTY_CARDS = (
@@ -96,32 +97,28 @@ def card(v: CandidateView, focus: bool = False) -> str:
     cls = "pa-card" + (" pa-focus" if focus else "") + (" pa-oneway" if v.one_way else "")
     head, sub = _figures(v)
     meta = " · ".join(h(x) for x in v.meta)
+    mark = (f'<div class="pa-mark" title="{h(ONE_WAY_NOTE)}">{h(ONE_WAY)}: '
+            f"{h(ONE_WAY_NOTE)}</div>" if v.one_way else "")
     return (
         f'<div class="{cls}" data-id="{h(v.id)}">'
         f'<div class="pa-head">{badge}<div class="pa-who">'
-        f'<div class="pa-name">{h(v.name)}</div><div class="pa-meta">{meta}</div></div>'
+        f'<div class="pa-name">{h(v.name)}</div><div class="pa-meta">{meta}</div>{mark}</div>'
         f"{head}</div>{sub}" + "".join(directions(v)) + extra + details + "</div>"
     )
 
 
 def candidate_cards(
     candidates: Sequence[Candidate], two_way: bool, start: int | None = 1,
-    focus_id: str | None = None, heading: str = "", one_way: Sequence[Candidate] = (),
+    focus_id: str | None = None, heading: str = "",
 ) -> str:
-    """Cards for a list of candidates ranked from ``start`` (no rank badges if None), then
-    the one-way teachers apart."""
-    if not candidates and not one_way:
+    """Cards for a list of candidates ranked from ``start`` (no rank badges if None)."""
+    if not candidates:
         return EMPTY_CARDS
     head = f'<div class="pa-panel-title">{h(heading)}</div>' if heading else ""
-    rank = start
-    cards = []
-    for i, c in enumerate([*candidates, *one_way]):
-        if i == len(candidates) and one_way:
-            cards.append('<div class="pa-panel-title pa-oneway-title">One-way: they teach '
-                         "what you asked for, but want nothing you offer</div>")
-        cards.append(card(view(c, rank, two_way), focus=c.id == focus_id))
-        rank = None if rank is None else rank + 1
-    return f'<div class="pa-cards">{head}{"".join(cards)}{LEGEND_HTML}</div>'
+    cards = "".join(
+        card(view(c, None if start is None else start + i, two_way), focus=c.id == focus_id)
+        for i, c in enumerate(candidates))
+    return f'<div class="pa-cards">{head}{cards}{LEGEND_HTML}</div>'
 
 
 def panel(reply: Reply, ranks: dict[str, int]) -> str | None:
@@ -129,7 +126,7 @@ def panel(reply: Reply, ranks: dict[str, int]) -> str | None:
     everyone shown so far, for a focused card."""
     if reply.kind is ReplyKind.CANDIDATES:
         return candidate_cards(reply.candidates, reply.two_way, reply.start,
-                               heading="Suggested partners", one_way=reply.one_way)
+                               heading="Suggested partners")
     if reply.kind in (ReplyKind.EXPLAIN, ReplyKind.SELECTED) and reply.focus is not None:
         title = "Your partner" if reply.kind is ReplyKind.SELECTED else "Why this partner"
         return candidate_cards([reply.focus], reply.two_way, ranks.get(reply.focus.id),

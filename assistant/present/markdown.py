@@ -46,6 +46,9 @@ INFO = {
 }
 FOLLOW_UPS = ("Ask *why?*, *more*, *pair me with the first one*, or refine (*only people in "
               "London*).")
+#: the mark of a candidate who wants nothing the asker offers
+ONE_WAY = "one-way"
+ONE_WAY_NOTE = "they want nothing you offer: not a reciprocal pair"
 #: reply kinds an optional LLM may rephrase (facts checked against this text)
 PHRASED = (ReplyKind.CANDIDATES, ReplyKind.ABSTAIN, ReplyKind.EXPLAIN, ReplyKind.GUIDANCE,
            ReplyKind.SELECTED)
@@ -99,8 +102,9 @@ def _intro(reply: Reply) -> str:
         return (f"People who can teach you **{wants}**{filters}. You named nothing to offer, "
                 "so only that direction is checked:")
     offers = esc("; ".join(reply.offers))
+    marked = f" Those marked *{ONE_WAY}*: {ONE_WAY_NOTE}." if reply.one_way else ""
     return (f"Partners who can teach you **{wants}** and want what you offer (**{offers}**)"
-            f"{filters}:")
+            f"{filters}.{marked}")
 
 
 def _candidates(reply: Reply, follow_ups: bool) -> str:
@@ -109,12 +113,6 @@ def _candidates(reply: Reply, follow_ups: bool) -> str:
     for c in reply.candidates:
         parts.append(card(view(c, rank, reply.two_way)))
         rank += 1
-    if reply.one_way:
-        parts.append("**One-way:** they teach what you asked for, but want nothing you offer "
-                     "(not a reciprocal pair):")
-        for c in reply.one_way:
-            parts.append(card(view(c, rank, reply.two_way)))
-            rank += 1
     parts += [_notice(n, reply.kind) for n in reply.notices]
     if follow_ups:
         parts.append(FOLLOW_UPS)
@@ -129,7 +127,8 @@ def card(v: CandidateView) -> str:
     """One candidate as a Markdown list."""
     rank = f"{v.rank}. " if v.rank is not None else ""
     where = esc(v.location or "location unknown")
-    head = (f"**{rank}{esc(v.name)}**, {esc(v.role or 'participant')}, "
+    mark = f" (*{ONE_WAY}*)" if v.one_way else ""
+    head = (f"**{rank}{esc(v.name)}**{mark}, {esc(v.role or 'participant')}, "
             f"{esc(v.department or '-')} ({where}) · {figure_text(v)}")
     lines = [head, *(f"- {d}" for d in directions(v))]
     if v.notes:

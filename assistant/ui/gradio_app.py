@@ -385,7 +385,8 @@ CSS = """
   margin-top: 3px; overflow: hidden; }
 .pa-bar span { display: block; height: 100%; background: linear-gradient(90deg,#0f766e,#2563eb); }
 .pa-legend { font-size: 0.78rem; color: var(--body-text-color-subdued); margin: 2px 2px 8px; }
-.pa-oneway-title { margin-top: 14px; font-size: 0.95rem; }
+.pa-mark { display: inline-block; margin-top: 3px; font-size: 0.74rem; font-weight: 600;
+  color: #92400e; background: #fef3c7; border-radius: 6px; padding: 1px 6px; }
 .pa-card.pa-oneway { border-style: dashed; }
 .pa-sub { font-size: 0.8rem; color: var(--body-text-color-subdued); margin: 4px 0 6px 38px; }
 .pa-dir { margin: 6px 0; font-size: 0.92rem; line-height: 1.4; overflow-wrap: anywhere; }
