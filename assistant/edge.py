@@ -8,16 +8,19 @@ from assistant.errors import (
     DataDirBusy,
     EmptyStore,
     InputFormatError,
+    MissingDataDir,
     PairingError,
     ProgrammeStateError,
     StaleIndex,
     StoreUnreachable,
     UnknownParticipant,
+    UsageError,
     ValidationFailed,
     WriteInterrupted,
 )
 
 EXIT_CODES: dict[type[PairingError], int] = {
+    UsageError: 2,
     ValidationFailed: 3,
     InputFormatError: 3,
     DataDirBusy: 4,
@@ -42,6 +45,9 @@ def describe_error(exc: PairingError) -> str:
     if isinstance(exc, DataDirBusy):
         return (f"The data folder {exc.data_dir} is in use by {exc.holder}. Stop that process "
                 "first (Ctrl+C in its terminal), or use another --data-dir.")
+    if isinstance(exc, MissingDataDir):
+        return (f"The data folder {exc.data_dir} does not exist. Check --data-dir (or "
+                "PAIRING_DATA_DIR), or run `pairing ingest` into it first.")
     if isinstance(exc, EmptyStore):
         return ("Nobody has been ingested yet. Run `pairing ingest corpus/` (or your own "
                 "participants file) first.")

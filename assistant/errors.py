@@ -90,6 +90,22 @@ class WriteInterrupted(PairingError):
         return f"in {self.data_dir}, {self.what}"
 
 
+class MissingDataDir(EmptyStore):
+    """A command that reads a data folder was pointed at one that does not exist (often a
+    mistyped ``--data-dir``); it is refused rather than created empty."""
+
+    def __init__(self, data_dir: str) -> None:
+        super().__init__(data_dir)
+        self.data_dir = data_dir
+
+    def __str__(self) -> str:
+        return f"data folder {self.data_dir} does not exist"
+
+
+class UsageError(PairingError):
+    """A command line the parser accepted but whose values make no sense (exit code 2)."""
+
+
 class ConfigError(PairingError):
     """A configuration value (model name, backend, LLM settings) is not usable."""
 

@@ -146,7 +146,7 @@ class PairingService:
             getattr(self.embeddings, "model_name", None)
             or getattr(self.embeddings, "name", None) or type(self.embeddings).__name__
         )
-        self.config = config or ScoringConfig()
+        self.config = config or ScoringConfig(reporting_levels=self.settings.reporting_levels)
         self.weights = weights or PreferenceWeights()
         if config is None and weights is None:  # weights learned from the programme's ratings
             try:
@@ -321,12 +321,18 @@ class PairingService:
         self.store.set_guidance(chunks, vectors)
 
     # forget ------------------------------------------------------------------------
-    def forget(self, participant_id: str) -> ForgetReport:
-        """Erase a person from the store, the embedding cache, every rejects file recorded
-        (wherever it was written), the programme record and the chat's download folder."""
+    def forget(self, ref: str) -> ForgetReport:
+        """Erase a person (by id or full name) from the store, the embedding cache, every
+        rejects file recorded (wherever it was written), the programme record and the chat's
+        download folder. A first name alone is not enough for something this final."""
         self.refresh()
         person = self.store.participants()
-        found = next((p for p in person if p.id == participant_id), None)
+        key = ref.strip().casefold()
+        found = next((p for p in person if p.id == ref), None)
+        if found is None:
+            named = [p for p in person if key in (p.id.casefold(), p.name.casefold())]
+            found = named[0] if len(named) == 1 else None
+        participant_id = found.id if found is not None else ref
         redo = (self.interrupted is not None and self.interrupted.operation == "forget"
                 and self.interrupted.target == participant_id)
         if self.persistent:
@@ -335,7 +341,7 @@ class PairingService:
         programme_rows = self.programme.forget(participant_id, found.name if found else "")
         if found is None and not reject_rows and not programme_rows and not redo:
             self._end_write()
-            raise UnknownParticipant(participant_id, self.suggest(participant_id))
+            raise UnknownParticipant(ref, self.suggest(ref))
         cache_entries = 0
         statements = 0
         if found is not None:
@@ -415,6 +421,10 @@ class PairingService:
         self.refresh()
         self._check_vectors()
         return self.matcher.find(self.programme.constrain(request), k)
+
+    def assess(self, request: Request, participant_id: str) -> Candidate:
+        self._check_vectors()
+        return self.matcher.assess(request, participant_id)
 
     def explain(self, a_id: str, b_id: str) -> Candidate:
         self.refresh()

@@ -21,6 +21,7 @@ from assistant.embed import CachedEmbeddings, SentenceTransformerModel
 from assistant.embed.vocabulary import ConceptEnrichedEmbeddings, load_vocabulary
 from assistant.service import PairingService
 
+CORPUS = Path(__file__).resolve().parents[1] / "corpus"
 CSV_FIELDS = (
     "id", "name", "offers", "wants", "role", "department", "manager_id", "location",
     "timezone", "career_stage", "capacity", "current_pairs", "goals",
@@ -147,6 +148,22 @@ def service_factory(
     yield factory
     for service in reversed(opened):
         service.close()
+
+
+@pytest.fixture(scope="session")
+def demo(
+    tmp_path_factory: pytest.TempPathFactory, embedder: CachedEmbeddings
+) -> Iterator[PairingService]:
+    """The demo corpus, ingested once per session and opened shared (as ``pairing chat``
+    does), so a command-line test may read the same folder at the same time."""
+    folder = tmp_path_factory.mktemp("demo-data")
+    settings = Settings(data_dir=folder, store="chroma", embedding=DEFAULT_EMBEDDING)
+    cached = CachedEmbeddings(embedder, None, embedder.model_name)
+    with PairingService(settings, mode="exclusive", embeddings=cached) as service:
+        service.ingest([CORPUS])
+    service = PairingService(settings, mode="shared", embeddings=cached)
+    yield service
+    service.close()
 
 
 def raw_files(folder: Path) -> list[Path]:
