@@ -550,7 +550,7 @@ def run(
         out["generate_seconds"] = time.perf_counter() - started
         out["statements"] = len(texts)
         out["unique_statements"] = len(unique)
-        settings = Settings().with_data_dir(root / "data")
+        settings = Settings(chroma_url="").with_data_dir(root / "data")  # never a server
         out["store"] = settings.store
         out["embedding"] = settings.embedding
         _say(verbose, f"{n} people, {len(texts)} statements ({len(unique)} unique) in {root}")

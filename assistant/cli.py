@@ -1,14 +1,17 @@
-"""Command line: ``pairing ingest|ask|explain|match|forget|stats|chat|eval|bench``.
+"""Command line: ``pairing ingest|ask|explain|agenda|match|forget|stats|chat|eval|bench``
+and the programme's ``pairs|session|feedback|dismiss|report|export|learn``.
 
 Library errors are worded for people here (:mod:`assistant.edge`) and mapped to
 exit codes: 0 ok, 1 other error, 2 usage, 3 bad input, 4 data folder busy,
-5 unknown participant, 6 nothing ingested, 7 configuration, 8 conflicting locks.
+5 unknown participant, 6 nothing ingested (or no such data folder, or an interrupted
+write), 7 configuration, 8 conflicting locks or a pair the rules forbid, 9 the programme
+record does not allow it (no such pair, round already started). Answers are rendered by
+:mod:`assistant.present`, the same words and figures as the chat.
 """
 
 from __future__ import annotations
 
 import argparse
-import csv
 import json
 import os
 import sys
@@ -18,34 +21,29 @@ from typing import Any
 
 from assistant.config import Settings, default_data_dir
 from assistant.edge import describe_error, exit_code
-from assistant.errors import InputFormatError, PairingError
+from assistant.errors import (
+    EmptyStore,
+    InputFormatError,
+    MissingDataDir,
+    PairingError,
+    UsageError,
+)
+from assistant.programme import cli as programme_cli
 from assistant.store.lock import Mode
 
 
-def _common(parser: argparse.ArgumentParser) -> None:
+def _common(parser: argparse.ArgumentParser, server: bool = True) -> None:
     parser.add_argument(
         "--data-dir", type=Path, default=argparse.SUPPRESS,
         help=f"data folder (default: $PAIRING_DATA_DIR or {default_data_dir()})",
     )
-
-
-def _parse_map(values: list[str] | None, file: Path | None) -> dict[str, str]:
-    mapping: dict[str, str] = {}
-    if file:
-        text = file.read_text(encoding="utf-8")
-        if file.suffix == ".json":
-            mapping.update(json.loads(text))
-        else:
-            import tomllib
-
-            data = tomllib.loads(text)
-            mapping.update(data.get("columns", data))
-    for item in values or []:
-        column, sep, target = item.rpartition("=")
-        if not sep or not column:
-            raise SystemExit(f"pairing: --map wants 'Column title=field', got {item!r}")
-        mapping[column.strip()] = target.strip()
-    return mapping
+    if server:  # eval and bench always use throw-away stores of their own
+        parser.add_argument(
+            "--chroma-url", metavar="URL", default=argparse.SUPPRESS,
+            help="use the Chroma server at URL (e.g. http://127.0.0.1:8000, started with "
+            "`chroma run`) instead of the data folder's own store (default: "
+            "$PAIRING_CHROMA_URL)",
+        )
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -77,9 +75,21 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("explain", help="explain how two participants fit, both directions")
     _common(p)
-    p.add_argument("a")
-    p.add_argument("b")
+    p.add_argument("a", help="participant id or full name")
+    p.add_argument("b", help="participant id or full name")
     p.add_argument("--markdown", action="store_true", help="print the answer as Markdown")
+
+    p = sub.add_parser("agenda", help="draft a first-session agenda for two participants")
+    _common(p)
+    p.add_argument("a", help="participant id or full name (the invite uses their timezone)")
+    p.add_argument("b", help="participant id or full name")
+    p.add_argument("--md", type=Path, metavar="FILE", help="write the agenda as Markdown")
+    p.add_argument("--ics", type=Path, metavar="FILE", help="write a calendar invite (.ics)")
+    p.add_argument("--start", metavar="'YYYY-MM-DD HH:MM'",
+                   help="start of the session (default: 10:00 on the first Tuesday a week "
+                   "or more away)")
+    p.add_argument("--tz", metavar="ZONE", help="timezone of --start, e.g. Europe/London "
+                   "(default: A's timezone, else B's, else UTC)")
 
     p = sub.add_parser("match", help="pair the whole cohort (exact maximum total score)")
     _common(p)
@@ -90,10 +100,13 @@ def build_parser() -> argparse.ArgumentParser:
                    help="never pair these two; repeat")
     p.add_argument("--min-score", type=float, help="lowest acceptable pair reciprocity "
                    "(default: the pair floor, 0.30)")
+    programme_cli.add_match_options(p)
+
+    programme_cli.add_commands(sub, _common)
 
     p = sub.add_parser("forget", help="erase a participant from every store and cache")
     _common(p)
-    p.add_argument("participant_id")
+    p.add_argument("participant_id", metavar="PERSON", help="participant id or full name")
 
     p = sub.add_parser("stats", help="what is in the data folder")
     _common(p)
@@ -116,7 +129,7 @@ def build_parser() -> argparse.ArgumentParser:
                    "openai:gpt-4o-mini (OpenAI-compatible; OPENAI_BASE_URL honoured)")
 
     p = sub.add_parser("eval", help="run evaluation suites (folder of suites or one suite)")
-    _common(p)
+    _common(p, server=False)
     p.add_argument("suites", nargs="+", type=Path)
     p.add_argument("--json", type=Path, help="write metrics JSON here")
     p.add_argument("--html", type=Path, help="write an HTML report here")
@@ -124,24 +137,50 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--baseline-file", type=Path,
                    help="compare against committed metrics; fail on a drop beyond tolerance")
     p.add_argument("--tolerance", type=float, default=0.02)
+    p.add_argument("--reporting-levels", default="all", metavar="N|all",
+                   help="reporting-line rule of the run: 'all' (the whole management chain, "
+                   "the suite format's rule; default) or a number of levels, e.g. 2 (the "
+                   "assistant's default)")
 
     p = sub.add_parser("bench", help="benchmark on a synthetic cohort")
-    _common(p)
+    _common(p, server=False)
     p.add_argument("--people", type=int, default=1000)
     p.add_argument("--requests", type=int, default=100)
     p.add_argument("--seed", type=int, default=7)
+    p.add_argument("--chat", type=int, metavar="SESSIONS",
+                   help="instead: serve the chat on loopback and measure the turns per "
+                   "second it holds with SESSIONS concurrent sessions (--people 300 is plenty)")
     return parser
 
 
-def _service(args: argparse.Namespace, mode: Mode) -> Any:
+def _service(args: argparse.Namespace, mode: Mode, create: bool = False) -> Any:
+    """The service over the command's data folder; only ``create`` (ingest) may make the
+    folder: reading a folder that does not exist (a mistyped --data-dir) is refused."""
     from assistant.service import PairingService
 
     settings = Settings().with_data_dir(getattr(args, "data_dir", None))
-    return PairingService(settings, mode=mode, command=f"pairing {args.command}")
+    if not create and settings.store != "memory" and not settings.data_dir.is_dir():
+        raise MissingDataDir(str(settings.data_dir))
+    settings = settings.with_chroma_url(getattr(args, "chroma_url", None))
+    service = PairingService(settings, mode=mode, command=f"pairing {args.command}")
+    if mode == "shared" and args.command != "stats":
+        try:  # an interrupted ingest or forget: say so (exit 6) rather than answer from it
+            service.check_readable()
+        except BaseException:
+            service.close()
+            raise
+    return service
+
+
+def _require_people(service: Any) -> None:
+    if not service.participants():
+        raise EmptyStore("no participants have been ingested yet")
 
 
 def cmd_ingest(args: argparse.Namespace) -> int:
-    mapping = _parse_map(args.map, args.map_file)
+    from assistant.ingest.mapping import combine
+
+    mapping = combine(args.map_file, args.map)
     bar: Any = None
 
     def progress(done: int, total: int) -> None:
@@ -155,10 +194,12 @@ def cmd_ingest(args: argparse.Namespace) -> int:
         bar.n = done
         bar.refresh()
 
-    with _service(args, "exclusive") as service:
+    with _service(args, "exclusive", create=True) as service:
         report = service.ingest(args.paths, mapping, args.strict, args.rejects, progress)
     if bar is not None:
         bar.close()
+    if report.resumed:
+        print(f"completing an interrupted write: {report.resumed.split(';')[0]}")
     print(f"participants: {len(report.added)} added, {len(report.updated)} updated, "
           f"{len(report.unchanged)} unchanged, {report.rejected} rejected "
           f"({report.embedded} statements embedded, {report.seconds:.1f}s)")
@@ -171,67 +212,76 @@ def cmd_ingest(args: argparse.Namespace) -> int:
         print(f"  rejected: {problem}", file=sys.stderr)
     if len(report.problems) > 20:
         print(f"  ... and {len(report.problems) - 20} more", file=sys.stderr)
-    if report.rejects_file:
-        print(f"rejected rows written whole to {report.rejects_file}; fix them and ingest that "
-              "file again", file=sys.stderr)
+    for written in report.rejects_files:
+        print(f"rejected rows written whole to {written}; fix them and ingest that file "
+              "again", file=sys.stderr)
     return 0
 
 
 def cmd_ask(args: argparse.Namespace) -> int:
     from assistant.converse.conversation import Conversation
+    from assistant.converse.reply import ReplyKind
+    from assistant.present import reply_json
 
     with _service(args, "shared") as service:
+        _require_people(service)
         asker = service.resolve(args.asker).id if args.asker else None
-        convo = Conversation(service, asker, page=args.k, follow_ups=False)
+        convo = Conversation(service, asker, page=args.k)
         reply = convo.send(args.text)
         if args.json:
-            print(json.dumps(_reply_json(reply), indent=2, ensure_ascii=False))
-            return 0
-        print(_answer(reply.text, args.markdown))
-        if reply.kind == "candidates" and asker and not args.markdown:
+            print(json.dumps(reply_json(reply), indent=2, ensure_ascii=False))
+        else:
+            print(_answer(reply, args.markdown))
+        if reply.kind is ReplyKind.ERROR and reply.error is not None:
+            return exit_code(reply.error)
+        if reply.kind is ReplyKind.CANDIDATES and asker and not (args.json or args.markdown):
             first = reply.candidates[0].id if reply.candidates else "ID"
             print(f"\nWhy someone fits: pairing explain {asker} {first}. More: -k "
                   f"{args.k * 2}.")
     return 0
 
 
-def _answer(markdown: str, raw: bool) -> str:
-    """Chat answers are Markdown; a terminal gets plain text (bold where it can show it)."""
+def _answer(reply: Any, raw: bool) -> str:
+    """Markdown as the chat shows it, or terminal text (bold where it can show it)."""
+    from assistant.present import markdown, text
+
     if raw:
-        return markdown
-    from assistant.converse.text import plain
-
+        return markdown(reply, follow_ups=False)
     color = sys.stdout.isatty() and not os.environ.get("NO_COLOR")
-    return plain(markdown, ("\033[1m", "\033[0m") if color else ("", ""))
-
-
-def _reply_json(reply: Any) -> dict[str, Any]:
-    parsed = reply.parsed
-    return {
-        "kind": reply.kind,
-        "parsed": {"intent": parsed.intent, "wants": parsed.wants, "offers": parsed.offers}
-        if parsed else None,
-        "abstained": bool(reply.result and reply.result.abstained),
-        "candidates": [
-            {"id": c.id, "name": c.person.name, "score": round(c.score, 4),
-             "reciprocal": round(c.reciprocal, 4), "teaches": round(c.teaches, 4),
-             "learns": round(c.learns, 4), "weak": c.weak, "one_sided": c.one_sided,
-             "to_asker": [vars(link) for link in c.to_asker],
-             "to_candidate": [vars(link) for link in c.to_candidate], "notes": c.notes,
-             "flags": c.flags}
-            for c in reply.candidates
-        ],
-        "text": reply.text,
-    }
+    return text(reply, ("\033[1m", "\033[0m") if color else ("", ""))
 
 
 def cmd_explain(args: argparse.Namespace) -> int:
     from assistant.converse.conversation import Conversation
 
     with _service(args, "shared") as service:
+        _require_people(service)
         a, b = service.resolve(args.a), service.resolve(args.b)
-        convo = Conversation(service, a.id)
-        print(_answer(convo.explain_text(service.explain(a.id, b.id)), args.markdown))
+        print(_answer(Conversation(service, a.id).explain(b), args.markdown))
+    return 0
+
+
+def cmd_agenda(args: argparse.Namespace) -> int:
+    from assistant.converse.agenda import pair_agenda
+    from assistant.present import agenda_ics, agenda_markdown, agenda_text
+    from assistant.present.agenda import default_start, parse_start, zone
+
+    with _service(args, "shared") as service:
+        _require_people(service)
+        a, b = service.resolve(args.a), service.resolve(args.b)
+        if a.id == b.id:
+            raise UsageError("an agenda needs two different participants")
+        agenda = pair_agenda(service, a, b)
+    tz = zone(args.tz or agenda.timezone)
+    start = parse_start(args.start, tz) if args.start else default_start(tz)
+    print(agenda_text(agenda))
+    print(f"Proposed start: {start:%A %d %B %Y, %H:%M} ({tz.key})")
+    if args.md:
+        args.md.write_text(agenda_markdown(agenda), encoding="utf-8")
+        print(f"Markdown written to {args.md}")
+    if args.ics:
+        args.ics.write_bytes(agenda_ics(agenda, start))
+        print(f"Calendar invite written to {args.ics}")
     return 0
 
 
@@ -240,60 +290,56 @@ def _pairs_arg(values: list[str], service: Any) -> list[tuple[str, str]]:
     for value in values:
         a, sep, b = value.partition(",")
         if not sep:
-            raise SystemExit(f"pairing: expected A,B but got {value!r}")
+            raise UsageError(f"expected A,B but got {value!r}")
         out.append((service.resolve(a.strip()).id, service.resolve(b.strip()).id))
     return out
 
 
 def cmd_match(args: argparse.Namespace) -> int:
+    if args.round is not None or args.repair:  # the programme's rounds, recorded
+        return programme_cli.cmd_match(args)
+    from assistant.present import cohort_view, write_pairs_csv
+    from assistant.present.cohort import summary
+    from assistant.present.figures import PAIR, fmt
+
     with _service(args, "shared") as service:
-        result = service.pair_cohort(
-            _pairs_arg(args.lock, service), _pairs_arg(args.exclude, service), args.min_score
-        )
-    people = len(result.matched_ids) + len(result.unmatched)
-    print(f"{len(result.pairs)} pairs, {len(result.matched_ids)}/{people} people matched, "
-          f"total score {result.total_score:.2f} (optimal)")
-    for pair in result.pairs:
-        lock = " [locked]" if pair.locked else ""
-        print(f"  {pair.score:.2f}  {pair.a.name} ({pair.a.id}) <-> {pair.b.name} ({pair.b.id})"
-              f"{lock}")
-    if result.unmatched:
+        _require_people(service)
+        locks = _pairs_arg(args.lock, service)
+        result = service.pair_cohort(locks, _pairs_arg(args.exclude, service), args.min_score)
+        view = cohort_view(service, result)
+        floor = service.config.pair_floor if args.min_score is None else args.min_score
+    print(summary(view))
+    for row in view.pairs:
+        lock = " [locked]" if row.locked else ""
+        print(f"  {PAIR} {fmt(row.pair_score)}  {row.a_name} ({row.a_id}) <-> {row.b_name} "
+              f"({row.b_id}){lock}")
+        print(f"      {row.why}")
+        if row.locked and row.pair_score < floor:
+            print(f"pairing: warning: locked pair {row.a_id},{row.b_id} has {PAIR} "
+                  f"{fmt(row.pair_score)}, below the pair floor {floor:.2f}: the pairing would "
+                  "not have chosen it", file=sys.stderr)
+    if view.unmatched:
         print("unmatched:")
-        for pid, why in result.unmatched.items():
-            print(f"  {pid}: {why}")
+        for u in view.unmatched:
+            print(f"  {u.name} ({u.id}): {u.reason}")
     if args.out:
-        write_pairs_csv(result, args.out)
+        write_pairs_csv(view, args.out)
         print(f"written to {args.out}")
     return 0
-
-
-def _safe_cell(value: str) -> str:
-    """Neutralise spreadsheet formulas in user text (CSV injection)."""
-    return f"'{value}" if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
-
-
-def write_pairs_csv(result: Any, target: Path) -> Path:
-    """Pairs then unmatched people, one row each, for the coordinator's spreadsheet."""
-    target.parent.mkdir(parents=True, exist_ok=True)
-    with target.open("w", encoding="utf-8", newline="") as handle:
-        writer = csv.writer(handle)
-        writer.writerow(["a_id", "a_name", "b_id", "b_name", "score", "reciprocal", "locked",
-                         "status"])
-        for p in result.pairs:
-            writer.writerow([p.a.id, _safe_cell(p.a.name), p.b.id, _safe_cell(p.b.name),
-                             f"{p.score:.4f}",
-                             f"{p.reciprocal:.4f}", "yes" if p.locked else "", "paired"])
-        for pid, why in result.unmatched.items():
-            writer.writerow([pid, "", "", "", "", "", "", _safe_cell(f"unmatched: {why}")])
-    return target
 
 
 def cmd_forget(args: argparse.Namespace) -> int:
     with _service(args, "exclusive") as service:
         report = service.forget(args.participant_id)
     print(f"forgot {report.name} ({report.participant_id}): {report.statements} statements, "
-          f"{report.cache_entries} cached vectors, {report.reject_rows} rejected rows; "
-          "the store was rebuilt so no deleted text remains on disk")
+          f"{report.cache_entries} cached vectors, {report.reject_rows} rejected rows, "
+          f"{report.programme_rows} programme record rows; the store was rebuilt"
+          + ("" if report.residue else " so no deleted text remains on disk"))
+    if report.residue:
+        print(f"note: {report.residue}", file=sys.stderr)
+    for where in report.unreachable:
+        print(f"  could not clean the rejects file {where}: remove the person's rows there "
+              "by hand", file=sys.stderr)
     return 0
 
 
@@ -311,8 +357,6 @@ def cmd_stats(args: argparse.Namespace) -> int:
 
 
 def cmd_chat(args: argparse.Namespace) -> int:
-    from assistant.ui.gradio_app import launch
-
     auth, coordinators = logins(args.auth, args.coordinator, args.auth_file)
     if auth and coordinators is None:
         print("pairing: every login may use the Coordinator tab; give coordinators their "
@@ -322,6 +366,8 @@ def cmd_chat(args: argparse.Namespace) -> int:
         print("pairing: anyone who can reach this address may chat as any participant and "
               "pair the whole cohort; add logins with --auth-file", file=sys.stderr)
     with _service(args, "shared") as service:
+        from assistant.ui.gradio_app import launch  # after the lock: a busy folder fails fast
+
         if not args.share:  # Gradio's own banner speaks of launch(share=True)
             shown = "127.0.0.1" if args.host in ("0.0.0.0", "::") else args.host
             print(f"Chat UI on http://{shown}:{args.port}/ (Ctrl+C to stop)", flush=True)
@@ -389,15 +435,20 @@ def cmd_eval(args: argparse.Namespace) -> int:
 
 
 def cmd_bench(args: argparse.Namespace) -> int:
+    if args.chat:
+        from assistant.bench_chat import main as chat_main
+
+        return int(chat_main(args))
     from assistant.bench import main as bench_main
 
     return int(bench_main(args))
 
 
 COMMANDS = {
-    "ingest": cmd_ingest, "ask": cmd_ask, "explain": cmd_explain, "match": cmd_match,
+    "ingest": cmd_ingest, "ask": cmd_ask, "explain": cmd_explain, "agenda": cmd_agenda,
+    "match": cmd_match,
     "forget": cmd_forget, "stats": cmd_stats, "chat": cmd_chat, "eval": cmd_eval,
-    "bench": cmd_bench,
+    "bench": cmd_bench, **programme_cli.COMMANDS,
 }
 
 
@@ -408,6 +459,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except PairingError as exc:
         print(f"pairing: {describe_error(exc)}", file=sys.stderr)
         return exit_code(exc)
+    except OSError as exc:  # a file that cannot be read or written
+        print(f"pairing: {exc}", file=sys.stderr)
+        return 1
     except KeyboardInterrupt:
         return 130
 

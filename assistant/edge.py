@@ -8,20 +8,28 @@ from assistant.errors import (
     DataDirBusy,
     EmptyStore,
     InputFormatError,
+    MissingDataDir,
     PairingError,
+    ProgrammeStateError,
     StaleIndex,
+    StoreUnreachable,
     UnknownParticipant,
+    UsageError,
     ValidationFailed,
+    WriteInterrupted,
 )
 
 EXIT_CODES: dict[type[PairingError], int] = {
+    UsageError: 2,
     ValidationFailed: 3,
     InputFormatError: 3,
     DataDirBusy: 4,
     UnknownParticipant: 5,
     EmptyStore: 6,
+    WriteInterrupted: 6,
     ConfigError: 7,
     ConstraintConflict: 8,
+    ProgrammeStateError: 9,
 }
 
 
@@ -37,6 +45,9 @@ def describe_error(exc: PairingError) -> str:
     if isinstance(exc, DataDirBusy):
         return (f"The data folder {exc.data_dir} is in use by {exc.holder}. Stop that process "
                 "first (Ctrl+C in its terminal), or use another --data-dir.")
+    if isinstance(exc, MissingDataDir):
+        return (f"The data folder {exc.data_dir} does not exist. Check --data-dir (or "
+                "PAIRING_DATA_DIR), or run `pairing ingest` into it first.")
     if isinstance(exc, EmptyStore):
         return ("Nobody has been ingested yet. Run `pairing ingest corpus/` (or your own "
                 "participants file) first.")
@@ -48,6 +59,13 @@ def describe_error(exc: PairingError) -> str:
         return (f"The data folder {exc.data_dir} was built with another embedding model "
                 f"('{exc.built_with}'; now '{exc.current}'). Run `pairing ingest` on your "
                 "participants file once: it re-embeds everyone already stored.")
+    if isinstance(exc, StoreUnreachable):
+        return (f"Cannot reach the Chroma server at {exc.url}. Start it with `chroma run "
+                "--path DIR --host 127.0.0.1 --port PORT`, or check --chroma-url and "
+                "PAIRING_CHROMA_URL.")
+    if isinstance(exc, WriteInterrupted):
+        return (f"The data folder {exc.data_dir} is incomplete: {exc.what}. Nothing is "
+                "answered from it until then.")
     if isinstance(exc, ValidationFailed):
         return f"Nothing was imported (--strict): {exc}"
     return str(exc)

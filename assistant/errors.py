@@ -78,6 +78,34 @@ class EmptyStore(PairingError):
     """A question was asked before any participant was ingested."""
 
 
+class WriteInterrupted(PairingError):
+    """The last ingest or forget on the data folder was killed before it finished."""
+
+    def __init__(self, data_dir: str, what: str) -> None:
+        super().__init__(data_dir, what)
+        self.data_dir = data_dir
+        self.what = what
+
+    def __str__(self) -> str:
+        return f"in {self.data_dir}, {self.what}"
+
+
+class MissingDataDir(EmptyStore):
+    """A command that reads a data folder was pointed at one that does not exist (often a
+    mistyped ``--data-dir``); it is refused rather than created empty."""
+
+    def __init__(self, data_dir: str) -> None:
+        super().__init__(data_dir)
+        self.data_dir = data_dir
+
+    def __str__(self) -> str:
+        return f"data folder {self.data_dir} does not exist"
+
+
+class UsageError(PairingError):
+    """A command line the parser accepted but whose values make no sense (exit code 2)."""
+
+
 class ConfigError(PairingError):
     """A configuration value (model name, backend, LLM settings) is not usable."""
 
@@ -96,5 +124,23 @@ class StaleIndex(ConfigError):
                 f"but the assistant now embeds with '{self.current}'")
 
 
+class StoreUnreachable(ConfigError):
+    """The Chroma server named by ``--chroma-url`` does not answer."""
+
+    def __init__(self, url: str, why: str = "") -> None:
+        super().__init__(url, why)
+        self.url = url
+        self.why = why
+
+    def __str__(self) -> str:
+        why = f": {self.why}" if self.why else ""
+        return f"cannot reach the Chroma server at {self.url}{why}"
+
+
 class ConstraintConflict(PairingError):
     """Coordinator locks that cannot all hold (reporting line, capacity, lock vs exclusion)."""
+
+
+class ProgrammeStateError(PairingError):
+    """The programme record does not allow this now: no such pair, a round that has
+    already started, feedback on a pair that never began."""

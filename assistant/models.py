@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 from dataclasses import dataclass
@@ -59,13 +60,14 @@ class Participant(BaseModel):
     def _timezone(cls, value: str) -> str:
         if not value:
             return value
-        from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
-
-        try:
-            ZoneInfo(value)
-        except (ZoneInfoNotFoundError, ValueError) as exc:
-            raise ValueError(f"'{value}' is not an IANA timezone name") from exc
-        return value
+        keys = timezone_keys()
+        if not keys:
+            raise ValueError("no timezone database on this machine (install the tzdata "
+                             "package) to check it against")
+        canonical = keys.get(value.casefold())
+        if canonical is None:
+            raise ValueError(f"{value[:40]!r} is not an IANA timezone name")
+        return canonical
 
     @model_validator(mode="after")
     def _self_manager(self) -> Participant:
@@ -94,6 +96,18 @@ class Participant(BaseModel):
         out = [Statement(self.id, "offer", i, t) for i, t in enumerate(self.offers)]
         out += [Statement(self.id, "want", i, t) for i, t in enumerate(self.wants)]
         return out
+
+
+@functools.cache
+def timezone_keys() -> dict[str, str]:
+    """Every real zone key (``zoneinfo.available_timezones()``) by its case-folded name.
+
+    Only these are accepted: ``ZoneInfo`` alone also opens folders of the database
+    (``Europe``) and legacy files, and fails on them in ways that are not errors of input.
+    """
+    from zoneinfo import available_timezones
+
+    return {key.casefold(): key for key in available_timezones()}
 
 
 @dataclass(frozen=True)

@@ -1,13 +1,16 @@
 """The assistant's public API: one object the CLI, the UI and the evals all use.
 
 It wires the stages (ingest -> embed -> store -> match) to one data folder and
-holds that folder's process lock for its whole life.
+holds that folder's process lock for its whole life. With a Chroma server
+(``Settings.chroma_url``) the store is the server's, shared with other processes:
+readers take no lock and look for other processes' writes at every request.
 """
 
 from __future__ import annotations
 
+import functools
+import shutil
 import time
-import uuid
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -17,9 +20,16 @@ from langchain_core.embeddings import Embeddings
 
 from assistant.config import Settings
 from assistant.embed import CachedEmbeddings, make_embeddings
-from assistant.errors import EmptyStore, InputFormatError, StaleIndex, UnknownParticipant
-from assistant.ingest import load_guidance, load_participants, write_rejects
-from assistant.ingest.participants import REJECT_ID
+from assistant.errors import (
+    EmptyStore,
+    StaleIndex,
+    UnknownParticipant,
+    WriteInterrupted,
+)
+from assistant.files import atomic_write_text
+from assistant.ingest import ParticipantBatch, RejectsLedger, load_guidance, load_participants
+from assistant.ingest.files import classify
+from assistant.ingest.ledger import file_rejects, forget_rejects
 from assistant.match import (
     Candidate,
     CohortResult,
@@ -33,13 +43,18 @@ from assistant.match import (
     pair_cohort,
 )
 from assistant.models import GuidanceChunk, Participant
+from assistant.programme.api import Programme
+from assistant.programme.learning import applied_scoring
 from assistant.store import DataDirLock, ParticipantStore, make_store
-from assistant.store.lock import Mode
+from assistant.store.journal import WriteJournal
+from assistant.store.lock import Mode, folder_lock
 
-PARTICIPANT_SUFFIXES = {".csv", ".tsv", ".jsonl", ".ndjson"}
-GUIDANCE_SUFFIXES = {".md", ".markdown"}
 #: file in the data folder naming the embedding model (and vocabulary) of its vectors
 EMBEDDING_MARKER = "embedding-model.txt"
+#: the same, kept as a store label when the store is shared (a Chroma server)
+EMBEDDING_LABEL = "embedding_model"
+#: folder in the data folder for the chat's downloads (emptied at start, exit and forget)
+UI_FOLDER = "ui"
 _UNREAD = object()
 Progress = Callable[[int, int], None]
 
@@ -54,6 +69,7 @@ class IngestReport:
     rejected: int = 0
     problems: list[str] = field(default_factory=list)
     rejects_file: Path | None = None
+    rejects_files: list[Path] = field(default_factory=list)
     guidance_chunks: int = 0
     guidance_files: int = 0
     embedded: int = 0
@@ -62,6 +78,8 @@ class IngestReport:
     reembedded_people: int = 0
     reembedded_guidance: int = 0
     seconds: float = 0.0
+    #: what the interrupted write this ingest completes was, if any
+    resumed: str = ""
 
 
 @dataclass
@@ -71,6 +89,12 @@ class ForgetReport:
     statements: int
     cache_entries: int
     reject_rows: int
+    #: what the store could not erase from its own files (a Chroma server's), or None
+    residue: str | None = None
+    #: rows of the programme record erased (pairs, sessions, feedback, dismissals)
+    programme_rows: int = 0
+    #: rejects files recorded in the data folder that could not be cleaned, with why
+    unreachable: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -99,31 +123,51 @@ class PairingService:
         self.lock: DataDirLock | None = None
         persistent = store is None and self.settings.store != "memory"
         if persistent:
-            self.lock = DataDirLock(self.data_dir, mode, command).acquire()
+            self.lock = folder_lock(self.data_dir, mode, command,
+                                    server=bool(self.settings.chroma_url))
         try:
+            # the store first: a Chroma server that does not answer fails before the model loads
+            self.store = store or make_store(self.settings.store, self.data_dir,
+                                             self.settings.chroma_url)
             if embeddings is None:
                 inner, name = make_embeddings(self.settings.embedding)
                 cache = self.data_dir / "embed-cache.sqlite" if persistent else None
                 embeddings = CachedEmbeddings(inner, cache, name)
             self.embeddings = embeddings
-            self.store = store or make_store(self.settings.store, self.data_dir)
         except BaseException:
             self.close()
             raise
         self.persistent = persistent
+        self.journal = WriteJournal(self.data_dir)
+        self.interrupted = self.journal.read() if persistent else None
+        self.rejects = RejectsLedger(self.data_dir)
         self._built_with: str | object | None = _UNREAD
         self.embedding_name = str(
             getattr(self.embeddings, "model_name", None)
             or getattr(self.embeddings, "name", None) or type(self.embeddings).__name__
         )
-        self.config = config or ScoringConfig()
+        self.config = config or ScoringConfig(reporting_levels=self.settings.reporting_levels)
         self.weights = weights or PreferenceWeights()
+        if config is None and weights is None:  # weights learned from the programme's ratings
+            try:
+                self.config, self.weights = applied_scoring(self.programme, self.config,
+                                                            self.weights)
+            except BaseException:
+                self.close()
+                raise
         self.matcher = Matcher(self.store, self.embeddings, self.config, self.weights)
         self._guidance_vs = None
         self._guidance_version = -1
 
     # lifecycle -------------------------------------------------------------------
+    @functools.cached_property
+    def programme(self) -> Programme:
+        """The programme record of this data folder (pairs, sessions, feedback, dismissals)."""
+        return Programme(self)
+
     def close(self) -> None:
+        if "programme" in self.__dict__:
+            self.programme.close()
         store = getattr(self, "store", None)
         if store is not None:
             store.close()
@@ -148,21 +192,36 @@ class PairingService:
     ) -> IngestReport:
         """Ingest participant files and guidance (files or folders), idempotently."""
         started = time.perf_counter()
-        people_files, guide_files = self._classify(paths)
+        self.refresh()
+        people_files, guide_files = classify(paths)
         report = IngestReport()
+        batch = None
+        if people_files:  # read and validate everything before the first write
+            batch = load_participants(people_files, mapping,
+                                      known_ids=self.store.fingerprints().keys(), strict=strict)
+        chunks = load_guidance(guide_files) if guide_files else []
+        if self.interrupted is not None:
+            report.resumed = self.interrupted.describe()
+        if self.persistent:
+            self.journal.begin("ingest", self.embedding_name)
         if self.built_with() not in (None, self.embedding_name):
             self._reembed_stored(report, progress)
-        if people_files:
-            self._ingest_people(people_files, mapping, strict, rejects_path, progress, report)
-        if guide_files:
-            chunks = load_guidance(guide_files)
+        if batch is not None:
+            self._ingest_people(batch, rejects_path, progress, report)
+        if chunks:
             self._ingest_guidance(chunks)
             report.guidance_chunks = len(chunks)
             report.guidance_files = len({c.source for c in chunks})
-        if self.persistent and (self.store.fingerprints() or self.store.guidance_count()):
-            (self.data_dir / EMBEDDING_MARKER).write_text(self.embedding_name + "\n",
-                                                         encoding="utf-8")
-            self._built_with = self.embedding_name
+        if self.persistent:
+            if self.store.fingerprints() or self.store.guidance_count():
+                if self.store.shared:  # with the vectors, where every process sees it
+                    self.store.set_label(EMBEDDING_LABEL, self.embedding_name)
+                else:
+                    atomic_write_text(self.data_dir / EMBEDDING_MARKER,
+                                      self.embedding_name + "\n")
+                self._built_with = self.embedding_name
+            self.journal.end()
+            self.interrupted = None
         report.seconds = time.perf_counter() - started
         return report
 
@@ -171,8 +230,15 @@ class PairingService:
 
         A data folder from before the marker file existed reports ``"unknown"``. Read once
         per service (every search checks it): while this service holds the folder's lock
-        no other process can ingest, and this one's own ingests update it.
+        no other process can ingest, and this one's own ingests update it. A shared store
+        keeps it as a label, read again with every :meth:`refresh`.
         """
+        if self.store.shared and self.persistent:
+            label = self.store.label(EMBEDDING_LABEL)
+            if label is not None:
+                return label
+            return "unknown" if self.matcher.snapshot.people or self.store.guidance_count() \
+                else None
         if self._built_with is _UNREAD:
             self._built_with = self._read_marker()
         return self._built_with  # type: ignore[return-value]
@@ -183,9 +249,18 @@ class PairingService:
         marker = self.data_dir / EMBEDDING_MARKER
         if marker.exists():
             return marker.read_text(encoding="utf-8").strip()
+        if self.interrupted is not None and self.interrupted.model:
+            return self.interrupted.model  # the first ingest was killed before the marker
         return "unknown" if self.store.fingerprints() or self.store.guidance_count() else None
 
+    def check_readable(self) -> None:
+        """Raise if the folder cannot answer questions: an interrupted write, or vectors
+        of another embedding model."""
+        self._check_vectors()
+
     def _check_vectors(self) -> None:
+        if self.interrupted is not None:
+            raise WriteInterrupted(str(self.data_dir), self.interrupted.describe())
         built = self.built_with()
         if built not in (None, self.embedding_name):
             raise StaleIndex(str(self.data_dir), str(built), self.embedding_name)
@@ -200,42 +275,16 @@ class PairingService:
         report.reembedded_people = len(people)
         report.reembedded_guidance = len(chunks)
 
-    @staticmethod
-    def _classify(paths: Sequence[Path]) -> tuple[list[Path], list[Path]]:
-        people: list[Path] = []
-        guides: list[Path] = []
-        for path in paths:
-            if not path.exists():
-                raise InputFormatError(f"{path}: no such file or folder")
-            walked = path.is_dir()
-            files = sorted(p for p in path.rglob("*") if p.is_file()) if walked else [path]
-            for file in files:
-                suffix = file.suffix.lower()
-                if walked and file.name.startswith("rejects"):
-                    continue  # earlier rejects inside a corpus folder: ingest them explicitly
-                if suffix in PARTICIPANT_SUFFIXES:
-                    people.append(file)
-                elif suffix in GUIDANCE_SUFFIXES and file.name.lower() != "readme.md":
-                    guides.append(file)
-                elif not path.is_dir():
-                    raise InputFormatError(
-                        f"{file}: cannot ingest '{suffix}' files (participants: .csv, .tsv, "
-                        ".jsonl; guidance: .md)"
-                    )
-        return people, guides
-
     def _ingest_people(
-        self, files: list[Path], mapping: Mapping[str, str] | None, strict: bool,
-        rejects_path: Path | None, progress: Progress | None, report: IngestReport,
+        self, batch: ParticipantBatch, rejects_path: Path | None, progress: Progress | None,
+        report: IngestReport,
     ) -> None:
         before = self.store.fingerprints()
-        batch = load_participants(files, mapping, known_ids=before.keys(), strict=strict)
         report.rejected = len(batch.rejects)
         report.problems = [p.describe() for p in batch.problems]
-        if batch.rejects:
-            stamp = f"{time.strftime('%Y%m%d-%H%M%S')}-{uuid.uuid4().hex[:6]}"
-            target = rejects_path or self.data_dir / "rejects" / f"rejects-{stamp}.csv"
-            report.rejects_file = write_rejects(batch.rejects, target)
+        if self.persistent or rejects_path is not None:
+            report.rejects_files = file_rejects(self.rejects, batch, rejects_path)
+            report.rejects_file = report.rejects_files[-1] if report.rejects_files else None
         todo: list[Participant] = []
         for person in batch.participants:
             old = before.get(person.id)
@@ -272,13 +321,27 @@ class PairingService:
         self.store.set_guidance(chunks, vectors)
 
     # forget ------------------------------------------------------------------------
-    def forget(self, participant_id: str) -> ForgetReport:
-        """Erase a person from the store, the embedding cache and the rejects files."""
+    def forget(self, ref: str) -> ForgetReport:
+        """Erase a person (by id or full name) from the store, the embedding cache, every
+        rejects file recorded (wherever it was written), the programme record and the chat's
+        download folder. A first name alone is not enough for something this final."""
+        self.refresh()
         person = self.store.participants()
-        found = next((p for p in person if p.id == participant_id), None)
-        reject_rows = self._forget_rejects(participant_id)
-        if found is None and not reject_rows:
-            raise UnknownParticipant(participant_id, self.suggest(participant_id))
+        key = ref.strip().casefold()
+        found = next((p for p in person if p.id == ref), None)
+        if found is None:
+            named = [p for p in person if key in (p.id.casefold(), p.name.casefold())]
+            found = named[0] if len(named) == 1 else None
+        participant_id = found.id if found is not None else ref
+        redo = (self.interrupted is not None and self.interrupted.operation == "forget"
+                and self.interrupted.target == participant_id)
+        if self.persistent:
+            self.journal.begin("forget", self.embedding_name, participant_id)
+        reject_rows, unreachable = forget_rejects(self.rejects, participant_id)
+        programme_rows = self.programme.forget(participant_id, found.name if found else "")
+        if found is None and not reject_rows and not programme_rows and not redo:
+            self._end_write()
+            raise UnknownParticipant(ref, self.suggest(ref))
         cache_entries = 0
         statements = 0
         if found is not None:
@@ -290,8 +353,21 @@ class PairingService:
             if isinstance(self.embeddings, CachedEmbeddings):
                 cache_entries = self.embeddings.forget(mine)
         self.store.purge()
+        if self.persistent:  # the chat is not running (it holds the folder): its files go
+            shutil.rmtree(self.data_dir / UI_FOLDER, ignore_errors=True)
+        self._end_write()
         name = found.name if found else participant_id
-        return ForgetReport(participant_id, name, statements, cache_entries, reject_rows)
+        return ForgetReport(participant_id, name, statements, cache_entries, reject_rows,
+                            residue=self.store.purge_residue, programme_rows=programme_rows,
+                            unreachable=unreachable)
+
+    def _end_write(self) -> None:
+        if self.persistent:
+            if self.interrupted is None or self.interrupted.operation == "forget":
+                self.journal.end()
+                self.interrupted = None
+            else:  # an ingest is still incomplete: keep saying so
+                self.journal.begin("ingest", self.interrupted.model)
 
     def _reattach_reports(self, gone: Participant) -> None:
         """Keep reporting lines whole: the person's reports now report to their manager."""
@@ -304,41 +380,19 @@ class PairingService:
                 moved, {st.id: v for st, v in zip(statements, vectors, strict=True)}
             )
 
-    def _forget_rejects(self, participant_id: str) -> int:
-        """Drop the person's rows from rejects files in the data folder."""
-        import csv
-        import json
-
-        removed = 0
-        for file in sorted((self.data_dir / "rejects").glob("rejects*")):
-            text = file.read_text(encoding="utf-8")
-            if participant_id not in text:
-                continue
-            if file.suffix == ".jsonl":
-                keep = [ln for ln in text.splitlines()
-                        if not ln.strip() or json.loads(ln).get(REJECT_ID) != participant_id]
-                removed += len(text.splitlines()) - len(keep)
-                file.write_text("\n".join(keep) + ("\n" if keep else ""), encoding="utf-8")
-                continue
-            with file.open(encoding="utf-8", newline="") as handle:
-                rows = list(csv.DictReader(handle))
-                fields = list(rows[0].keys()) if rows else []
-            kept = [r for r in rows if (r.get(REJECT_ID) or "").strip() != participant_id]
-            removed += len(rows) - len(kept)
-            if not kept:
-                file.unlink()
-                continue
-            with file.open("w", encoding="utf-8", newline="") as handle:
-                writer = csv.DictWriter(handle, fieldnames=fields)
-                writer.writeheader()
-                writer.writerows(kept)
-        return removed
-
     # read side ---------------------------------------------------------------------
+    def refresh(self) -> None:
+        """Notice what other processes wrote to a shared store (Chroma server mode); every
+        read below starts with it, so a running chat sees people ingested elsewhere.
+        Costs one request to the server; nothing in embedded mode."""
+        self.store.refresh()
+
     def participants(self) -> list[Participant]:
+        self.refresh()
         return list(self.matcher.snapshot.people.values())
 
     def get(self, participant_id: str) -> Participant:
+        self.refresh()
         return self.matcher.person(participant_id)
 
     def suggest(self, ref: str, limit: int = 3) -> list[str]:
@@ -351,6 +405,7 @@ class PairingService:
 
     def resolve(self, ref: str) -> Participant:
         """A participant by id, full name or unique first name (case-insensitive)."""
+        self.refresh()
         people = self.matcher.snapshot.people
         if ref in people:
             return people[ref]
@@ -363,10 +418,16 @@ class PairingService:
         raise UnknownParticipant(ref, self.suggest(ref))
 
     def find(self, request: Request, k: int = 5) -> MatchResult:
+        self.refresh()
         self._check_vectors()
-        return self.matcher.find(request, k)
+        return self.matcher.find(self.programme.constrain(request), k)
+
+    def assess(self, request: Request, participant_id: str) -> Candidate:
+        self._check_vectors()
+        return self.matcher.assess(request, participant_id)
 
     def explain(self, a_id: str, b_id: str) -> Candidate:
+        self.refresh()
         self._check_vectors()
         return self.matcher.explain(a_id, b_id)
 
@@ -378,6 +439,7 @@ class PairingService:
 
     def cohort_scores(self) -> CohortScores:
         """Every pair's scores (what :meth:`pair_cohort` maximises), people sorted by id."""
+        self.refresh()
         snap = self.matcher.snapshot
         if not snap.people:
             raise EmptyStore("no participants have been ingested yet")
@@ -388,6 +450,7 @@ class PairingService:
 
     def search_guidance(self, question: str, k: int = 3) -> list[GuidanceHit]:
         """Guidance sections most relevant to ``question`` (LangChain vector store)."""
+        self.refresh()
         if self.store.guidance_count() == 0:
             return []
         self._check_vectors()
@@ -403,6 +466,7 @@ class PairingService:
         return hits
 
     def stats(self) -> dict[str, object]:
+        self.refresh()
         snap = self.matcher.snapshot
         people = list(snap.people.values())
         depts: dict[str, int] = {}
@@ -421,6 +485,9 @@ class PairingService:
             "embedding_model": self.embedding_name,
             "vectors_built_with": self.built_with(),
             "store": self.settings.store,
+            "chroma_server": self.settings.chroma_url or None,
+            "rejects_files": self.rejects.rows() if self.persistent else {},
+            "incomplete": self.interrupted.describe() if self.interrupted else "",
         }
 
     def embed(self, texts: list[str]) -> np.ndarray:

@@ -14,12 +14,14 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from chroma_server import ChromaServer
 
 from assistant.config import DEFAULT_EMBEDDING, Settings
 from assistant.embed import CachedEmbeddings, SentenceTransformerModel
 from assistant.embed.vocabulary import ConceptEnrichedEmbeddings, load_vocabulary
 from assistant.service import PairingService
 
+CORPUS = Path(__file__).resolve().parents[1] / "corpus"
 CSV_FIELDS = (
     "id", "name", "offers", "wants", "role", "department", "manager_id", "location",
     "timezone", "career_stage", "capacity", "current_pairs", "goals",
@@ -64,9 +66,24 @@ def data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     folder = tmp_path / "data"
     monkeypatch.setenv("PAIRING_DATA_DIR", str(folder))
     monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg"))
-    for name in ("PAIRING_STORE", "PAIRING_EMBEDDING", "PAIRING_LLM"):
+    for name in ("PAIRING_STORE", "PAIRING_EMBEDDING", "PAIRING_LLM", "PAIRING_CHROMA_URL"):
         monkeypatch.delenv(name, raising=False)
     return folder
+
+
+@pytest.fixture(scope="session")
+def chroma_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ChromaServer]:
+    """One real Chroma server (``chroma run``) for the session, started on first use."""
+    server = ChromaServer(tmp_path_factory.mktemp("chroma-server") / "db").start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def chroma_url(chroma_server: ChromaServer) -> str:
+    """The session's Chroma server, emptied for this test."""
+    chroma_server.wipe()
+    return chroma_server.url
 
 
 @pytest.fixture(scope="session")
@@ -131,6 +148,22 @@ def service_factory(
     yield factory
     for service in reversed(opened):
         service.close()
+
+
+@pytest.fixture(scope="session")
+def demo(
+    tmp_path_factory: pytest.TempPathFactory, embedder: CachedEmbeddings
+) -> Iterator[PairingService]:
+    """The demo corpus, ingested once per session and opened shared (as ``pairing chat``
+    does), so a command-line test may read the same folder at the same time."""
+    folder = tmp_path_factory.mktemp("demo-data")
+    settings = Settings(data_dir=folder, store="chroma", embedding=DEFAULT_EMBEDDING)
+    cached = CachedEmbeddings(embedder, None, embedder.model_name)
+    with PairingService(settings, mode="exclusive", embeddings=cached) as service:
+        service.ingest([CORPUS])
+    service = PairingService(settings, mode="shared", embeddings=cached)
+    yield service
+    service.close()
 
 
 def raw_files(folder: Path) -> list[Path]:

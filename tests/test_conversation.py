@@ -1,10 +1,10 @@
-"""The conversation object on the real demo corpus: every request shape, follow-ups,
-guidance answers, abstention, agendas, escaping and the optional LLM (fake model)."""
+"""The conversation object on the real demo corpus (the session's ``demo`` fixture): every
+request shape, follow-ups, guidance answers, abstention, agendas, escaping and the optional
+LLM (fake model)."""
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -15,23 +15,9 @@ from assistant.config import Settings
 from assistant.converse.conversation import Conversation
 from assistant.converse.llm import LLMAssist
 from assistant.embed import CachedEmbeddings
+from assistant.match import FlagKind
+from assistant.present import agenda_ics, agenda_markdown, markdown, phrased
 from assistant.service import PairingService
-
-CORPUS = Path(__file__).resolve().parents[1] / "corpus"
-
-
-@pytest.fixture(scope="module")
-def demo(
-    tmp_path_factory: pytest.TempPathFactory, embedder: CachedEmbeddings
-) -> Iterator[PairingService]:
-    folder = tmp_path_factory.mktemp("demo-data")
-    service = PairingService(
-        Settings(data_dir=folder, store="chroma"), mode="exclusive",
-        embeddings=CachedEmbeddings(embedder, None, embedder.model_name),
-    )
-    service.ingest([CORPUS])
-    yield service
-    service.close()
 
 
 def offers_text(service: PairingService, pid: str) -> str:
@@ -49,9 +35,10 @@ def test_snapchat_question_ranks_a_reciprocal_partner_first(demo: PairingService
     top = reply.candidates[0]
     assert "snap" in offers_text(demo, top.id)
     assert "strateg" in wants_text(demo, top.id)
-    assert "hf013" not in reply.candidate_ids  # Jonas reports up to hf002
+    lines = demo.matcher.snapshot.lines  # nobody within two levels of Rajesh's line
+    assert not [c.id for c in reply.candidates if lines.conflict("hf002", c.id)]
     assert "hf002" not in reply.candidate_ids
-    assert "can teach you" in reply.text and "which you offer" in reply.text
+    assert "can teach you" in markdown(reply) and "which you offer" in markdown(reply)
     assert top.to_asker and top.to_candidate
 
 
@@ -70,14 +57,14 @@ def test_request_shapes_split_both_directions(
     demo: PairingService, asker: str | None, text: str, learn: str, teach: str
 ) -> None:
     reply = Conversation(demo, asker).send(text)
-    assert reply.kind == "candidates", reply.text
+    assert reply.kind == "candidates", markdown(reply)
     assert reply.result is not None
     assert any(learn in w.lower() for w in reply.result.wants)
     assert any(teach in o.lower() for o in reply.result.offers)
     top = reply.candidates[0]
     assert learn.split()[0] in offers_text(demo, top.id)
-    # either a two-way fit, or (nobody offering Excel wants presenting) flagged one-sided
-    assert top.learns > 0.3 or any("one-sided" in f for f in top.flags)
+    # either a two-way fit, or (nobody offering Excel wants presenting) shown one-way
+    assert top.learns > 0.3 or top in reply.one_way
 
 
 def test_profile_fills_in_both_sides(demo: PairingService) -> None:
@@ -106,7 +93,7 @@ def test_follow_ups_refine_and_navigate(demo: PairingService) -> None:
     shown = set(first.candidate_ids)
 
     more = convo.send("more")
-    assert more.kind in ("candidates", "info")
+    assert more.kind in ("candidates", "no_more")
     assert not shown & set(more.candidate_ids)
 
     london = convo.send("only people in London")
@@ -125,15 +112,18 @@ def test_why_about_reject_select_agenda(demo: PairingService) -> None:
 
     why = convo.send("why?")
     assert why.kind == "explain" and why.focus is not None and why.focus.id == top.id
-    assert "→ you" in why.text and "You →" in why.text
+    assert "→ you" in markdown(why) and "You →" in markdown(why)
 
     tiana = convo.send("what about Tiana?")
     assert tiana.kind == "explain" and tiana.focus is not None
     assert tiana.focus.id == "hf053"
 
-    jonas = convo.send("what about Jonas?")
-    assert jonas.focus is not None and jonas.focus.id == "hf013"
-    assert any("reporting line" in f for f in jonas.focus.flags)
+    priya = convo.send("what about Priya?")  # reports to Rajesh
+    assert priya.focus is not None and priya.focus.id == "hf010"
+    assert FlagKind.REPORTING_LINE in [f.kind for f in priya.focus.flags]
+    refused = convo.send("pair me with Priya")
+    assert refused.kind == "refused" and refused.refusal is not None
+    assert "reporting line" in markdown(refused) and convo.state.selected is None
 
     convo.send("who can teach me Snapchat and wants strategy help")
     rejected = convo.send("not him, someone else")
@@ -152,9 +142,9 @@ def test_why_about_reject_select_agenda(demo: PairingService) -> None:
     assert sum(b.minutes for b in plan.blocks) == 60
     assert plan.citations, "agenda must cite the guidance"
     assert all(".md >" in c for c in plan.citations)
-    md = plan.markdown()
+    md = agenda_markdown(plan)
     assert "First exercise" in md
-    ics = plan.ics().decode()
+    ics = agenda_ics(plan).decode()
     assert ics.startswith("BEGIN:VCALENDAR") and "BEGIN:VEVENT" in ics and "DTSTART" in ics
 
 
@@ -170,9 +160,9 @@ def test_program_questions_are_answered_from_guidance(
     demo: PairingService, question: str, source: tuple[str, ...]
 ) -> None:
     reply = Conversation(demo).send(question)
-    assert reply.kind == "guidance", reply.text
+    assert reply.kind == "guidance", markdown(reply)
     assert reply.guidance[0].source in source
-    assert "_Source: " in reply.text
+    assert "_Source: " in markdown(reply)
 
 
 def test_abstains_when_nobody_teaches_it(demo: PairingService) -> None:
@@ -181,7 +171,7 @@ def test_abstains_when_nobody_teaches_it(demo: PairingService) -> None:
     )
     assert reply.kind == "abstain"
     assert not reply.candidates
-    assert "widen" in reply.text
+    assert "widen" in markdown(reply)
 
 
 def test_sessions_do_not_share_state(demo: PairingService) -> None:
@@ -211,7 +201,7 @@ def test_hostile_profile_text_is_escaped(tmp_path: Path, embedder: CachedEmbeddi
         assert reply.candidate_ids == ["x1"]
         why = convo.send("why?")
         assert why.kind == "explain"
-        for text in (reply.text, why.text):
+        for text in (markdown(reply), markdown(why)):
             assert "<script" not in text and "<img" not in text
             assert "](http" not in text
             assert "&lt;script&gt;" in text
@@ -223,14 +213,15 @@ def fake(*answers: str) -> GenericFakeChatModel:
 
 def test_llm_rephrasing_is_used_only_when_faithful(demo: PairingService) -> None:
     default = Conversation(demo, "hf002").send("who can teach me Snapchat and wants strategy help")
+    text = markdown(default)
     names = [c.person.name for c in default.candidates]
-    numbers = re.findall(r"\d+\.\d+", default.text)
+    numbers = re.findall(r"\d+\.\d+", text)
     faithful = f"Good news! {' and '.join(names)} look right for you ({', '.join(numbers)})."
     llm = LLMAssist(fake(faithful))
     reply = Conversation(demo, "hf002", llm=llm).send(
         "who can teach me Snapchat and wants strategy help"
     )
-    assert reply.text == faithful
+    assert phrased(reply, markdown(reply), llm) == faithful
     assert reply.candidate_ids == default.candidate_ids
 
     invented = f"{names[0]} and Helen Fairbrother are perfect (score 0.99)."
@@ -238,7 +229,7 @@ def test_llm_rephrasing_is_used_only_when_faithful(demo: PairingService) -> None
     reply = Conversation(demo, "hf002", llm=llm).send(
         "who can teach me Snapchat and wants strategy help"
     )
-    assert reply.text == default.text
+    assert phrased(reply, markdown(reply), llm) == text
     assert llm.fallbacks == 1
 
 
@@ -258,8 +249,11 @@ def test_llm_parse_must_be_grounded_in_the_message(demo: PairingService) -> None
 
 def test_weaker_matches_are_not_worded_as_teachers(demo: PairingService) -> None:
     """Below the bar, a card says what comes closest instead of "can teach you"."""
-    reply = Conversation(demo, "hf002").send("who can teach me Snapchat and wants strategy help")
-    cards = dict(zip(reply.candidate_ids, reply.text.split("\n\n")[1:], strict=False))
+    reply = Conversation(demo, "hf002", page=5).send(
+        "who can teach me Snapchat and wants strategy help")
+    blocks = markdown(reply).split("\n\n")
+    cards = {c.id: next(b for b in blocks if b.startswith(f"**{i}. {c.person.name}**"))
+             for i, c in enumerate(reply.candidates, 1)}
     weak = [c for c in reply.candidates if c.weak]
     strong = [c for c in reply.candidates if not c.weak]
     assert weak and strong
@@ -275,7 +269,7 @@ def test_weaker_matches_are_not_worded_as_teachers(demo: PairingService) -> None
     "100% #1 ~approx~ `code` {braces} |pipes| >quote !bang +plus",
 ])
 def test_plain_text_undoes_markdown_escapes_of_user_text(typed: str) -> None:
-    from assistant.converse.text import esc, plain
+    from assistant.present.escape import esc, plain
 
     assert plain(esc(typed)) == typed
     assert plain(f"**{esc(typed)}** and *{esc(typed)}*", ("<", ">")) == f"<{typed}> and {typed}"
@@ -283,7 +277,7 @@ def test_plain_text_undoes_markdown_escapes_of_user_text(typed: str) -> None:
 
 
 def test_plain_text_cannot_drive_the_terminal() -> None:
-    from assistant.converse.text import esc, plain
+    from assistant.present.escape import esc, plain
 
     hostile = "Eve\x1b]0;owned\x07 \x1b[2J\x9b31m"
     assert "\x1b" not in plain(esc(hostile)) and "\x9b" not in plain(esc(hostile))

@@ -164,10 +164,14 @@ def test_empty_csv_and_non_utf8(tmp_path: Path) -> None:
     empty.write_text("", encoding="utf-8")
     with pytest.raises(InputFormatError, match="header"):
         read_rows(empty)
+    # a byte that is not UTF-8 rejects its own row, with its line; the rest is read
     latin = tmp_path / "latin.csv"
-    latin.write_bytes("id,name,offers,wants\nx,Jos\xe9,a,b\n".encode("latin-1"))
-    with pytest.raises(InputFormatError):
-        read_rows(latin)
+    latin.write_bytes("id,name,offers,wants\nx,Jos\xe9,a,b\ny,Ann,a,b\n".encode("latin-1"))
+    batch = load_participants([latin])
+    assert [p.id for p in batch.participants] == ["y"]
+    (problem,) = batch.problems
+    assert (problem.line, problem.field) == (2, "name")
+    assert "0xE9" in problem.message and "UTF-8" in problem.message
 
 
 # bad input classes -----------------------------------------------------------------------
@@ -183,8 +187,8 @@ BAD_ROWS = [
     ("bad timezone", good("b8", timezone="Mars/Olympus_Mons"), "timezone", "IANA"),
     ("capacity 99", good("b9", capacity="99"), "capacity", "less than or equal to 5"),
     ("capacity -1", good("b10", capacity="-1"), "capacity", "greater than or equal to 0"),
-    ("capacity lots", good("b11", capacity="lots"), "capacity", "integer"),
-    ("capacity 1.5", good("b12", capacity="1.5"), "capacity", "integer"),
+    ("capacity lots", good("b11", capacity="lots"), "capacity", "whole number"),
+    ("capacity 1.5", good("b12", capacity="1.5"), "capacity", "whole number"),
     ("bad stage", good("b13", career_stage="guru"), "career_stage", "early"),
     ("self manager", good("b14", manager_id="b14"), "manager_id", "own manager"),
     ("unknown manager", good("b15", manager_id="ghost"), "manager_id", "not a participant"),
@@ -358,10 +362,11 @@ def test_jsonl_rejects_keep_lists_and_unparsed_lines(tmp_path: Path) -> None:
     out = write_rejects(batch.rejects, tmp_path / "r.jsonl")
     lines = [json.loads(x) for x in out.read_text(encoding="utf-8").splitlines()]
     assert lines[0]["offers"] == ["a", "b"] and lines[0]["extra"] == {"k": 1}
-    assert lines[1]["__unparsed__"] == "not json at all"
+    assert lines[1]["_raw"] == "not json at all"
     csv_out = write_rejects(batch.rejects, tmp_path / "r.csv")
     text = csv_out.read_text(encoding="utf-8")
-    assert "a; b" in text and "not json at all" in text
+    # values that are not text are written as JSON, and the row says so
+    assert '""a"", ""b""' in text and "not json at all" in text and "written as JSON" in text
 
 
 def test_strict_raises_with_every_problem(tmp_path: Path) -> None:

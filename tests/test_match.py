@@ -11,6 +11,10 @@ import pytest
 from assistant.match import (
     CandidateFilter,
     CheckConfig,
+    DropKind,
+    DropReason,
+    FilterKind,
+    FlagKind,
     Matcher,
     PreferenceWeights,
     Request,
@@ -30,7 +34,9 @@ EXCEL = "Financial modelling in Excel"
 TIKTOK = "Editing short TikTok videos and short-form content"
 VOLUNTEER = "Organising community volunteering events"
 
-# ava is the usual asker. Her line: eve (top) -> dan -> ava -> fay.
+# ava is the usual asker. Her line: eve (top) -> dan -> ava -> fay. The default rule keeps
+# people within two levels apart, so eve and fay (three levels) may be paired; the strict
+# rule (the whole chain) keeps everyone on the line apart.
 COHORT: list[dict[str, Any]] = [
     dict(id="ava", name="Ava Lindqvist", offers=[TIKTOK, VOLUNTEER], wants=[EXCEL],
          manager_id="dan", department="Marketing", career_stage="early", location="London",
@@ -70,7 +76,8 @@ COHORT: list[dict[str, Any]] = [
          career_stage="senior", location="New York", timezone="America/New_York"),
 ]
 LINE = {"ava": {"dan", "eve", "fay"}, "dan": {"eve", "ava", "fay"},
-        "eve": {"dan", "ava", "fay"}, "fay": {"ava", "dan", "eve"}}
+        "eve": {"dan", "ava"}, "fay": {"ava", "dan"}}
+WHOLE_LINE = {pid: {"ava", "dan", "eve", "fay"} - {pid} for pid in LINE}
 
 
 def people() -> list[Participant]:
@@ -86,6 +93,12 @@ def matcher(tmp_path_factory: pytest.TempPathFactory, embedder: Any) -> Matcher:
         store.upsert(person, {s.id: v for s, v in zip(statements, vectors, strict=True)})
     yield Matcher(store, embedder)
     store.close()
+
+
+@pytest.fixture(scope="module")
+def strict(matcher: Matcher) -> Matcher:
+    """The same cohort under the strict rule: the whole management chain."""
+    return Matcher(matcher.store, matcher.embeddings, ScoringConfig(reporting_levels=None))
 
 
 def ids(result: Any) -> list[str]:
@@ -141,9 +154,22 @@ def test_reporting_line_never_suggested_in_either_direction(
     found = set(ids(result)) | {c.id for c in result.near_misses}
     assert asker not in found
     assert not found & LINE[asker]
-    assert result.dropped[asker] == "that is you"
+    assert result.dropped[asker] == DropReason(DropKind.SELF, "that is you")
     for other in LINE[asker]:
-        assert result.dropped[other].startswith("same reporting line")
+        assert result.dropped[other].kind is DropKind.REPORTING_LINE
+
+
+def test_two_levels_apart_is_the_default_reach_of_the_rule(
+    matcher: Matcher, strict: Matcher
+) -> None:
+    """eve is three levels above fay: paired by default, kept apart by the strict rule."""
+    excel = ["Excel financial modelling"]
+    default = matcher.find(Request(excel, asker_id="eve", include_full=True), k=20)
+    assert "fay" in ids(default) and "fay" not in default.dropped
+    for asker in sorted(WHOLE_LINE):
+        result = strict.find(Request(asker_id=asker, include_full=True), k=20)
+        assert not set(ids(result)) & WHOLE_LINE[asker]
+        assert {result.dropped[o].kind for o in WHOLE_LINE[asker]} == {DropKind.REPORTING_LINE}
 
 
 def test_reporting_line_also_holds_with_explicit_wants(matcher: Matcher) -> None:
@@ -157,16 +183,19 @@ def test_people_at_capacity_are_skipped(matcher: Matcher) -> None:
     result = matcher.find(Request(asker_id="ava"), k=20)
     assert "gus" not in ids(result)
     assert "hal" not in ids(result)
-    assert "capacity 0" in result.dropped["gus"]
-    assert "already has 1 partner(s)" in result.dropped["hal"]
+    assert result.dropped["gus"].kind is DropKind.FULL
+    assert result.dropped["hal"].kind is DropKind.FULL
+    assert "capacity 0" in result.dropped["gus"].text
+    assert "already has 1 partner(s)" in result.dropped["hal"].text
 
 
 def test_include_full_shows_people_at_capacity_flagged(matcher: Matcher) -> None:
     result = matcher.find(Request(asker_id="ava", include_full=True), k=20)
     by_id = {c.id: c for c in result.candidates}
     assert {"gus", "hal"} <= set(by_id)
-    assert any("not taking partners" in f for f in by_id["gus"].flags)
-    assert any("already has 1 partner(s)" in f for f in by_id["hal"].flags)
+    assert [f.kind for f in by_id["gus"].flags] == [FlagKind.FULL]
+    assert "not taking partners" in by_id["gus"].flags[0].text
+    assert "already has 1 partner(s)" in by_id["hal"].flags[0].text
     assert by_id["ben"].flags == []
 
 
@@ -175,7 +204,8 @@ def test_location_filter(matcher: Matcher) -> None:
         Request(asker_id="ava", filters=CandidateFilter(locations=["berlin"])), k=20
     )
     assert ids(result) == ["ivy"]
-    assert result.dropped["ben"] == "not in berlin"
+    assert result.dropped["ben"] == DropReason(DropKind.FILTER, "not in berlin",
+                                               FilterKind.LOCATION)
 
 
 def test_department_filters(matcher: Matcher) -> None:
@@ -207,15 +237,16 @@ def test_filter_that_removes_everyone_abstains_and_suggests_removing_it(
 
 
 def test_only_reporting_lines_in_the_way_says_so_and_points_to_the_coordinator(
-    matcher: Matcher,
+    strict: Matcher,
 ) -> None:
     # the whole of eve's line works in Marketing or Executive; everyone else is elsewhere
-    result = matcher.find(Request(asker_id="eve", filters=CandidateFilter(
+    result = strict.find(Request(asker_id="eve", filters=CandidateFilter(
         departments=["Marketing"])), k=5)
     assert result.abstained and "3 on your reporting line" in result.reason
     assert "left out by your filters" in result.reason
     assert any("remove the filters" in tip for tip in result.widen)
-    alone = Matcher._widen(Request(asker_id="eve"), {"dan": "same reporting line (x)"}, False)
+    line = DropReason(DropKind.REPORTING_LINE, "same reporting line (x)")
+    alone = Matcher._widen(Request(asker_id="eve"), {"dan": line}, False)
     assert alone == ["ask your program coordinator: people on your own reporting line are "
                      "never paired with you"]
 
@@ -225,7 +256,8 @@ def test_abstains_when_nobody_teaches_the_skill(matcher: Matcher) -> None:
     result = matcher.find(Request(asker_id="ava", wants=["Welding underwater pipelines"]), 5)
     assert result.abstained
     assert result.candidates == []
-    assert "nobody in the program teaches" in result.reason
+    # dan, eve and fay (her reporting line) were not scored: the reason does not claim them
+    assert "nobody you may be paired with teaches" in result.reason
     assert "Welding underwater pipelines" in result.reason
     assert len(result.near_misses) <= 3
     assert all(c.id not in LINE["ava"] | {"ava"} for c in result.near_misses)
@@ -247,7 +279,7 @@ def test_one_sided_teacher_is_shown_flagged_instead_of_abstaining(matcher: Match
     assert not result.abstained
     top = result.candidates[0]
     assert top.id == "jon"
-    assert any("one-sided" in flag for flag in top.flags)
+    assert [flag.kind for flag in top.flags] == [FlagKind.ONE_SIDED]
     assert top.score < top.teaches
 
 
@@ -262,7 +294,8 @@ def test_anonymous_request_without_offers(matcher: Matcher) -> None:
     for cand in result.candidates:
         assert cand.learns == 0.0
         assert cand.to_candidate == []
-        assert cand.score == pytest.approx(cand.teaches)
+        # one direction: the ranking is what they teach, plus exactness at most
+        assert cand.teaches <= cand.score <= cand.teaches + matcher.config.exact_weight
         assert cand.notes == []
     assert "jon" not in found and "kim" not in found
 
@@ -287,15 +320,29 @@ def test_empty_store_raises() -> None:
     ("a", "b", "words"),
     [
         ("ava", "dan", "is your manager"),
-        ("ava", "eve", "is in your management chain"),
+        ("ava", "eve", "is your manager's manager"),
         ("dan", "ava", "reports to you"),
-        ("eve", "ava", "is in your reporting line"),
+        ("eve", "ava", "reports to one of your reports"),
     ],
 )
 def test_explain_flags_reporting_line(matcher: Matcher, a: str, b: str, words: str) -> None:
     cand = matcher.explain(a, b)
     name = matcher.person(b).name
-    assert any(f.startswith(name) and words in f and "never paired" in f for f in cand.flags)
+    line = [f for f in cand.flags if f.kind is FlagKind.REPORTING_LINE]
+    assert len(line) == 1
+    assert line[0].text.startswith(name) and words in line[0].text
+    assert "never paired" in line[0].text
+
+
+def test_explain_beyond_the_default_reach_has_no_line_flag(
+    matcher: Matcher, strict: Matcher
+) -> None:
+    assert not [f for f in matcher.explain("eve", "fay").flags
+                if f.kind is FlagKind.REPORTING_LINE]
+    flags = [f.text for f in strict.explain("eve", "fay").flags
+             if f.kind is FlagKind.REPORTING_LINE]
+    assert flags == ["Fay Nakamura is 3 levels below you: on one reporting line, "
+                     "never paired"]
 
 
 def test_explain_plain_pair_has_no_flags_and_evidence(matcher: Matcher) -> None:
@@ -307,7 +354,7 @@ def test_explain_plain_pair_has_no_flags_and_evidence(matcher: Matcher) -> None:
 
 def test_explain_capacity_flag_appears_once(matcher: Matcher) -> None:
     cand = matcher.explain("ava", "gus")
-    capacity = [f for f in cand.flags if "capacity 0" in f]
+    capacity = [f for f in cand.flags if f.kind is FlagKind.FULL]
     assert len(capacity) == 1, cand.flags
 
 
@@ -346,7 +393,9 @@ def test_find_adds_soft_bonus_and_notes(matcher: Matcher) -> None:
     result = matcher.find(Request(asker_id="ava"), k=10)
     ben = next(c for c in result.candidates if c.id == "ben")
     bonus, notes = soft_adjustment(matcher.person("ava"), matcher.person("ben"))
-    assert ben.score == pytest.approx(matcher.config.rank(ben.teaches, ben.learns) + bonus)
+    exact = matcher.config.exactness(ben.to_asker, ben.to_candidate)
+    assert ben.score == pytest.approx(matcher.config.rank(ben.teaches, ben.learns) + bonus
+                                      + exact)
     assert ben.notes == notes
 
 
@@ -518,7 +567,8 @@ def test_sense_is_named_in_the_flags_and_kept_for_wants_with_that_meaning(
     lee = python_matcher.explain("ann", "lee")
     assert lee.misread
     assert lee.to_asker[0].caveat == "reads as snakes and reptiles"
-    assert any("reads as snakes and reptiles" in f for f in lee.flags)
+    misread = [f for f in lee.flags if f.kind is FlagKind.MISREAD]
+    assert len(misread) == 1 and "reads as snakes and reptiles" in misread[0].text
     pets = python_matcher.find(Request(wants=["looking after a pet snake"]), k=5)
     assert ids(pets)[:1] == ["lee"]
     assert pets.candidates[0].to_asker[0].caveat == ""

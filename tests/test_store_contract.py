@@ -42,9 +42,13 @@ def vectors_for(person: Participant, embeddings: Any) -> dict[str, list[float]]:
     return {s.id: v for s, v in zip(statements, vecs, strict=True)}
 
 
-@pytest.fixture(params=sorted(BACKENDS))
+@pytest.fixture(params=[*sorted(BACKENDS), "chroma-server"])
 def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[ParticipantStore]:
-    backend = make_store(request.param, tmp_path)
+    """Every backend; ``chroma-server`` is the chroma backend on a real ``chroma run``."""
+    if request.param == "chroma-server":
+        backend = make_store("chroma", tmp_path, request.getfixturevalue("chroma_url"))
+    else:
+        backend = make_store(request.param, tmp_path)
     yield backend
     backend.close()
 

@@ -21,9 +21,9 @@ from ui_support import serve
 
 from assistant.embed import CachedEmbeddings
 from assistant.errors import ConfigError, InputFormatError
+from assistant.present import EMPTY_CARDS
 from assistant.service import PairingService
 from assistant.ui import gradio_app
-from assistant.ui.cards import EMPTY_CARDS
 
 CORPUS = Path(__file__).resolve().parents[1] / "corpus"
 SNAPCHAT = "who can teach me Snapchat and wants strategy help"
@@ -35,7 +35,8 @@ HOSTILE_ROWS = (
     '"Ops <b>bold</b>","<svg onload=alert(3)>"\n'
     "x2,Sam Senior,business strategy,Snapchat stories,Sales,London\n"
 )
-LIVE_TAG = re.compile(r"<\s*/?\s*(script|img|svg|iframe|a)\b", re.IGNORECASE)
+#: a tag a browser would run: not one escaped for Markdown with a backslash (``\<script>``)
+LIVE_TAG = re.compile(r"(?<!\\)<\s*/?\s*(script|img|svg|iframe|a)\b", re.IGNORECASE)
 
 
 @pytest.fixture(scope="module")
@@ -128,13 +129,15 @@ def test_snapchat_question_why_and_agenda(app: Any, connect: Any) -> None:
     top = service.get(ids[0])
     assert "snap" in " ".join(top.offers).lower()
     assert "strateg" in " ".join(top.wants).lower()
-    assert ids[0] in {"hf024", "hf053"}
-    assert "hf013" not in ids and "Jonas" not in cards and "Jonas" not in texts(history)[-1]
+    assert ids[0] in {"hf013", "hf024", "hf053"}
+    lines = service.matcher.snapshot.lines  # nobody within two levels of Rajesh's line
+    assert not [pid for pid in ids if lines.conflict("hf002", pid)]
     assert "hf002" not in ids
     first_card = cards.split('data-id="')[1]
     assert f"{top.first_name} can teach you" in first_card
     assert f"{top.first_name} wants help with" in first_card and "which you offer" in first_card
-    assert re.search(r"match \d\.\d\d", first_card)
+    assert re.search(r"fit \d\.\d\d", first_card)
+    assert re.search(r"pair score \d\.\d\d · teaches you \d\.\d\d · learns from you", first_card)
     assert file_value(md) is None and file_value(ics) is None
 
     history, _, cards, _, _, _ = send(client, "why?")
@@ -164,10 +167,10 @@ def test_every_example_prompt_answers(app: Any, connect: Any) -> None:
     for prompt in gradio_app.EXAMPLES:
         history, _, cards, agenda, md, _ = send(client, prompt)
         answers[prompt] = (texts(history)[-1], card_ids(cards), agenda, file_value(md))
-    assert answers[gradio_app.EXAMPLES[0]][1][0] in {"hf024", "hf053"}
+    assert answers[gradio_app.EXAMPLES[0]][1][0] in {"hf013", "hf024", "hf053"}
     assert answers["who would be a good partner for me?"][1]
     london = answers["only people in London"][1]
-    # nobody in London teaches what hf002 wants: the assistant says so, shows nobody else
+    # only Londoners, or nobody and the assistant says so
     assert all(service.get(pid).location == "London" for pid in london)
     assert "London" in answers["only people in London"][0]
     assert len(answers["why?"][1]) == 1 and answers["why?"][0].startswith("**Why ")
@@ -180,7 +183,7 @@ def test_every_example_prompt_answers(app: Any, connect: Any) -> None:
 
 
 def test_sessions_are_isolated(app: Any, connect: Any) -> None:
-    url, _, _ = app
+    url, _, service = app
     alice, bob, fresh = connect(url), connect(url), connect(url)
     alice.predict("hf002", api_name="/sign_in")
     bob.predict("hf004", api_name="/sign_in")
@@ -193,7 +196,9 @@ def test_sessions_are_isolated(app: Any, connect: Any) -> None:
     assert len(a_text) == 4 and a_text[0] == INSTAGRAM
     assert "instagram" in a_text[-1].lower()  # still Rajesh's Instagram search
     assert not set(card_ids(a_more)) & set(a_first)  # the next page, not a restart
-    assert "hf002" not in card_ids(a_more) and "hf013" not in card_ids(a_more)
+    lines = service.matcher.snapshot.lines
+    assert "hf002" not in card_ids(a_more)
+    assert not [pid for pid in card_ids(a_more) if lines.conflict("hf002", pid)]
     assert all("good partner" not in t for t in a_text)
 
     b_after, *_ = bob.predict("why?", api_name="/send")
@@ -222,13 +227,16 @@ def test_coordinator_pairs_the_cohort_with_csv(app: Any, connect: Any) -> None:
     summary, pairs, unmatched, csv_file = connect(url).predict(api_name="/pair_cohort")
     rows = pairs["data"]
     assert pairs["headers"] == gradio_app.PAIR_HEADERS
-    assert re.match(r"\*\*\d+ pairs\*\*, \d+ of \d+ people matched", summary) and rows
+    assert re.match(r"\d+ pairs, \d+ of \d+ people matched, mean pair score \d\.\d\d", summary)
+    assert rows
     ids = [(re.findall(r"\((\w+)\)$", r[0])[0], re.findall(r"\((\w+)\)$", r[1])[0]) for r in rows]
-    assert ("hf002", "hf013") not in ids and ("hf013", "hf002") not in ids
+    lines = service.matcher.snapshot.lines
+    assert not [pair for pair in ids if lines.conflict(*pair)]
     seen = Counter(x for pair in ids for x in pair)
     assert all(n <= service.get(pid).capacity for pid, n in seen.items())
-    assert all(" teaches " in r[4] for r in rows)
-    assert all(float(r[2]) > 0 for r in rows)
+    assert all(" teaches " in r[5] for r in rows)
+    assert all(0 < float(r[2]) <= 1 for r in rows)  # pair score, 0 to 1
+    assert all(0 <= float(r[3]) <= 1 and 0 <= float(r[4]) <= 1 for r in rows)
     assert all(row[1] for row in unmatched["data"])  # every unmatched person has a reason
     path = Path(file_value(csv_file) or "")
     with path.open(encoding="utf-8", newline="") as handle:
@@ -274,8 +282,9 @@ def test_a_login_named_after_a_participant_chats_as_them(shared_app: Any, connec
     url, _, _ = shared_app
     rajesh = connect(url, ("hf002", "raj-pw"))
     _, _, cards, *_ = send(rajesh, SNAPCHAT)  # no sign-in: the login says who it is
+    assert card_ids(cards) and "hf002" not in card_ids(cards)
+    cards += send(rajesh, "more")[2]
     ids = card_ids(cards)
-    assert ids and "hf013" not in ids and "hf002" not in ids  # Jonas reports to Rajesh
     # a weaker match is worded as what comes closest, never as a teacher
     assert cards.count("Closest to</b>") >= 1
     assert cards.count("Closest to</b>") + cards.count("can teach you</b>") == len(ids)
@@ -321,6 +330,7 @@ def test_chat_command_passes_logins_and_warns(
 ) -> None:
     from assistant.cli import main
 
+    data_dir.mkdir(parents=True)  # chat serves an existing data folder, never a new one
     calls: list[dict[str, Any]] = []
     monkeypatch.setattr(gradio_app, "launch", lambda service, **kw: calls.append(kw))
     file = tmp_path / "logins.txt"
@@ -362,8 +372,8 @@ def test_hostile_profile_text_is_shown_literally(hostile_app: Any, connect: Any)
     assert "&lt;img src=x onerror=alert(1)&gt;" in profile
     assert "[click me](javascript:alert(1))" in profile  # literal text in HTML, not a link
     assert "${alert(2)}" in profile  # passed through as text; the browser test checks it stays
-    for text in markdown:  # Markdown: link and image syntax neutralised
-        assert "](javascript:" not in text and "](http" not in text
+    for text in markdown:  # Markdown: link and image syntax neutralised (escaped brackets)
+        assert not re.search(r"(?<!\\)\]\((?:javascript|http)", text), text
     assert any("&lt;script&gt;alert" in text for text in markdown)
 
 

@@ -1,18 +1,29 @@
 """Dialogue: one object per chat session, used alike by the CLI, the UI and the evals.
 
-It keeps the state a follow-up needs (the current request, filters, names
-excluded, candidates shown, the chosen partner) and answers each message with a
-:class:`Reply`: Markdown text plus the structured data behind it.
+It keeps the state a follow-up needs (the current request, filters, names excluded,
+candidates shown, the chosen partner) and answers each message with a
+:class:`~assistant.converse.reply.Reply`: data, never worded text. The presentation
+package (:mod:`assistant.present`) words it for the chat, the cards, the terminal.
 """
 
 from __future__ import annotations
 
+import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Literal
 
-from assistant.converse.agenda import Agenda, build_agenda
+from assistant.converse.agenda import build_agenda
 from assistant.converse.llm import LLMAssist
-from assistant.converse.text import esc
+from assistant.converse.reply import (
+    DirectionDoubt,
+    FilterEmptied,
+    InfoKind,
+    LineRule,
+    Notice,
+    OutsideFilters,
+    Reply,
+    ReplyKind,
+)
 from assistant.converse.understand import (
     Filters,
     Intent,
@@ -24,41 +35,21 @@ from assistant.converse.understand import (
     parse,
 )
 from assistant.errors import PairingError, UnknownParticipant
-from assistant.match import Candidate, CandidateFilter, MatchResult, Request
-from assistant.models import Participant
-from assistant.service import GuidanceHit, PairingService
-
-ReplyKind = Literal[
-    "candidates", "abstain", "explain", "agenda", "guidance", "selected", "info", "error"
-]
-PHRASED = ("candidates", "abstain", "explain", "guidance", "selected")
-HELP = (
-    "Tell me what you'd like to learn and what you could teach in return, for example:\n"
-    "- *who can teach me Snapchat and wants strategy help*\n"
-    "- *I'm keen to pick up TikTok and could offer help with budgeting in exchange*\n"
-    "- *who would be a good partner for me?* (uses your profile)\n\n"
-    "Then refine (*only people in London*, *not in my department*, *more*), ask *why?*, "
-    "*what about Sam?*, *pair me with the second one*, *draft our first session agenda*, "
-    "or ask about the program (*how often should we meet?*)."
+from assistant.match import (
+    Candidate,
+    CandidateFilter,
+    DropKind,
+    FlagKind,
+    MatchResult,
+    Request,
+    line_rule,
 )
+from assistant.models import Participant
+from assistant.service import PairingService
 
-
-@dataclass
-class Reply:
-    """An answer: Markdown for people, structured fields for the UI, CLI and evals."""
-
-    kind: ReplyKind
-    text: str
-    parsed: ParsedRequest | None = None
-    result: MatchResult | None = None
-    candidates: list[Candidate] = field(default_factory=list)
-    focus: Candidate | None = None
-    agenda: Agenda | None = None
-    guidance: list[GuidanceHit] = field(default_factory=list)
-
-    @property
-    def candidate_ids(self) -> list[str]:
-        return [c.id for c in self.candidates]
+#: how many ranked candidates one search keeps for paging ("more")
+LISTED = 100
+Handler = Callable[[ParsedRequest], Reply]
 
 
 @dataclass
@@ -69,6 +60,7 @@ class DialogueState:
     offers: list[str] = field(default_factory=list)
     filters: Filters = field(default_factory=Filters)
     excluded: list[str] = field(default_factory=list)
+    #: everyone shown so far, in the order shown (what "the second one" counts in)
     shown: list[Candidate] = field(default_factory=list)
     last: MatchResult | None = None
     focus: str | None = None
@@ -81,25 +73,17 @@ class Conversation:
 
     def __init__(
         self, service: PairingService, asker_id: str | None = None, page: int = 3,
-        llm: LLMAssist | None = None, follow_ups: bool = True,
+        llm: LLMAssist | None = None,
     ) -> None:
         self.service = service
-        #: end a list of candidates with the chat's follow-ups (why? more, ...)
-        self.follow_ups = follow_ups
         self.llm = llm
         self.asker: Participant | None = service.get(asker_id) if asker_id else None
         self.page = page
         self.state = DialogueState()
-        people = service.participants()
-        self.context = ParseContext(
-            names=[p.name for p in people],
-            locations=sorted({p.location for p in people if p.location}),
-            departments=sorted({p.department for p in people if p.department}),
-            timezones=sorted({p.timezone for p in people if p.timezone}),
-        )
-        if llm is not None:
-            llm.names = [p.name for p in people]
-        self._handlers = {
+        self._context_version = -1
+        self._learn_people()
+        #: intent name -> handler (intents are strings, or a StrEnum equal to them)
+        self.handlers: dict[str, Handler] = {
             Intent.SEARCH: self._on_find, Intent.REFINE: self._on_refine,
             Intent.MORE: self._on_more, Intent.REJECT: self._on_reject,
             Intent.SELECT: self._on_select, Intent.CONFIRM: self._on_select,
@@ -108,6 +92,22 @@ class Conversation:
             Intent.FEEDBACK: self._on_feedback, Intent.RESET: self._on_reset,
             Intent.HELP: self._on_help, Intent.SMALLTALK: self._on_smalltalk,
         }
+
+    def _learn_people(self) -> None:
+        """Names, places and departments the parser knows, again whenever the store changed
+        (with a Chroma server, another process may have ingested people since)."""
+        people = self.service.participants()
+        if self.service.store.version == self._context_version:
+            return
+        self._context_version = self.service.store.version
+        self.context = ParseContext(
+            names=[p.name for p in people],
+            locations=sorted({p.location for p in people if p.location}),
+            departments=sorted({p.department for p in people if p.department}),
+            timezones=sorted({p.timezone for p in people if p.timezone}),
+        )
+        if self.llm is not None:
+            self.llm.names = [p.name for p in people]
 
     def sign_in(self, asker_id: str | None) -> None:
         """Switch who is asking; the dialogue starts afresh."""
@@ -126,20 +126,41 @@ class Conversation:
 
     def send(self, text: str) -> Reply:
         """Answer one message."""
+
+        try:
+            self._learn_people()
+        except PairingError as exc:  # e.g. a Chroma server that stopped answering
+            return Reply(ReplyKind.ERROR, error=exc)
         parsed = parse(text, self.context, has_candidates=bool(self.state.shown), probe=self)
         if self.llm is not None and parsed.intent in (Intent.HELP, Intent.SMALLTALK):
             parsed = self.llm.parse(text, self.context) or parsed
-        handler = self._handlers.get(parsed.intent, self._on_help)
+        handler = self.handlers.get(str(parsed.intent), self._on_help)
         try:
-            reply: Reply = handler(parsed)
+            reply = handler(parsed)
         except PairingError as exc:
-            from assistant.edge import describe_error
-
-            reply = Reply("error", describe_error(exc))
+            reply = Reply(ReplyKind.ERROR, error=exc)
+        reply.intent = str(parsed.intent)
         reply.parsed = parsed
-        if self.llm is not None and reply.kind in PHRASED:
-            reply.text = self.llm.phrase(reply.text)
+        reply.asker = self.asker
         return reply
+
+    def explain(self, person: Participant) -> Reply:
+        """Both directions between the asker and ``person``."""
+        cand = self._candidate(person)
+        self.state.focus = person.id
+        return self._reply(ReplyKind.EXPLAIN, focus=cand, candidates=[cand])
+
+    def _info(self, kind: InfoKind) -> Reply:
+        return Reply(ReplyKind.INFO, info=kind)
+
+    def _reply(self, kind: ReplyKind, **values: object) -> Reply:
+        """A reply carrying the request in force (wants, offers, filters)."""
+        request = self.request()
+        asker = self.asker
+        wants = request.wants or (list(asker.wants) if asker else [])
+        offers = request.offers or (list(asker.offers) if asker else [])
+        return Reply(kind, asker=asker, wants=wants, offers=offers,
+                     filters=request.filters.describe(), **values)  # type: ignore[arg-type]
 
     def _on_find(self, parsed: ParsedRequest) -> Reply:
         if self.state.searched and bool(parsed.wants) != bool(parsed.offers):
@@ -153,34 +174,24 @@ class Conversation:
             if parsed.filters.is_empty():
                 parsed.filters = self.state.filters
         if not parsed.wants and not self.asker:
-            offered = (f"You can teach *{esc('; '.join(parsed.offers))}*. " if parsed.offers
-                       else "")
-            return Reply("info", offered + "What would you like to learn in return? (Sign in "
-                         "to use your profile.)\n\n" + HELP)
+            reply = self._info(InfoKind.NEED_WANTS)
+            reply.offers = list(parsed.offers)
+            return reply
         self.state = DialogueState(
             wants=parsed.wants, offers=parsed.offers, filters=parsed.filters,
             excluded=self._ids(parsed.filters.exclude_names), searched=True,
         )
         reply = self._search()
-        if parsed.unsure and reply.kind in ("candidates", "abstain"):
-            reply.text += "\n\n" + self._clarify(parsed)
+        if parsed.unsure and reply.kind in (ReplyKind.CANDIDATES, ReplyKind.ABSTAIN):
+            # one short question about the closest call; the search used the likelier reading
+            doubt = min(parsed.unsure, key=lambda u: u.margin)
+            reply.notices.append(DirectionDoubt(doubt.skill, doubt.read))
         return reply
-
-    @staticmethod
-    def _clarify(parsed: ParsedRequest) -> str:
-        """One short question about the closest call, searched meanwhile as read."""
-        doubt = min(parsed.unsure, key=lambda u: u.margin)
-        skill = esc(doubt.skill)
-        if doubt.read == "want":
-            return (f"I read *{skill}* as something you want to learn. If you meant you can "
-                    f"teach it, say *I can teach {skill}*.")
-        return (f"I read *{skill}* as something you can teach. If you meant you want to learn "
-                f"it, say *I want to learn {skill}*.")
 
     def _on_refine(self, parsed: ParsedRequest) -> Reply:
         if not self.state.searched:
             if not self.asker:
-                return Reply("info", "Tell me first what you'd like to learn. " + HELP)
+                return self._info(InfoKind.SEARCH_FIRST)
             self.state.searched = True
         self.state.filters = self.state.filters.merge(parsed.filters)
         self.state.excluded += self._ids(parsed.filters.exclude_names)
@@ -203,74 +214,68 @@ class Conversation:
     def _on_why(self, parsed: ParsedRequest) -> Reply:
         target = self._target(parsed) or (self.state.shown[0].person if self.state.shown else None)
         if target is None:
-            return Reply("info", "Ask me for partners first, then *why?* explains a suggestion.")
-        cand = self._candidate(target)
-        self.state.focus = target.id
-        return Reply("explain", self.explain_text(cand), focus=cand, candidates=[cand])
+            return self._info(InfoKind.WHY_FIRST)
+        return self.explain(target)
 
     def _on_about(self, parsed: ParsedRequest) -> Reply:
         target = self._target(parsed)
         if target is None:
-            return Reply("info", "I don't know who you mean; try their full name.")
-        return self._on_why(ParsedRequest(Intent.WHY, [], [], Filters(), target=Named(target.name)))
+            return self._info(InfoKind.WHO)
+        return self.explain(target)
 
     def _on_select(self, parsed: ParsedRequest) -> Reply:
         target = self._target(parsed)
         if target is None:
-            return Reply("info", "Which one? Say e.g. *pair me with the second one*.")
+            return self._info(InfoKind.WHICH)
         cand = self._candidate(target)
-        if any("reporting line" in f for f in cand.flags):
-            return Reply("error", f"{esc(target.name)} is on your reporting line, so the program "
-                         "never pairs you two. " + esc(" ".join(cand.flags)), focus=cand)
+        line = next((f for f in cand.flags if f.kind is FlagKind.REPORTING_LINE), None)
+        if line is not None:
+            return self._reply(ReplyKind.REFUSED, focus=cand, refusal=line)
         self.state.selected = target.id
         self.state.focus = target.id
-        text = (f"Great: **{esc(target.name)}** it is. Say *draft our first session agenda* "
-                "and I'll prepare your first meeting.")
-        return Reply("selected", text, focus=cand, candidates=[cand])
+        notices: list[Notice] = []
+        outside = self.request().filters.reason_to_drop(target)
+        if outside is not None and outside.kind is DropKind.FILTER:
+            notices.append(OutsideFilters(target.name, outside.text))
+        return self._reply(ReplyKind.SELECTED, focus=cand, candidates=[cand], notices=notices)
 
     def _on_agenda(self, parsed: ParsedRequest) -> Reply:
-        pid = self.state.selected or self.state.focus or (
-            self.state.shown[0].id if self.state.shown else None)
-        if pid is None or self.asker is None:
-            return Reply("info", "Sign in and choose a partner first (e.g. *pair me with the "
-                         "first one*); then I can draft your first-session agenda.")
+        named = self._target(parsed) or self._named(parsed.raw)
+        pid = named.id if named else (self.state.selected or self.state.focus or (
+            self.state.shown[0].id if self.state.shown else None))
+        if pid is None or (self.asker is None and not self.state.wants):
+            return self._info(InfoKind.NEED_PARTNER)
         partner = self.service.get(pid)
         cand = self._candidate(partner)
-        a_learns = cand.to_asker[0].want if cand.to_asker else self.asker.wants[0]
-        b_learns = cand.to_candidate[0].want if cand.to_candidate else partner.wants[0]
+        wants = self.state.wants or (self.asker.wants if self.asker else [])
+        best = max(cand.to_asker, key=lambda link: link.strength) if cand.to_asker else None
+        # a partner who does not really teach what was asked teaches what comes closest
+        a_learns = (best.offer if cand.weak else best.want) if best else wants[0]
+        back = max(cand.to_candidate, key=lambda link: link.strength) \
+            if cand.to_candidate and not cand.one_sided else None
+        b_learns = back.want if back else partner.wants[0]
         agenda = build_agenda(self.service, self.asker, partner, a_learns, b_learns)
-        return Reply("agenda", agenda.markdown(), agenda=agenda, focus=cand)
+        return self._reply(ReplyKind.AGENDA, agenda=agenda, focus=cand)
 
     def _on_guidance(self, parsed: ParsedRequest) -> Reply:
         hits = self.service.search_guidance(parsed.question or parsed.raw, k=3)
         if not hits or hits[0].score < 0.2:
-            return Reply("info", "I couldn't find that in the program guidance; your program "
-                         "coordinator can help.", guidance=hits)
-        best = hits[0]
-        body = best.text.strip()
-        if len(body) > 900:
-            body = body[:900].rsplit(" ", 1)[0] + " …"
-        more = "".join(f"\n- {h.citation}" for h in hits[1:] if h.score >= 0.25)
-        text = f"{body}\n\n_Source: {best.citation}_"
-        if more:
-            text += f"\n\nSee also:{more}"
-        return Reply("guidance", text, guidance=hits)
+            return Reply(ReplyKind.INFO, info=InfoKind.NOT_IN_GUIDANCE, guidance=hits)
+        return Reply(ReplyKind.GUIDANCE, guidance=[hits[0]] + [h for h in hits[1:]
+                                                               if h.score >= 0.25])
 
     def _on_reset(self, parsed: ParsedRequest) -> Reply:
         self.state = DialogueState()
-        return Reply("info", "Starting over. " + HELP)
+        return self._info(InfoKind.RESET)
 
     def _on_help(self, parsed: ParsedRequest) -> Reply:
-        who = f"You're signed in as **{esc(self.asker.name)}**. " if self.asker else ""
-        return Reply("info", who + HELP)
+        return self._info(InfoKind.HELP)
 
     def _on_feedback(self, parsed: ParsedRequest) -> Reply:
-        return Reply("info", "Thanks for telling me how it is going. Your programme coordinator "
-                     "collects feedback on pairs; ask me *what if it is not working?* for what "
-                     "the programme suggests.")
+        return self._info(InfoKind.FEEDBACK)
 
     def _on_smalltalk(self, parsed: ParsedRequest) -> Reply:
-        return Reply("info", "Happy to help. " + HELP)
+        return self._info(InfoKind.SMALLTALK)
 
     # ---------------------------------------------------------------------------------
     def request(self) -> Request:
@@ -297,24 +302,55 @@ class Conversation:
         When a refinement leaves nobody, the previous list stays the one that
         *the first one* or *why?* refer to.
         """
-        already = len(self.state.shown) if more else 0
-        result = self.service.find(self.request(), k=already + self.page)
+        request = self.request()
+        result = self.service.find(request, k=LISTED)
         self.state.last = result
-        new = result.candidates[already:]
+        order = [] if result.abstained else result.candidates
+        already = len(self.state.shown) if more else 0
+        notices = self._notices(request, result, empty=not order[already:])
+        if not order:
+            kind = ReplyKind.NO_MORE if more else ReplyKind.ABSTAIN
+            return self._reply(kind, result=result, notices=notices)
+        page = order[already: already + self.page]
+        if not page:
+            return self._reply(ReplyKind.NO_MORE, result=result, notices=notices,
+                               start=already + 1)
+        self.state.shown = order[: already + len(page)]
+        self.state.focus = page[0].id
+        return self._reply(ReplyKind.CANDIDATES, result=result, notices=notices,
+                           start=already + 1, candidates=page)
+
+    def _notices(self, request: Request, result: MatchResult, empty: bool) -> list[Notice]:
+        """Why people are missing: the reporting-line rule, and filters that emptied the list."""
+        out: list[Notice] = []
+        removed = sum(1 for why in result.dropped.values()
+                      if why.kind is DropKind.REPORTING_LINE)
+        if removed:
+            out.append(LineRule(removed, line_rule(self.service.config.reporting_levels)))
+        terms = request.filters.terms()
+        if not empty or not terms:
+            return out
+        kept = {c.id for c in ([] if result.abstained else result.candidates)}
+        lifted: list[FilterEmptied] = []
+        for kind, label in terms.items():
+            relaxed = Request(request.wants, request.offers, request.asker_id,
+                              request.filters.without(kind), request.include_full)
+            extra = self._extra(relaxed, kept)
+            if extra:
+                lifted.append(FilterEmptied(kind, label, len(extra), extra[:3]))
+        if not lifted and len(terms) > 1:
+            extra = self._extra(Request(request.wants, request.offers, request.asker_id), kept)
+            if extra:
+                lifted.append(FilterEmptied(None, "; ".join(terms.values()), len(extra),
+                                            extra[:3]))
+        return out + lifted
+
+    def _extra(self, request: Request, kept: set[str]) -> tuple[str, ...]:
+        """Names of the people ``request`` would show beyond ``kept`` (none if it abstains)."""
+        result = self.service.find(request, k=LISTED)
         if result.abstained:
-            return Reply("abstain", self._abstain_text(result), result=result)
-        if not new:
-            return Reply("info", "That's everyone who fits this request. Try *someone else* or "
-                         "widen the filters.", result=result)
-        self.state.shown = result.candidates[: already + len(new)]
-        self.state.focus = new[0].id
-        lines = [self._intro(result)]
-        for rank, cand in enumerate(new, start=already + 1):
-            lines.append(self._card(rank, cand))
-        if self.follow_ups:
-            lines.append("Ask *why?*, *more*, *pair me with the first one*, or refine "
-                         "(*only people in London*).")
-        return Reply("candidates", "\n\n".join(lines), result=result, candidates=new)
+            return ()
+        return tuple(c.person.name for c in result.candidates if c.id not in kept)
 
     def _ids(self, names: list[str]) -> list[str]:
         ids = []
@@ -342,77 +378,24 @@ class Conversation:
                 return None
         return None
 
+    def _named(self, raw: str) -> Participant | None:
+        """The one participant a message names by full name (any case) or by a capitalised
+        first name only they have (the parser gives no target for an agenda request such
+        as *agenda with Tiana*)."""
+        people = [p for p in self.service.participants()
+                  if self.asker is None or p.id != self.asker.id]
+        full = [p for p in people if re.search(rf"\b{re.escape(p.name)}\b", raw, re.IGNORECASE)]
+        if len(full) == 1:
+            return full[0]
+        first = [p for p in people if re.search(rf"\b{re.escape(p.first_name)}\b", raw)]
+        if len(first) == 1 and sum(p.first_name == first[0].first_name for p in people) == 1:
+            return first[0]
+        return None
+
     def _candidate(self, person: Participant) -> Candidate:
         for cand in self.state.shown:
             if cand.id == person.id:
                 return cand
         if self.asker is not None:
             return self.service.explain(self.asker.id, person.id)
-        result = self.service.find(Request(self.state.wants, self.state.offers), k=200)
-        for cand in result.candidates + result.near_misses:
-            if cand.id == person.id:
-                return cand
-        raise UnknownParticipant(person.name)
-
-    # wording -------------------------------------------------------------------------
-    def _intro(self, result: MatchResult) -> str:
-        wants = esc("; ".join(result.wants))
-        offers = esc("; ".join(result.offers)) if result.offers else "nothing stated"
-        filters = self.request().filters.describe()
-        extra = f" (filters: {esc(', '.join(filters))})" if filters else ""
-        return f"Partners who can teach **{wants}** and want what you offer (**{offers}**){extra}:"
-
-    @staticmethod
-    def _card(rank: int, c: Candidate) -> str:
-        p = c.person
-        head = (f"**{rank}. {esc(p.name)}**, {esc(p.role or 'participant')}, "
-                f"{esc(p.department or '-')} ({esc(p.location or 'location unknown')})"
-                f" · reciprocity {c.reciprocal:.2f}")
-        lines = [head]
-        if c.to_asker:
-            best = c.to_asker[0]
-            lead = (f"Closest to *{esc(best.want)}*, {esc(p.first_name)} offers" if c.weak
-                    else f"{esc(p.first_name)} can teach you *{esc(best.want)}*:")
-            lines.append(f"- {lead} \"{esc(best.offer)}\" (match {best.similarity:.2f})")
-        if c.to_candidate and c.one_sided:
-            lines.append(f"- {esc(p.first_name)} wants help with \"{esc(c.to_candidate[0].want)}\""
-                         ", and nothing you offer is close")
-        elif c.to_candidate:
-            best = c.to_candidate[0]
-            lines.append(f"- {esc(p.first_name)} wants help with \"{esc(best.want)}\", which you "
-                         f"offer (*{esc(best.offer)}*, match {best.similarity:.2f})")
-        else:
-            lines.append(f"- {esc(p.first_name)} wants: " + esc("; ".join(p.wants)))
-        if c.notes:
-            lines.append("- Notes: " + esc("; ".join(c.notes)))
-        lines += [f"- ⚠ {esc(flag)}" for flag in c.flags]
-        return "\n".join(lines)
-
-    def explain_text(self, c: Candidate) -> str:
-        p = c.person
-        name, first = esc(p.name), esc(p.first_name)
-        lines = [f"**Why {name}?** Reciprocity {c.reciprocal:.2f} "
-                 f"(teaches you {c.teaches:.2f}, learns from you {c.learns:.2f})."]
-        lines.append(f"\n**{first} → you**")
-        lines += [f"- you want *{esc(ln.want)}* ← {first} offers \"{esc(ln.offer)}\" "
-                  f"(similarity {ln.similarity:.2f})" for ln in c.to_asker]
-        lines.append(f"\n**You → {first}**")
-        if c.to_candidate:
-            lines += [f"- {first} wants \"{esc(ln.want)}\" ← you offer *{esc(ln.offer)}* "
-                      f"(similarity {ln.similarity:.2f})" for ln in c.to_candidate]
-        else:
-            lines.append(f"- {first} wants: " + esc("; ".join(p.wants)))
-        if c.notes:
-            lines.append("\n**Also:** " + esc("; ".join(c.notes)))
-        lines += [f"\n⚠ {esc(flag)}" for flag in c.flags]
-        return "\n".join(lines)
-
-    def _abstain_text(self, result: MatchResult) -> str:
-        text = f"I don't have a good match for this: {esc(result.reason)}."
-        if result.near_misses:
-            near = ", ".join(f"{esc(c.person.name)} (teaches it {c.teaches:.2f})"
-                             for c in result.near_misses)
-            text += f"\n\nClosest, but below the bar: {near}."
-        if result.widen:
-            text += "\n\nTo widen the search:\n" + "\n".join(f"- {t}" for t in result.widen)
-        return text
+        return self.service.assess(Request(self.state.wants, self.state.offers), person.id)

@@ -11,6 +11,9 @@ from pathlib import Path
 import numpy as np
 from langchain_core.embeddings import Embeddings
 
+#: how long a write waits for another process's transaction on the same cache file
+BUSY_SECONDS = 30.0
+
 
 def text_key(model: str, text: str) -> str:
     return hashlib.sha256(f"{model}\0{text}".encode()).hexdigest()
@@ -20,6 +23,10 @@ class CachedEmbeddings(Embeddings):
     """Wraps any LangChain ``Embeddings``; vectors are kept in SQLite (or memory if no path).
 
     ``computed`` counts texts actually sent to the model, ``hits`` texts served from cache.
+
+    Several processes may use one cache file at once (a chat and an ingest against a
+    Chroma server): it is in WAL mode, so readers never block the writer, every write
+    is one short transaction, and a busy database is waited for rather than failed.
     """
 
     def __init__(self, inner: Embeddings, path: Path | None, model_name: str) -> None:
@@ -31,7 +38,9 @@ class CachedEmbeddings(Embeddings):
         self._db: sqlite3.Connection | None = None
         if path is not None:
             path.parent.mkdir(parents=True, exist_ok=True)
-            self._db = sqlite3.connect(path, check_same_thread=False)
+            self._db = sqlite3.connect(path, check_same_thread=False, timeout=BUSY_SECONDS)
+            self._db.execute("PRAGMA journal_mode=WAL")
+            self._db.execute("PRAGMA secure_delete=ON")  # forgotten vectors are zeroed
             self._db.execute("CREATE TABLE IF NOT EXISTS vectors (key TEXT PRIMARY KEY, v BLOB)")
             self._db.commit()
         self.computed = 0
@@ -89,6 +98,8 @@ class CachedEmbeddings(Embeddings):
             self._db.commit()
             gone = self._db.total_changes - before
             self._db.execute("VACUUM")
+            # copy the WAL back and empty it, so old pages leave the -wal file too
+            self._db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
             return gone
 
     def __len__(self) -> int:

@@ -32,7 +32,7 @@ import numpy as np
 from langchain_core.embeddings import Embeddings
 from rank_bm25 import BM25Okapi
 
-from assistant.match import CandidateFilter, CohortScores, ReportingLines
+from assistant.match import DEFAULT_LINE_LEVELS, CandidateFilter, CohortScores, ReportingLines
 from assistant.models import Participant
 
 #: cosine below which the dense baseline abstains. Chosen on the dev split of the shipped
@@ -77,7 +77,7 @@ def eligible_people(
             continue
         if person.at_capacity and not include_full:
             continue
-        if filters is not None and filters.reason_to_drop(person):
+        if filters is not None and filters.reason_to_drop(person) is not None:
             continue
         out.append(person)
     return out
@@ -197,11 +197,13 @@ class CohortOutcome:
     note: str = ""
 
 
-def acceptable(scores: CohortScores, floor: float) -> np.ndarray:
+def acceptable(
+    scores: CohortScores, floor: float, reporting_levels: int | None = DEFAULT_LINE_LEVELS
+) -> np.ndarray:
     """``ok[i, j]``: i and j may be paired (different people, not on one reporting line,
     both with open slots, reciprocal score at least ``floor``); the rule pair_cohort uses."""
     people = scores.people
-    lines = ReportingLines(people)
+    lines = ReportingLines(people, reporting_levels)
     slots = np.array([p.open_slots for p in people])
     ok = (scores.reciprocal >= floor) & (slots[:, None] > 0) & (slots[None, :] > 0)
     np.fill_diagonal(ok, False)
@@ -212,10 +214,12 @@ def acceptable(scores: CohortScores, floor: float) -> np.ndarray:
     return ok
 
 
-def greedy_pairs(scores: CohortScores, floor: float) -> CohortOutcome:
+def greedy_pairs(
+    scores: CohortScores, floor: float, reporting_levels: int | None = DEFAULT_LINE_LEVELS
+) -> CohortOutcome:
     """Highest reciprocal score first, keeping a pair while both still have open slots."""
     people = scores.people
-    ok = acceptable(scores, floor)
+    ok = acceptable(scores, floor, reporting_levels)
     slots = [p.open_slots for p in people]
     ii, jj = np.nonzero(np.triu(ok, k=1))
     order = sorted(zip(ii.tolist(), jj.tolist(), strict=True),
@@ -245,6 +249,7 @@ def roommate_preferences(scores: CohortScores, ok: np.ndarray, players: list[int
 def stable_roommates_pairs(
     scores: CohortScores, floor: float,
     solve: Callable[[dict[str, list[str]]], dict[str, str | None]] | None = None,
+    reporting_levels: int | None = DEFAULT_LINE_LEVELS,
 ) -> CohortOutcome:
     """Irving's stable roommates (``matching`` package), one partner each.
 
@@ -254,7 +259,7 @@ def stable_roommates_pairs(
     are dropped and counted in the note.
     """
     people = scores.people
-    ok = acceptable(scores, floor)
+    ok = acceptable(scores, floor, reporting_levels)
     players = [i for i, p in enumerate(people) if p.open_slots > 0]
     if len(players) < 2:
         return CohortOutcome([], "fewer than two people with open slots")

@@ -14,7 +14,7 @@ from typing import Any
 
 from assistant.evaluation import metrics as m
 from assistant.evaluation.baselines import DENSE_ABSTAIN_BELOW
-from assistant.evaluation.runner import OURS, CaseResult, SuiteReport
+from assistant.evaluation.results import OURS, CaseResult, SuiteReport
 
 #: failed cases printed per suite on stdout (all of them go to the JSON and HTML)
 STDOUT_FAILURES = 15

@@ -18,14 +18,15 @@ import sys
 import tempfile
 import time
 from collections.abc import Sequence
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from langchain_core.embeddings import Embeddings
 
 from assistant.config import Settings
-from assistant.converse.conversation import Conversation, Reply
+from assistant.config import reporting_levels as config_levels
+from assistant.converse.conversation import Conversation
+from assistant.converse.reply import Reply
 from assistant.embed import CachedEmbeddings, make_embeddings
 from assistant.errors import InputFormatError
 from assistant.evaluation import metrics as m
@@ -38,90 +39,18 @@ from assistant.evaluation.baselines import (
     query_baselines,
     stable_roommates_pairs,
 )
+from assistant.evaluation.report import render_text, write_html, write_json
+from assistant.evaluation.results import OURS, TOP_K, CaseResult, MethodCase, SuiteReport
 from assistant.evaluation.suite import QueryCase, Suite, discover, load_suite
-from assistant.match import CandidateFilter, CohortScores, ReportingLines
+from assistant.match import (
+    CandidateFilter,
+    CohortScores,
+    PreferenceWeights,
+    ReportingLines,
+    ScoringConfig,
+)
 from assistant.models import Participant
 from assistant.service import PairingService
-
-OURS = "reciprocal"
-TOP_K = 10
-COHORT_METHODS = (OURS, "greedy", "stable_roommates")
-
-
-@dataclass
-class MethodCase:
-    """One method's answer to one case: what it presented (empty if it abstained)."""
-
-    ranking: Ranking
-    abstained: bool
-    metrics: dict[str, float]
-    #: the best score the method saw, even when it abstained (for calibrating thresholds)
-    top_score: float | None = None
-
-
-@dataclass
-class CaseResult:
-    """A query case with the parsed request and every method's answer."""
-
-    case: QueryCase
-    kind: str
-    parsed: dict[str, Any]
-    wants: list[str]
-    offers: list[str]
-    methods: dict[str, MethodCase]
-    near_misses: Ranking = field(default_factory=list)
-
-    @property
-    def ranked(self) -> bool:
-        return m.is_ranked_case(self.case.relevant, self.case.expect_none)
-
-    def reasons(self, method: str = OURS) -> list[str]:
-        """Why ``method`` failed this case (empty when it did not)."""
-        out = self.case_reasons(method)
-        if method == OURS and self.kind not in ("candidates", "abstain"):
-            out.insert(0, f"parse: the chat answered '{self.kind}', not a search")
-        return out
-
-    def case_reasons(self, method: str) -> list[str]:
-        res = self.methods[method]
-        case = self.case
-        out: list[str] = []
-        if case.expect_none and not res.abstained:
-            shown = "presented candidates" if res.ranking else "presented nobody"
-            out.append(f"abstain: {shown} without saying nobody fits, and nobody should")
-        if not case.expect_none and res.abstained:
-            out.append("abstain: said nobody fits, but someone does")
-        excluded = [pid for pid in case.must_exclude if pid in {i for i, _ in res.ranking}]
-        if excluded:
-            out.append(f"exclusion: {', '.join(excluded)} in the top {TOP_K}")
-        if self.ranked and not res.abstained and res.metrics["hit@1"] < 1:
-            ids = [pid for pid, _ in res.ranking]
-            found = [r for r, pid in enumerate(ids, 1) if case.relevant.get(pid, 0) >= 1]
-            where = f"first relevant at rank {found[0]}" if found else "no relevant id in top 10"
-            out.append(f"ranking: hit@1 miss, {where}")
-        return out
-
-
-@dataclass
-class SuiteReport:
-    """Everything measured on one suite."""
-
-    name: str
-    description: str
-    path: Path
-    split: str
-    methods: dict[str, dict[str, float]]
-    cohort: dict[str, dict[str, float]]
-    cohort_notes: dict[str, str]
-    cases: list[CaseResult]
-    counts: dict[str, int]
-    people: dict[str, str]
-    seconds: float = 0.0
-
-    @property
-    def failures(self) -> list[CaseResult]:
-        """Cases our method failed (hit@1 miss, wrong abstention or exclusion violation)."""
-        return [c for c in self.cases if c.reasons(OURS)]
 
 
 # ---------------------------------------------------------------------------------------
@@ -131,13 +60,26 @@ def shared_embeddings() -> CachedEmbeddings:
     return CachedEmbeddings(inner, None, name)
 
 
-def run_suite(path: Path, embeddings: Embeddings, split: str = "all") -> SuiteReport:
-    """Load, ingest into a temporary data folder and evaluate one suite."""
+def run_suite(
+    path: Path, embeddings: Embeddings, split: str = "all", config: ScoringConfig | None = None,
+    weights: PreferenceWeights | None = None, reporting_levels: int | None = None,
+) -> SuiteReport:
+    """Load, ingest into a temporary data folder and evaluate one suite (scoring with
+    ``config`` and ``weights`` when given, e.g. learned weights before they are applied).
+
+    ``reporting_levels``: the reporting-line rule the run applies. The suite format's
+    rule is the whole management chain (None), so suites written for it are judged by
+    it; pass 2 to measure the assistant's default rule instead.
+    """
     started = time.perf_counter()
     suite = load_suite(path)
     with tempfile.TemporaryDirectory(prefix="pairing-eval-") as tmp:
-        settings = Settings(data_dir=Path(tmp))
+        # throw-away, never a server
+        settings = Settings(data_dir=Path(tmp), chroma_url="", reporting_levels=reporting_levels)
+        if config is not None:  # the run's rule, whatever the given scoring says
+            config = dataclasses.replace(config, reporting_levels=reporting_levels)
         with PairingService(settings, mode="exclusive", embeddings=embeddings,
+                            config=config, weights=weights,
                             command="pairing eval") as service:
             service.ingest([suite.participants_file, *suite.guidance_files], strict=True)
             report = _evaluate(suite, service, embeddings, split)
@@ -151,7 +93,7 @@ def _evaluate(
     people = sorted(service.participants(), key=lambda p: p.id)
     cases = suite.cases(split)
     baselines = query_baselines(people, embeddings)
-    lines = ReportingLines(people)
+    lines = ReportingLines(people, service.config.reporting_levels)
     results = [_run_case(case, service, baselines, people, lines) for case in cases]
     names = [OURS, *(b.name for b in baselines)]
     methods = {
@@ -203,6 +145,7 @@ def _first(ranking: Ranking) -> tuple[str, float] | None:
 
 
 def _ours(reply: Reply) -> Ranking:
+    """Everyone the chat showed, in the order shown."""
     if reply.kind != "candidates":
         return []
     return [(c.id, float(c.score)) for c in reply.candidates[:TOP_K]]
@@ -260,21 +203,25 @@ def evaluate_cohort(
     outcomes = {
         OURS: CohortOutcome([(p.a.id, p.b.id) for p in ours.pairs],
                             "" if ours.optimal else "solver did not prove optimality"),
-        "greedy": greedy_pairs(scores, floor),
-        "stable_roommates": stable_roommates_pairs(scores, floor),
+        "greedy": greedy_pairs(scores, floor, service.config.reporting_levels),
+        "stable_roommates": stable_roommates_pairs(
+            scores, floor, reporting_levels=service.config.reporting_levels),
     }
-    metrics = {name: cohort_metrics(out.pairs, reference, scores) for name, out in outcomes.items()}
+    levels = service.config.reporting_levels
+    metrics = {name: cohort_metrics(out.pairs, reference, scores, levels)
+               for name, out in outcomes.items()}
     notes = {name: out.note for name, out in outcomes.items() if out.note}
     return metrics, notes
 
 
 def cohort_metrics(
-    pairs: list[tuple[str, str]], reference: list[tuple[str, str]], scores: CohortScores
+    pairs: list[tuple[str, str]], reference: list[tuple[str, str]], scores: CohortScores,
+    reporting_levels: int | None = None,
 ) -> dict[str, float]:
     """The cohort metrics of one produced pairing (scores: the reciprocal fused score)."""
     index = scores.index()
     people = scores.people
-    lines = ReportingLines(people)
+    lines = ReportingLines(people, reporting_levels)
     slots = {p.id: p.open_slots for p in people}
     values = [float(scores.reciprocal[index[a], index[b]]) for a, b in pairs]
     mean, low = m.pair_score_stats(values)
@@ -370,18 +317,17 @@ def suite_paths(paths: Sequence[Path]) -> list[Path]:
 
 def main(args: argparse.Namespace) -> int:
     """Run the suites, print the tables, write JSON/HTML, apply the regression gate."""
-    from assistant.evaluation.report import render_text, write_html, write_json
-
     started = time.perf_counter()
     paths = suite_paths(args.suites)
     for path in paths:  # a bad suite fails before any work is done
         load_suite(path)
     embeddings = shared_embeddings()
     split = getattr(args, "split", "all") or "all"
+    levels = config_levels(getattr(args, "reporting_levels", None) or "all")
     reports = []
     for path in paths:
         print(f"evaluating {path} ...", file=sys.stderr, flush=True)
-        reports.append(run_suite(path, embeddings, split))
+        reports.append(run_suite(path, embeddings, split, reporting_levels=levels))
     print(render_text(reports))
     if getattr(args, "json", None):
         write_json(reports, args.json)

@@ -5,9 +5,7 @@ The result keeps good rows and rejected rows apart; nothing is dropped silently.
 
 from __future__ import annotations
 
-import csv
-import json
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -15,16 +13,24 @@ from typing import Any
 from pydantic import ValidationError
 
 from assistant.errors import InputFormatError, RowProblem, ValidationFailed
+from assistant.ingest import mapping as mp
+from assistant.ingest.cells import (
+    MAX_CELL_CHARS,
+    NotWhole,
+    parse_whole_number,
+    shown,
+    text_problem,
+)
+from assistant.ingest.mapping import FIELDS
+from assistant.ingest.readers import json_lines, read_csv, read_jsonl
+from assistant.ingest.rejects import ID as REJECT_ID
+from assistant.ingest.rejects import write_rejects
+from assistant.ingest.rows import RawRow, Reject
 from assistant.ingest.splitting import split_all, split_statements
 from assistant.models import MAX_CAPACITY, Participant
 
-FIELDS = (
-    "id", "name", "offers", "wants", "role", "department", "manager_id", "location",
-    "timezone", "career_stage", "capacity", "current_pairs", "goals",
-)
+INTEGER_FIELDS = ("capacity", "current_pairs")
 REQUIRED = ("id", "name", "offers", "wants")
-#: column of a rejects file holding the row's participant id, whatever the source column was
-REJECT_ID = "_id"
 
 FIXES: dict[str, str] = {
     "id": "give every row a unique id of letters, digits, '.', '_', '-', '@' or '+' "
@@ -48,166 +54,126 @@ _STAGE_ALIASES = {
 
 
 @dataclass
-class RawRow:
-    """A row as read from the file, before validation."""
-
-    source: str
-    line: int
-    values: dict[str, Any]
-    original: dict[str, Any]
-
-
-@dataclass
-class Reject:
-    """A row that was not ingested, kept whole with every problem found."""
-
-    row: RawRow
-    problems: list[RowProblem]
-
-
-@dataclass
 class ParticipantBatch:
     """Outcome of reading one or more participant files."""
 
     participants: list[Participant] = field(default_factory=list)
     rejects: list[Reject] = field(default_factory=list)
     lines: dict[str, tuple[str, int]] = field(default_factory=dict)
+    #: every file read, in order, with its format ("csv" or "jsonl")
+    sources: dict[str, str] = field(default_factory=dict)
 
     @property
     def problems(self) -> list[RowProblem]:
         return [p for r in self.rejects for p in r.problems]
 
 
-def read_rows(path: Path, mapping: Mapping[str, str] | None = None) -> list[RawRow]:
-    """Read raw rows; ``mapping`` renames source columns to participant fields."""
+def file_kind(path: Path) -> str:
     suffix = path.suffix.lower()
     if suffix in (".jsonl", ".ndjson"):
-        rows = list(_read_jsonl(path))
-    elif suffix in (".csv", ".tsv", ".txt"):
-        rows = list(_read_csv(path, "\t" if suffix == ".tsv" else ","))
+        return "jsonl"
+    if suffix in (".csv", ".tsv", ".txt"):
+        return "csv"
+    raise InputFormatError(
+        f"{path}: unknown participant file type '{suffix}' (use .csv, .tsv or .jsonl)"
+    )
+
+
+def read_rows(path: Path, mapping: Mapping[str, str] | None = None) -> list[RawRow]:
+    """Read raw rows; ``mapping`` renames source columns to participant fields."""
+    mapping = mapping or {}
+    if file_kind(path) == "jsonl":
+        rows = read_jsonl(path)
+        columns = list(dict.fromkeys(k for r in rows for k in r.original))
     else:
+        columns, rows, repeated = read_csv(path, "\t" if path.suffix.lower() == ".tsv" else ",")
+        # a repeated title feeds the same field as its first copy (offers twice: both read)
+        mapping = {**mapping, **{c: mp.field_of(t, mapping) for c, t in repeated.items()}}
+        clash = mp.clashes(columns, mapping)
+        if clash:
+            raise InputFormatError(f"{path}: {clash}; map only one of them, or none")
+    for row in rows:
+        if row.error:
+            continue
+        clash = mp.clashes(row.original, mapping)
+        if clash:
+            row.error, row.fix = clash, "keep one of them"
+        row.values = mp.apply(row.original, mapping)
+    present = {mp.field_of(c, mapping) for c in columns}
+    missing = [f for f in REQUIRED if f not in present]
+    if rows and missing and any(not r.error for r in rows):
+        shown_columns = ", ".join(shown(c) for c in columns[:30])
         raise InputFormatError(
-            f"{path}: unknown participant file type '{suffix}' (use .csv, .tsv or .jsonl)"
+            f"{path}: no column for {', '.join(missing)}. Columns found: {shown_columns}. "
+            "Map survey columns with --map 'Column title=field' (e.g. "
+            "'What could you teach a colleague?=offers')."
         )
-    mapped = [_apply_mapping(r, mapping or {}) for r in rows]
-    if mapped:
-        present = set().union(*(r.values.keys() for r in mapped))
-        missing = [f for f in REQUIRED if f not in present]
-        if missing:
-            columns = sorted(set().union(*(r.original.keys() for r in rows)))
-            raise InputFormatError(
-                f"{path}: no column for {', '.join(missing)}. Columns found: {columns}. "
-                "Map survey columns with --map 'Column title=field' (e.g. "
-                "'What could you teach a colleague?=offers')."
-            )
-    return mapped
+    return rows
 
 
-def _read_csv(path: Path, delimiter: str) -> Iterable[RawRow]:
-    try:
-        handle = path.open(encoding="utf-8-sig", newline="")
-    except OSError as exc:
-        raise InputFormatError(f"{path}: cannot open ({exc.strerror})") from exc
-    with handle:
-        reader = csv.DictReader(handle, delimiter=delimiter)
-        try:  # reading the header decodes the first block of the file, which may not be UTF-8
-            header = reader.fieldnames
-        except (csv.Error, UnicodeDecodeError) as exc:
-            raise InputFormatError(f"{path}: unreadable CSV, expected UTF-8 ({exc})") from exc
-        if not header:
-            raise InputFormatError(f"{path}: empty file, expected a header row")
-        line = reader.line_num
-        try:
-            for record in reader:
-                start = line + 1
-                line = reader.line_num
-                original = {k: v for k, v in record.items() if k is not None}
-                if None in record:
-                    original["__extra__"] = ";".join(record[None])
-                if not any((v or "").strip() for v in original.values() if isinstance(v, str)):
-                    continue
-                yield RawRow(str(path), start, dict(original), original)
-        except (csv.Error, UnicodeDecodeError) as exc:
-            raise InputFormatError(f"{path}:{line + 1}: unreadable CSV ({exc})") from exc
-
-
-def json_lines(text: str) -> Iterator[tuple[int, str, dict[str, Any] | None, str]]:
-    """(line number, line, object or None, problem) for every non-empty JSONL line.
-
-    Callers choose the policy: ingest sends a bad line to the rejects file, an eval
-    suite fails on it.
-    """
-    for number, line in enumerate(text.splitlines(), start=1):
-        if not line.strip():
-            continue
-        try:
-            record = json.loads(line)
-        except json.JSONDecodeError as exc:
-            yield number, line, None, f"invalid JSON ({exc.msg})"
-            continue
-        if not isinstance(record, dict):
-            yield number, line, None, "each line must be a JSON object"
-            continue
-        yield number, line, record, ""
-
-
-def _read_jsonl(path: Path) -> Iterable[RawRow]:
-    try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise InputFormatError(f"{path}: cannot read as UTF-8 ({exc})") from exc
-    for number, line, record, problem in json_lines(text):
-        if record is None:
-            record = {"__unparsed__": line, "__error__": problem}
-        yield RawRow(str(path), number, dict(record), dict(record))
-
-
-def _apply_mapping(row: RawRow, mapping: Mapping[str, str]) -> RawRow:
-    if not mapping:
-        return row
-    lowered = {k.strip().casefold(): v for k, v in mapping.items()}
-    values: dict[str, Any] = {}
-    for column, value in row.values.items():
-        target = lowered.get(column.strip().casefold(), column)
-        if target in values and isinstance(value, str) and target in ("offers", "wants"):
-            values[target] = f"{values[target]};{value}"  # several columns feed one field
-        else:
-            values[target] = value
-    return RawRow(row.source, row.line, values, row.original)
-
-
-def _normalise(values: dict[str, Any]) -> dict[str, Any]:
+def _normalise(values: dict[str, Any]) -> tuple[dict[str, Any], dict[str, str]]:
+    """Field values ready for :class:`Participant`, and problems found on the way
+    (field -> message); a field with a problem is left out so the model reports the rest."""
     out: dict[str, Any] = {}
+    problems: dict[str, str] = {}
     for key in FIELDS:
         value = values.get(key)
         if value is None or (isinstance(value, str) and not value.strip()):
             continue
-        if key in ("offers", "wants"):
+        bad = _text_problem(value)
+        if bad:
+            problems[key] = bad
+        elif key in ("offers", "wants"):
             if isinstance(value, str):
                 out[key] = split_statements(value)
-            elif isinstance(value, list):
-                out[key] = split_all([str(v) for v in value])
+            elif isinstance(value, list) and all(_scalar(v) for v in value):
+                out[key] = split_all([str(v) for v in value if v is not None])
             else:
-                out[key] = value
-        elif key == "career_stage" and isinstance(value, str):
-            out[key] = _STAGE_ALIASES.get(value.strip().casefold(), value.strip())
-        elif key in ("capacity", "current_pairs") and isinstance(value, str):
-            text = value.strip()
-            out[key] = int(text) if text.lstrip("-").isdigit() else text
-        elif key == "id" and not isinstance(value, str):
+                problems[key] = "must be text, or a list of texts"
+        elif key in INTEGER_FIELDS:
+            try:
+                out[key] = parse_whole_number(value)
+            except NotWhole as exc:
+                problems[key] = str(exc)
+        elif key == "id" and isinstance(value, int) and not isinstance(value, bool):
             out[key] = str(value)
+        elif not isinstance(value, str):
+            problems[key] = f"must be text, not {_json_type(value)}"
+        elif key == "career_stage":
+            out[key] = _STAGE_ALIASES.get(value.strip().casefold(), value.strip())
         else:
-            out[key] = value.strip() if isinstance(value, str) else value
-    return out
+            out[key] = value.strip()
+    return out, problems
+
+
+def _scalar(value: Any) -> bool:
+    return value is None or (isinstance(value, (str, int, float)) and not isinstance(value, bool))
+
+
+def _json_type(value: Any) -> str:
+    names = {bool: "true/false", int: "a number", float: "a number", list: "a list",
+             dict: "an object"}
+    return names.get(type(value), type(value).__name__)
+
+
+def _text_problem(value: Any) -> str:
+    if isinstance(value, str):
+        return text_problem(value)
+    if isinstance(value, list):
+        for item in value:
+            if isinstance(item, str) and text_problem(item):
+                return text_problem(item)
+        joined = sum(len(str(v)) for v in value)
+        if joined > MAX_CELL_CHARS:
+            return f"holds {joined:,} characters, at most {MAX_CELL_CHARS:,} are accepted"
+    return ""
 
 
 def _problems_from(exc: ValidationError, row: RawRow, record_id: str) -> list[RowProblem]:
     problems = []
     for err in exc.errors():
         loc = [str(x) for x in err.get("loc", ())]
-        name = loc[0] if loc else "row"
-        if name not in FIELDS:
-            name = "row" if not loc else name
+        name = loc[0] if loc and loc[0] in FIELDS else "row"
         message = err.get("msg", "invalid").removeprefix("Value error, ")
         if err.get("type") == "extra_forbidden":
             continue
@@ -220,6 +186,15 @@ def _problems_from(exc: ValidationError, row: RawRow, record_id: str) -> list[Ro
     return problems
 
 
+def _record_id(values: dict[str, Any]) -> str:
+    value = values.get("id")
+    if isinstance(value, str):
+        return value.strip() if not text_problem(value) else ""
+    if isinstance(value, int) and not isinstance(value, bool):
+        return str(value)
+    return ""
+
+
 def validate_rows(rows: list[RawRow], known_ids: Iterable[str] = ()) -> ParticipantBatch:
     """Validate rows one by one, then across rows (duplicate ids, managers, cycles)."""
     batch = ParticipantBatch()
@@ -228,21 +203,29 @@ def validate_rows(rows: list[RawRow], known_ids: Iterable[str] = ()) -> Particip
     occurrences: dict[str, list[int]] = {}
 
     for index, row in enumerate(rows):
-        if "__unparsed__" in row.values:
-            unparsed = RowProblem(
-                row.source, row.line, "row", row.values["__error__"],
-                "write one JSON object per line",
-            )
-            bad[index] = Reject(row, [unparsed])
-            continue
-        values = _normalise(row.values)
-        record_id = str(values.get("id", "")).strip()
+        record_id = _record_id(row.values)
+        first: list[RowProblem] = []
+        if row.error:
+            first.append(RowProblem(row.source, row.line, "row", row.error,
+                                    row.fix or "correct the row", record_id))
+            if row.raw is not None:
+                bad[index] = Reject(row, first)
+                continue
+        values, found = _normalise(row.values)
+        first += [RowProblem(row.source, row.line, name, message, FIXES.get(name, "correct "
+                             "the value"), record_id) for name, message in found.items()]
         if record_id:
             occurrences.setdefault(record_id, []).append(index)
         try:
             person = Participant(**values)
         except ValidationError as exc:
-            bad[index] = Reject(row, _problems_from(exc, row, record_id))
+            missing_as_bad = {p.field for p in first}
+            later = [p for p in _problems_from(exc, row, record_id)
+                     if not (p.field in missing_as_bad and "required" in p.message)]
+            bad[index] = Reject(row, first + later)
+            continue
+        if first:
+            bad[index] = Reject(row, first)
             continue
         good[f"{index}"] = (person, row)
 
@@ -327,50 +310,18 @@ def load_participants(
     With ``strict`` any problem raises :class:`ValidationFailed` and nothing is returned.
     """
     rows: list[RawRow] = []
+    sources: dict[str, str] = {}
     for path in paths:
+        sources[str(path)] = file_kind(path)
         rows.extend(read_rows(path, mapping))
     batch = validate_rows(rows, known_ids)
+    batch.sources = sources
     if strict and batch.rejects:
         raise ValidationFailed(batch.problems)
     return batch
 
 
-def write_rejects(rejects: list[Reject], target: Path) -> Path:
-    """Write rejected rows whole, with their line and reasons, to CSV or JSONL by suffix."""
-    target.parent.mkdir(parents=True, exist_ok=True)
-    reasons = [" | ".join(p.describe() for p in r.problems) for r in rejects]
-    if target.suffix == ".jsonl":
-        with target.open("w", encoding="utf-8") as out:
-            for reject, why in zip(rejects, reasons, strict=True):
-                record = dict(reject.row.original)
-                record.update(_source=reject.row.source, _line=reject.row.line, _errors=why,
-                              _id=_row_id(reject.row))
-                out.write(json.dumps(record, ensure_ascii=False) + "\n")
-        return target
-    columns: list[str] = []
-    for reject in rejects:
-        for key in reject.row.original:
-            if key not in columns:
-                columns.append(key)
-    with target.open("w", encoding="utf-8", newline="") as out:
-        writer = csv.DictWriter(
-            out, fieldnames=[*columns, "_source", "_line", "_errors", REJECT_ID]
-        )
-        writer.writeheader()
-        for reject, why in zip(rejects, reasons, strict=True):
-            record = {k: _cell(v) for k, v in reject.row.original.items()}
-            record.update(_source=reject.row.source, _line=str(reject.row.line), _errors=why,
-                          _id=_row_id(reject.row))
-            writer.writerow(record)
-    return target
-
-
-def _row_id(row: RawRow) -> str:
-    value = row.values.get("id")
-    return "" if value is None else str(value).strip()
-
-
-def _cell(value: Any) -> str:
-    if isinstance(value, list):
-        return "; ".join(str(v) for v in value)
-    return "" if value is None else str(value)
+__all__ = [
+    "FIELDS", "REJECT_ID", "ParticipantBatch", "RawRow", "Reject", "json_lines",
+    "load_participants", "read_rows", "validate_rows", "write_rejects",
+]

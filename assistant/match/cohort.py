@@ -123,7 +123,7 @@ def pair_cohort(
     people = scores.people
     len(people)
     index = scores.index()
-    lines = ReportingLines(people)
+    lines = ReportingLines(people, config.reporting_levels)
     floor = config.pair_floor if min_score is None else min_score
     slots = np.array([p.open_slots for p in people], dtype=np.int64)
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -10,6 +11,7 @@ from langchain_core.embeddings import Embeddings
 from assistant.errors import EmptyStore, UnknownParticipant
 from assistant.match.constraints import CandidateFilter, ReportingLines, capacity_note
 from assistant.match.preferences import PreferenceWeights, soft_adjustment
+from assistant.match.reasons import DropKind, DropReason, Flag, FlagKind
 from assistant.match.scoring import Link, ScoringConfig, direction
 from assistant.match.vocabulary_check import VocabularyCheck
 from assistant.models import Participant, StatementKind
@@ -25,6 +27,11 @@ class Request:
     asker_id: str | None = None
     filters: CandidateFilter = field(default_factory=CandidateFilter)
     include_full: bool = False
+    #: people never suggested for this request, with the reason shown in ``dropped``
+    #: (the programme record: partners the asker has, people the asker turned down)
+    excluded: Mapping[str, str] = field(default_factory=dict)
+    #: partners a person has beyond their ``current_pairs`` (the programme record's pairs)
+    load: Mapping[str, int] = field(default_factory=dict)
 
 
 @dataclass
@@ -39,7 +46,7 @@ class Candidate:
     to_asker: list[Link]
     to_candidate: list[Link]
     notes: list[str]
-    flags: list[str] = field(default_factory=list)
+    flags: list[Flag] = field(default_factory=list)
     #: the candidate wants nothing close to what the asker offers
     one_sided: bool = False
     #: the candidate teaches what was asked for less well than the abstention bar: a
@@ -67,7 +74,7 @@ class MatchResult:
     abstained: bool
     reason: str = ""
     near_misses: list[Candidate] = field(default_factory=list)
-    dropped: dict[str, str] = field(default_factory=dict)
+    dropped: dict[str, DropReason] = field(default_factory=dict)
     widen: list[str] = field(default_factory=list)
     one_directional: bool = False
 
@@ -75,10 +82,10 @@ class MatchResult:
 class Snapshot:
     """Participants and their statement vectors, grouped by owner, for one store version."""
 
-    def __init__(self, store: ParticipantStore) -> None:
+    def __init__(self, store: ParticipantStore, line_levels: int | None = 2) -> None:
         self.version = store.version
         self.people = {p.id: p for p in store.participants()}
-        self.lines = ReportingLines(self.people.values())
+        self.lines = ReportingLines(self.people.values(), line_levels)
         self.texts: dict[StatementKind, dict[str, list[str]]] = {"offer": {}, "want": {}}
         self.vectors: dict[StatementKind, dict[str, np.ndarray]] = {"offer": {}, "want": {}}
         kinds: tuple[StatementKind, ...] = ("offer", "want")
@@ -120,7 +127,7 @@ class Matcher:
     @property
     def snapshot(self) -> Snapshot:
         if self._snapshot is None or self._snapshot.version != self.store.version:
-            self._snapshot = Snapshot(self.store)
+            self._snapshot = Snapshot(self.store, self.config.reporting_levels)
         return self._snapshot
 
     def person(self, pid: str) -> Participant:
@@ -154,13 +161,13 @@ class Matcher:
 
         pool = self._retrieve(want_vecs, offer_vecs)
         scored: list[Candidate] = []
-        dropped: dict[str, str] = {}
+        dropped: dict[str, DropReason] = {}
         for pid in pool:
             person = snap.people.get(pid)
             if person is None:
                 continue
             why = self._hard_reason(asker, person, request)
-            if why:
+            if why is not None:
                 dropped[pid] = why
                 continue
             scored.append(self._score(asker, person, wants, want_vecs, offers, offer_vecs))
@@ -189,11 +196,23 @@ class Matcher:
         cand = self._score(
             a, b, a.wants, snap.vectors["want"][a.id], a.offers, snap.vectors["offer"][a.id]
         )
-        relation = snap.lines.relation(a.id, b.id)
-        if relation:
-            cand.flags.append(f"{b.name} {relation}: same reporting line, never paired")
+        if snap.lines.conflict(a.id, b.id):
+            relation = snap.lines.relation(a.id, b.id)
+            cand.flags.append(Flag(FlagKind.REPORTING_LINE,
+                                   f"{b.name} {relation}: on one reporting line, "
+                                   "never paired"))
         # _score already flags a person at capacity; do not repeat it
         return cand
+
+    def assess(self, request: Request, pid: str) -> Candidate:
+        """One person scored for ``request``, with the evidence both ways, whatever the hard
+        rules say (to explain someone a person names, e.g. when asking anonymously)."""
+        asker = self.person(request.asker_id) if request.asker_id else None
+        wants = request.wants or (asker.wants if asker else [])
+        offers = request.offers or (asker.offers if asker else [])
+        asker_id = asker.id if asker else None
+        return self._score(asker, self.person(pid), wants, self._side(asker_id, wants, "want"),
+                           offers, self._side(asker_id, offers, "offer"))
 
     # ---------------------------------------------------------------------------------
     def _retrieve(self, want_vecs: np.ndarray, offer_vecs: np.ndarray) -> list[str]:
@@ -206,14 +225,21 @@ class Matcher:
                         seen.setdefault(hit.statement.participant_id)
         return list(seen)
 
-    # the texts below are what _drop_kind reads back
-    def _hard_reason(self, asker: Participant | None, person: Participant, request: Request) -> str:
+    def _hard_reason(
+        self, asker: Participant | None, person: Participant, request: Request
+    ) -> DropReason | None:
         if asker and person.id == asker.id:
-            return "that is you"
+            return DropReason(DropKind.SELF, "that is you")
         if asker and self.snapshot.lines.conflict(asker.id, person.id):
-            return f"same reporting line ({self.snapshot.lines.relation(asker.id, person.id)})"
+            relation = self.snapshot.lines.relation(asker.id, person.id)
+            return DropReason(DropKind.REPORTING_LINE, f"same reporting line ({relation})")
+        if person.id in request.excluded:
+            return DropReason(DropKind.PROGRAMME, request.excluded[person.id])
+        if request.load.get(person.id):
+            person = person.model_copy(
+                update={"current_pairs": person.current_pairs + request.load[person.id]})
         if person.at_capacity and not request.include_full:
-            return capacity_note(person)
+            return DropReason(DropKind.FULL, capacity_note(person))
         return request.filters.reason_to_drop(person)
 
     def _score(
@@ -230,19 +256,23 @@ class Matcher:
             self.config, self.check,
         )
         reciprocal = float(self.config.fuse(teaches, learns)) if offers else teaches
-        ranking = self.config.rank(teaches, learns) if offers else teaches
+        exact = self.config.exactness(to_asker, to_cand if offers else None)
+        ranking = (self.config.rank(teaches, learns) if offers else teaches) + exact
         bonus, notes = soft_adjustment(asker, person, self.weights) if asker else (0.0, [])
-        flags = [f"{person.name} is {capacity_note(person)}"] if person.at_capacity else []
-        flags += [f"{person.first_name}'s \"{link.offer}\" {link.caveat}, not \"{link.want}\""
+        flags = ([Flag(FlagKind.FULL, f"{person.name} is {capacity_note(person)}")]
+                 if person.at_capacity else [])
+        flags += [Flag(FlagKind.MISREAD,
+                       f"{person.first_name}'s \"{link.offer}\" {link.caveat}, not \"{link.want}\"")
                   for link in to_asker if link.caveat]
         weak = teaches < self.config.abstain_below
         if weak:
-            flags.append(f"weaker match: {person.first_name} offers something only loosely "
-                         "related to what you want to learn")
+            flags.append(Flag(FlagKind.WEAK, f"weaker match: {person.first_name} offers "
+                              "something only loosely related to what you want to learn"))
         # the same bar as the asked-for direction: below it, the offer is not a real match
         one_sided = bool(offers) and learns < self.config.abstain_below
         if one_sided and teaches >= self.config.abstain_below:
-            flags.append(f"one-sided: {person.first_name} wants nothing close to what you offer")
+            flags.append(Flag(FlagKind.ONE_SIDED, f"one-way: {person.first_name} wants nothing "
+                              "close to what you offer"))
         return Candidate(
             person, ranking + bonus, reciprocal, teaches, learns, to_asker, to_cand, notes,
             flags, one_sided, weak,
@@ -250,24 +280,28 @@ class Matcher:
 
     @staticmethod
     def _abstain_reason(
-        scored: list[Candidate], wants: list[str], dropped: dict[str, str] | None = None
+        scored: list[Candidate], wants: list[str], dropped: dict[str, DropReason] | None = None
     ) -> str:
+        kinds = [why.kind for why in (dropped or {}).values()]
         if scored:
-            return f"nobody in the program teaches anything close to: {'; '.join(wants)}"
-        kinds = [_drop_kind(why) for why in (dropped or {}).values()]
+            who = ("who fits your filters" if DropKind.FILTER in kinds
+                   else "you may be paired with" if DropKind.REPORTING_LINE in kinds
+                   else "in the program")
+            return f"nobody {who} teaches anything close to: {'; '.join(wants)}"
         parts = [f"{kinds.count(kind)} {label}" for kind, label in (
-            ("line", "on your reporting line"), ("full", "currently full"),
-            ("filter", "left out by your filters")) if kind in kinds]
+            (DropKind.REPORTING_LINE, "on your reporting line"), (DropKind.FULL, "currently full"),
+            (DropKind.FILTER, "left out by your filters")) if kind in kinds]
         if not parts:
             return "nobody eligible was found for this request"
         return "everyone who came close is ruled out: " + ", ".join(parts)
 
     @staticmethod
-    def _widen(request: Request, dropped: dict[str, str], anyone_scored: bool) -> list[str]:
+    def _widen(request: Request, dropped: dict[str, DropReason], anyone_scored: bool
+               ) -> list[str]:
         tips = []
         if request.filters.describe():
             tips.append("remove the filters (" + "; ".join(request.filters.describe()) + ")")
-        if any(_drop_kind(why) == "full" for why in dropped.values()):
+        if any(why.kind is DropKind.FULL for why in dropped.values()):
             tips.append("include people who are currently full")
         if anyone_scored or tips:
             tips.append("describe what you want to learn in other words, or name a broader "
@@ -278,14 +312,3 @@ class Matcher:
                         "never paired with you")
         return tips
 
-
-def _drop_kind(why: str) -> str:
-    """Which hard rule a :meth:`Matcher._hard_reason` text comes from: ``self``, ``line``
-    (reporting line), ``full`` (capacity, see ``capacity_note``) or ``filter``."""
-    if why == "that is you":
-        return "self"
-    if why.startswith("same reporting line"):
-        return "line"
-    if "capacity" in why or "partner(s)" in why:
-        return "full"
-    return "filter"

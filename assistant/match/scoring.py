@@ -45,6 +45,16 @@ class ScoringConfig:
     list_below: float = 0.20
     #: lowest pair reciprocity the cohort pairing accepts
     pair_floor: float = 0.30
+    #: ranking bonus for exactness: strengths saturate at ``ceiling``, so a want worded
+    #: exactly as what you offer ("Budgeting" for "budgeting") and one that merely relates
+    #: ("Planning my career in finance", cosine 0.65) would tie at 1.0; up to this much
+    #: is added for how far each direction's closest statement pair rises above the
+    #: ceiling (the size of a soft preference: it orders near ties, never a weak match
+    #: above a good one)
+    exact_weight: float = 0.05
+    #: reporting-line rule: never pair people within this many levels of one management
+    #: chain (2: manager and skip-level, reports and their reports); None: the whole chain
+    reporting_levels: int | None = 2
     #: links the skills vocabulary says are misreadings (see
     #: :mod:`assistant.match.vocabulary_check`); factors of 1.0 turn a rule off
     vocabulary_check: CheckConfig = field(default_factory=CheckConfig)
@@ -67,6 +77,19 @@ class ScoringConfig:
             return float(teaches * ((1 - w) + w * learns))
         fused = FUSIONS[self.request_fusion](np.asarray(teaches), np.asarray(learns))
         return float(fused)
+
+    def exactness(self, teach: list[Link], learn: list[Link] | None) -> float:
+        """Ranking bonus for how exactly the closest statements match, beyond the ceiling
+        (``learn`` None: only one direction is known)."""
+        def headroom(links: list[Link]) -> float:
+            # a link the vocabulary check weakened is no exact match, however close
+            top = max((link.similarity for link in links if not link.caveat), default=0.0)
+            return min(max((top - self.ceiling) / max(1 - self.ceiling, 1e-6), 0.0), 1.0)
+
+        if learn is None:
+            return self.exact_weight * headroom(teach)
+        w = self.reverse_weight
+        return self.exact_weight * ((1 - w) * headroom(teach) + w * headroom(learn))
 
     def aggregate(self, best_per_want: np.ndarray) -> float:
         """One direction's score from the best match of each wanted statement."""

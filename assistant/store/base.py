@@ -74,8 +74,30 @@ class ParticipantStore(ABC):
     def guidance_chunks(self) -> list[GuidanceChunk]:
         """Every stored guidance chunk, ordered by source and position."""
 
+    #: True when other processes may write the same data at the same time (a server):
+    #: the data-folder lock does not cover it, so callers :meth:`refresh` before reading
+    shared: bool = False
+
+    def refresh(self) -> None:  # noqa: B027 - optional hook, nothing to do by default
+        """Notice writes made by other processes since the last call (:attr:`version` then
+        changes). Stores that only this process writes have nothing to do."""
+
+    def label(self, name: str) -> str | None:
+        """A small named value kept with the data (None if unset)."""
+        return getattr(self, "_labels", {}).get(name)
+
+    def set_label(self, name: str, value: str) -> None:
+        """Keep ``value`` under ``name`` with the data. Shared stores keep it where every
+        process sees it; the default keeps it for this object's life."""
+        self._labels = getattr(self, "_labels", {}) | {name: value}
+
     def purge(self) -> None:  # noqa: B027 - optional hook, nothing to do by default
         """Physically drop deleted data (backends that keep tombstones override this)."""
+
+    @property
+    def purge_residue(self) -> str | None:
+        """What :meth:`purge` cannot erase, in words for an operator (None: nothing)."""
+        return None
 
     def close(self) -> None:  # noqa: B027 - optional hook
         """Release files and handles."""
@@ -87,6 +109,24 @@ class ParticipantStore(ABC):
 
     def _bump(self) -> None:
         self._version = self.version + 1
+
+
+def exact_top_k(matrix: StatementMatrix, vectors: np.ndarray, k: int) -> list[list[StatementHit]]:
+    """For each query vector, the ``k`` statements of ``matrix`` with the highest cosine,
+    exactly; ties go to the lower statement id (``matrix`` is ordered by id), so the same
+    query gives the same hits in every process."""
+    if not matrix.statements or len(vectors) == 0:
+        return [[] for _ in range(len(vectors))]
+    stored = np.asarray(matrix.vectors, dtype=np.float32)
+    stored = stored / np.maximum(np.linalg.norm(stored, axis=1, keepdims=True), 1e-12)
+    asked = np.asarray(vectors, dtype=np.float32)
+    asked = asked / np.maximum(np.linalg.norm(asked, axis=1, keepdims=True), 1e-12)
+    sims = asked @ stored.T
+    out = []
+    for row in sims:
+        top = np.argsort(-row, kind="stable")[:k]
+        out.append([StatementHit(matrix.statements[i], float(row[i])) for i in top])
+    return out
 
 
 def guidance_metadata(chunk: GuidanceChunk) -> dict[str, str | int]:

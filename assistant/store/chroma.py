@@ -33,6 +33,7 @@ from assistant.store.base import (
     ParticipantStore,
     StatementHit,
     StatementMatrix,
+    exact_top_k,
     guidance_metadata,
 )
 
@@ -40,6 +41,7 @@ COLLECTIONS = {"offer": "offers", "want": "wants"}
 PEOPLE = "participants"
 GUIDANCE = "guidance"
 SPACE = {"hnsw:space": "cosine"}
+BASE_NAMES = (PEOPLE, *COLLECTIONS.values(), GUIDANCE)
 
 
 def _client(path: Path | None) -> Any:
@@ -65,21 +67,31 @@ class ChromaStore(ParticipantStore):
     def _open(self) -> None:
         self._handles: tuple[Any, Any, dict[str, Any], Any] | None = None
         if self.path is not None:
+            _finish_swap(self.path)
             self.path.mkdir(parents=True, exist_ok=True)
 
     @property
     def _open_handles(self) -> tuple[Any, Any, dict[str, Any], Any]:
         """Client and collections, opened on first use (and again after :meth:`purge`)."""
         if self._handles is None:
-            client = _client(self.path)
-            people = client.get_or_create_collection(PEOPLE, metadata=SPACE)
-            cols = {
-                kind: client.get_or_create_collection(name, metadata=SPACE)
-                for kind, name in COLLECTIONS.items()
-            }
-            guidance = client.get_or_create_collection(GUIDANCE, metadata=SPACE)
+            client = self._make_client()
+            names = self._names()
+            people = self._collection(client, names[PEOPLE])
+            cols = {kind: self._collection(client, names[name])
+                    for kind, name in COLLECTIONS.items()}
+            guidance = self._collection(client, names[GUIDANCE])
             self._handles = (client, people, cols, guidance)
         return self._handles
+
+    def _make_client(self) -> Any:
+        return _client(self.path)
+
+    def _collection(self, client: Any, name: str) -> Any:
+        return client.get_or_create_collection(name, metadata=SPACE)
+
+    def _names(self) -> dict[str, str]:
+        """Chroma collection name of each of :data:`BASE_NAMES` (the server store renames)."""
+        return {name: name for name in BASE_NAMES}
 
     @property
     def client(self) -> Any:
@@ -187,25 +199,14 @@ class ChromaStore(ParticipantStore):
         return self._cache[kind]
 
     def query(self, kind: StatementKind, vectors: np.ndarray, k: int) -> list[list[StatementHit]]:
-        col = self._cols[kind]
-        count = col.count()
-        if count == 0 or len(vectors) == 0:
-            return [[] for _ in range(len(vectors))]
-        got = col.query(
-            query_embeddings=np.asarray(vectors, dtype=np.float32).tolist(),
-            n_results=min(k, count), include=["documents", "metadatas", "distances"],
-        )
-        out: list[list[StatementHit]] = []
-        for docs, metas, dists in zip(got["documents"], got["metadatas"], got["distances"],
-                                      strict=True):
-            out.append([
-                StatementHit(
-                    Statement(str(m["participant_id"]), kind, int(m["index"]), str(d)),
-                    1.0 - float(dist),
-                )
-                for d, m, dist in zip(docs, metas, dists, strict=True)
-            ])
-        return out
+        """Exact nearest statements, ties broken by id (see :func:`exact_top_k`).
+
+        Not Chroma's HNSW query: that index is approximate, and until it is persisted each
+        process rebuilds it from the write-ahead log with several threads, so two processes
+        got different neighbours for one request (one counted 57 people on a reporting
+        line, the next 58). The vectors are in memory already: the matcher scores them.
+        """
+        return exact_top_k(self.statements(kind), vectors, k)
 
     # guidance -------------------------------------------------------------------------
     def set_guidance(self, chunks: list[GuidanceChunk], vectors: list[list[float]]) -> None:
@@ -225,8 +226,8 @@ class ChromaStore(ParticipantStore):
         from langchain_chroma import Chroma
 
         return Chroma(
-            client=self.client, collection_name=GUIDANCE, embedding_function=embeddings,
-            collection_metadata=SPACE,
+            client=self.client, collection_name=self._names()[GUIDANCE],
+            embedding_function=embeddings, collection_metadata=SPACE,
         )
 
     def guidance_count(self) -> int:
@@ -271,8 +272,13 @@ class ChromaStore(ParticipantStore):
                 [sys.executable, "-m", "assistant.store.chroma", str(dump_file), str(fresh)],
                 check=True, capture_output=True,
             )
-        shutil.rmtree(self.path)
+        # swapped by two renames, so a kill at any point leaves a whole folder (or the
+        # rebuilt one beside it, which the next open puts in place): see _finish_swap
+        old = self.path.with_name(self.path.name + ".old")
+        shutil.rmtree(old, ignore_errors=True)
+        self.path.rename(old)
         fresh.rename(self.path)
+        shutil.rmtree(old)
         gc.collect()
         self._drop_orphan_segments()
         # Reopened only on next use. Chroma rewrites index files when a process loads
@@ -311,6 +317,16 @@ class ChromaStore(ParticipantStore):
         self._handles = None
 
 
+
+
+def _finish_swap(path: Path) -> None:
+    """Complete a :meth:`ChromaStore.purge` that was killed: put the rebuilt folder in place
+    if the live one is gone, and remove leftovers (the old folder holds deleted text)."""
+    fresh = path.with_name(path.name + ".rebuild")
+    if not path.exists() and fresh.exists():
+        fresh.rename(path)
+    shutil.rmtree(fresh, ignore_errors=True)
+    shutil.rmtree(path.with_name(path.name + ".old"), ignore_errors=True)
 
 
 def _rebuild(dump_file: Path, target: Path) -> None:

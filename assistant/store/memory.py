@@ -15,6 +15,7 @@ from assistant.store.base import (
     ParticipantStore,
     StatementHit,
     StatementMatrix,
+    exact_top_k,
     guidance_metadata,
 )
 
@@ -76,15 +77,7 @@ class MemoryStore(ParticipantStore):
         return self._cache[kind]
 
     def query(self, kind: StatementKind, vectors: np.ndarray, k: int) -> list[list[StatementHit]]:
-        matrix = self.statements(kind)
-        if not matrix.statements:
-            return [[] for _ in range(len(vectors))]
-        sims = np.asarray(vectors, dtype=np.float32) @ matrix.vectors.T
-        out = []
-        for row in sims:
-            top = np.argsort(-row)[:k]
-            out.append([StatementHit(matrix.statements[i], float(row[i])) for i in top])
-        return out
+        return exact_top_k(self.statements(kind), vectors, k)
 
     def set_guidance(self, chunks: list[GuidanceChunk], vectors: list[list[float]]) -> None:
         sources = {c.source for c in chunks}

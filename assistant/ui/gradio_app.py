@@ -8,7 +8,8 @@ Two tabs:
 
 * **Chat**: "Who am I" (a participant or anonymous), the dialogue, example prompts,
   candidate cards with both directions of each match, and the first-session agenda
-  with .md and .ics downloads (files go to a per-session temporary folder).
+  with .md and .ics downloads (files go to a per-session folder under the data folder,
+  see :mod:`assistant.ui.files`).
 * **Coordinator**: pair the whole cohort, see the rationale of each pair and who is
   unmatched and why, download the result as CSV.
 
@@ -33,14 +34,13 @@ The default path needs no LLM. ``llm`` (a spec such as ``"ollama:llama3.1"`` or
 ``Conversation`` through :class:`~assistant.converse.llm.LLMAssist`, which only
 rephrases grounded answers and helps parse requests the rules could not.
 
-Profile text is user input: chat answers arrive escaped from the conversation layer,
-the user's own messages are escaped here, and every card in :mod:`assistant.ui.cards`
-escapes with :func:`html.escape`.
+Profile text is user input: every answer, card and agenda is rendered by
+:mod:`assistant.present`, which escapes it for its format; the user's own messages are
+escaped here the same way.
 """
 
 from __future__ import annotations
 
-import atexit
 import re
 import shutil
 import tempfile
@@ -51,20 +51,28 @@ from typing import Any
 
 import gradio as gr
 
-from assistant.cli import write_pairs_csv
-from assistant.converse.conversation import Conversation, Reply
+from assistant.converse.conversation import Conversation
 from assistant.converse.llm import LLMAssist, make_chat_model
-from assistant.edge import describe_error
+from assistant.converse.reply import Reply, ReplyKind
 from assistant.errors import PairingError
 from assistant.models import Participant
-from assistant.service import PairingService
-from assistant.ui.cards import (
+from assistant.present import (
     EMPTY_CARDS,
-    candidate_cards,
-    md_literal,
-    pair_rationale,
+    agenda_ics,
+    agenda_markdown,
+    cohort_view,
+    markdown,
+    panel,
+    phrased,
     profile_card,
+    write_pairs_csv,
 )
+from assistant.present.cohort import PAIR_HEADERS, UNMATCHED_HEADERS, table_rows
+from assistant.present.cohort import summary as cohort_summary
+from assistant.present.escape import esc
+from assistant.present.figures import PAIR_LEGEND
+from assistant.service import PairingService
+from assistant.ui import files
 
 ANONYMOUS = "anonymous"
 TITLE = "Reciprocal mentoring pairing assistant"
@@ -83,9 +91,6 @@ PLACEHOLDER = (
     "Pick who you are above (or stay anonymous), then ask in plain words: what you'd "
     "like to learn, and what you can teach in return."
 )
-PAIR_HEADERS = ["Participant A", "Participant B", "Score", "Reciprocity",
-                "Why (top evidence both ways)"]
-UNMATCHED_HEADERS = ["Participant", "Reason"]
 COORDINATORS_ONLY = ("Only programme coordinators can pair the whole cohort. Ask your "
                      "coordinator, or sign in with a coordinator login.")
 _LABELLED_ID = re.compile(r"\(([A-Za-z0-9][A-Za-z0-9_.@+\-]*)\)\s*$")
@@ -148,22 +153,16 @@ def resolve_who(service: PairingService, who: str | None) -> Participant | None:
 
 
 def _user(text: str) -> Message:
-    return {"role": "user", "content": md_literal(text)}
+    return {"role": "user", "content": esc(text)}
 
 
 def _bot(text: str) -> Message:
     return {"role": "assistant", "content": text}
 
 
-def _chat_text(reply: Reply) -> str:
-    """What the chat shows for a reply: the answer, or a pointer to the agenda panel."""
-    if reply.agenda is None:
-        return reply.text
-    lines = [ln for ln in reply.text.splitlines() if ln.strip()]
-    heading = lines[0].lstrip("# ") if lines else "First-session agenda"
-    summary = lines[1] if len(lines) > 1 else ""
-    return (f"**{heading}**\n\n{summary}\n\nThe full agenda, with the guidance it draws on, "
-            "is in the agenda panel: download it as Markdown or add it to your calendar.")
+def chat_text(reply: Reply, llm: LLMAssist | None = None) -> str:
+    """What the chat shows for a reply (an agenda is only announced: it has its panel)."""
+    return phrased(reply, markdown(reply, agenda_in_panel=True), llm)
 
 
 def build_app(
@@ -177,8 +176,7 @@ def build_app(
     model = _chat_model(llm)
     allowed = None if coordinators is None else frozenset(coordinators)
 
-    root = Path(tempfile.mkdtemp(prefix="pairing-ui-"))
-    atexit.register(shutil.rmtree, root, True)
+    root = files.download_root(service)
 
     def may_coordinate(request: gr.Request | None) -> bool:
         return allowed is None or getattr(request, "username", None) in allowed
@@ -194,7 +192,8 @@ def build_app(
 
     def new_session(request: gr.Request | None) -> Session:
         assist = LLMAssist(model) if model is not None else None
-        folder = Path(tempfile.mkdtemp(prefix="session-", dir=root))
+        owner = files.owner_folder(root, getattr(request, "username", None))
+        folder = Path(tempfile.mkdtemp(prefix="session-", dir=owner))
         me = own_profile(request)
         return Session(Conversation(service, me.id if me else None, llm=assist), folder)
 
@@ -219,8 +218,8 @@ def build_app(
             person = me or resolve_who(service, who)
         except PairingError as exc:
             person = None
-            notice = md_literal(describe_error(exc))
-            s.history = [_bot(f"⚠ {notice} You are anonymous for now.")]
+            notice = markdown(Reply(ReplyKind.ERROR, error=exc))
+            s.history = [_bot(f"{notice} You are anonymous for now.")]
         s.conversation.sign_in(person.id if person else None)
         return (s, *chat_view(s), profile_card(person))
 
@@ -233,8 +232,8 @@ def build_app(
         try:
             reply = s.conversation.send(text)
         except PairingError as exc:
-            reply = Reply("error", "⚠ " + md_literal(describe_error(exc)))
-        s.history += [_user(text), _bot(_chat_text(reply))]
+            reply = Reply(ReplyKind.ERROR, error=exc)
+        s.history += [_user(text), _bot(chat_text(reply, s.conversation.llm))]
         _update_panels(s, reply)
         return (s, *chat_view(s))
 
@@ -243,53 +242,27 @@ def build_app(
         if not may_coordinate(request):
             return (s, f"⚠ {COORDINATORS_ONLY}", [], [], download(None))
         try:
-            result = service.pair_cohort()
+            view = cohort_view(service, service.pair_cohort())
         except PairingError as exc:
-            return (s, "⚠ " + md_literal(describe_error(exc)), [], [], download(None))
-        rows = []
-        for p in result.pairs:
-            why = pair_rationale(p.a, service.explain(p.a.id, p.b.id))
-            lock = " (locked)" if p.locked else ""
-            rows.append([f"{p.a.name} ({p.a.id})", f"{p.b.name} ({p.b.id})",
-                         round(p.score, 3), round(p.reciprocal, 3), why + lock])
-        names = {p.id: p.name for p in service.participants()}
-        unmatched = [[f"{names.get(pid, pid)} ({pid})", why]
-                     for pid, why in result.unmatched.items()]
-        csv_path = write_pairs_csv(result, s.folder / "cohort-pairs.csv")
-        people = len(result.matched_ids) + len(result.unmatched)
-        n = len(result.pairs)
-        left = len(result.unmatched)
-        summary = (f"**{n} pair{'' if n == 1 else 's'}**, {len(result.matched_ids)} of {people} "
-                   f"people matched, total score {result.total_score:.2f}"
-                   f"{' (optimal)' if result.optimal else ''}. "
-                   + (f"{left} unmatched, each with the reason below." if left
-                      else "Everyone is matched."))
-        return (s, summary, rows, unmatched, download(str(csv_path)))
+            return (s, markdown(Reply(ReplyKind.ERROR, error=exc)), [], [], download(None))
+        rows, unmatched = table_rows(view)
+        csv_path = write_pairs_csv(view, s.folder / "cohort-pairs.csv")
+        return (s, esc(cohort_summary(view)), rows, unmatched, download(str(csv_path)))
 
     def _update_panels(s: Session, reply: Reply) -> None:
-        if reply.kind == "candidates":
-            shown = s.conversation.state.shown
-            start = len(shown) - len(reply.candidates) + 1
-            s.cards = candidate_cards(reply.candidates, start, heading="Suggested partners")
-        elif reply.kind in ("explain", "selected") and reply.focus is not None:
-            title = "Your partner" if reply.kind == "selected" else "Why this partner"
-            ids = [c.id for c in s.conversation.state.shown]
-            rank = ids.index(reply.focus.id) + 1 if reply.focus.id in ids else None
-            s.cards = candidate_cards([reply.focus], rank, focus_id=reply.focus.id,
-                                      heading=title)
-        elif reply.kind == "abstain" and reply.result is not None and reply.result.near_misses:
-            s.cards = candidate_cards(reply.result.near_misses, None,
-                                      heading="Closest, but below the bar")
+        ranks = {c.id: i for i, c in enumerate(s.conversation.state.shown, 1)}
+        cards = panel(reply, ranks)
+        if cards is not None:
+            s.cards = cards
         elif not s.conversation.state.shown:  # started over, or nobody left to show
             s.cards = EMPTY_CARDS
         if reply.agenda is not None:
             agenda = reply.agenda
-            stem = f"first-session-{agenda.a.id}-{agenda.b.id}"
-            md_path = s.folder / f"{stem}.md"
-            ics_path = s.folder / f"{stem}.ics"
-            md_path.write_text(agenda.markdown(), encoding="utf-8")
-            ics_path.write_bytes(agenda.ics())
-            s.agenda_md = reply.text
+            md_path = s.folder / f"{agenda.stem}.md"
+            ics_path = s.folder / f"{agenda.stem}.ics"
+            s.agenda_md = agenda_markdown(agenda)
+            md_path.write_text(s.agenda_md, encoding="utf-8")
+            ics_path.write_bytes(agenda_ics(agenda))
             s.agenda_files = (str(md_path), str(ics_path))
 
     def on_load(request: gr.Request) -> tuple[Any, ...]:
@@ -349,13 +322,13 @@ def build_app(
                 gr.Markdown(
                     "Pair everyone at once: the best total two-way score, never within a "
                     "reporting line, respecting capacity. Each pair shows its top evidence "
-                    "both ways.")
+                    "both ways.\n\n" + esc(PAIR_LEGEND), elem_id="cohort-help")
                 pair_btn = gr.Button("Pair the whole cohort", variant="primary",
                                      elem_id="pair-cohort")
                 summary = gr.Markdown(elem_id="cohort-summary")
                 pairs = gr.Dataframe(headers=PAIR_HEADERS, label="Pairs", wrap=True,
                                      interactive=False, elem_id="pairs",
-                                     column_widths=["16%", "16%", "8%", "9%", "51%"])
+                                     column_widths=["15%", "15%", "7%", "7%", "7%", "49%"])
                 unmatched = gr.Dataframe(headers=UNMATCHED_HEADERS, label="Unmatched",
                                          wrap=True, interactive=False, elem_id="unmatched",
                                          column_widths=["28%", "72%"])
@@ -371,6 +344,7 @@ def build_app(
         pair_btn.click(pair, [state], [state, summary, pairs, unmatched, csv_btn],
                        api_name="pair_cohort")
         demo.load(on_load, None, [who, coord_tab], api_visibility="undocumented")
+    demo.pairing_downloads = root
     return demo
 
 
@@ -412,6 +386,10 @@ CSS = """
 .pa-bar { height: 5px; background: var(--border-color-primary); border-radius: 3px;
   margin-top: 3px; overflow: hidden; }
 .pa-bar span { display: block; height: 100%; background: linear-gradient(90deg,#0f766e,#2563eb); }
+.pa-legend { font-size: 0.78rem; color: var(--body-text-color-subdued); margin: 2px 2px 8px; }
+.pa-mark { display: inline-block; margin-top: 3px; font-size: 0.74rem; font-weight: 600;
+  color: #92400e; background: #fef3c7; border-radius: 6px; padding: 1px 6px; }
+.pa-card.pa-oneway { border-style: dashed; }
 .pa-sub { font-size: 0.8rem; color: var(--body-text-color-subdued); margin: 4px 0 6px 38px; }
 .pa-dir { margin: 6px 0; font-size: 0.92rem; line-height: 1.4; overflow-wrap: anywhere; }
 .pa-arrow { display: inline-block; font-size: 0.72rem; font-weight: 700; padding: 1px 6px;
@@ -449,14 +427,21 @@ def launch(
     ``coordinators`` names the logins that may pair the whole cohort (default: all).
     Returns the app (still running when ``prevent_thread_lock``; close it with
     ``.close()``)."""
+    from starlette.middleware import Middleware
+
     demo = build_app(service, llm=llm, coordinators=coordinators)
     demo.queue(default_concurrency_limit=4)
+    downloads: Path = demo.pairing_downloads  # type: ignore[attr-defined]
     demo.launch(
         server_name=host, server_port=port, share=share, auth=auth,
         auth_message="Sign in to the pairing assistant" if auth else None,
         prevent_thread_lock=prevent_thread_lock, quiet=quiet, show_error=True,
         theme=theme(), css=CSS, footer_links=["api", "settings"], ssr_mode=False,
         mcp_server=False, pwa=False, enable_monitoring=False,
+        # no run history: the browser would keep every answer (others' profiles) in
+        # localStorage; downloads are served from the data folder, each login's to it alone
+        run_history=False, allowed_paths=[str(downloads)],
+        app_kwargs={"middleware": [Middleware(files.OwnFilesOnly, root=downloads)]},
     )
     return demo
 
