@@ -14,8 +14,12 @@ from assistant.converse.understand import (
     CAREER_STAGES,
     INTENTS,
     Filters,
+    Named,
+    Ordinal,
     ParseContext,
     ParsedRequest,
+    Previous,
+    Target,
     parse,
 )
 
@@ -30,6 +34,18 @@ CTX = ParseContext(
 
 def p(text: str, has_candidates: bool = True) -> ParsedRequest:
     return parse(text, CTX, has_candidates=has_candidates)
+
+
+def label(target: Target | None) -> str | None:
+    """A typed target as one string, to keep the tables short: a canonical name,
+    ``ordinal:N`` or ``previous``."""
+    if isinstance(target, Named):
+        return target.name
+    if isinstance(target, Ordinal):
+        return f"ordinal:{target.position}"
+    if isinstance(target, Previous):
+        return "previous"
+    return None
 
 
 def set_fields(filters: Filters) -> dict[str, Any]:
@@ -84,7 +100,7 @@ BOTH_WAYS = [
 @pytest.mark.parametrize(("text", "wants", "offers"), BOTH_WAYS)
 def test_find_reads_both_directions(text: str, wants: list[str], offers: list[str]) -> None:
     r = p(text)
-    assert r.intent == "find"
+    assert r.intent == "search"
     assert (r.wants, r.offers) == (wants, offers)
     assert r.raw == text
 
@@ -123,7 +139,7 @@ WANTS_ONLY = [
 @pytest.mark.parametrize(("text", "wants"), WANTS_ONLY)
 def test_find_wants_only(text: str, wants: list[str]) -> None:
     r = p(text)
-    assert (r.intent, r.wants, r.offers) == ("find", wants, [])
+    assert (r.intent, r.wants, r.offers) == ("search", wants, [])
 
 
 OFFERS_ONLY = [
@@ -141,7 +157,7 @@ OFFERS_ONLY = [
 @pytest.mark.parametrize(("text", "offers"), OFFERS_ONLY)
 def test_find_offers_only(text: str, offers: list[str]) -> None:
     r = p(text)
-    assert (r.intent, r.wants, r.offers) == ("find", [], offers)
+    assert (r.intent, r.wants, r.offers) == ("search", [], offers)
 
 
 def test_profile_request_has_no_skills() -> None:
@@ -149,7 +165,7 @@ def test_profile_request_has_no_skills() -> None:
                  "who should I be paired with?", "find me a partner",
                  "what pairing would suit me?", "I want someone like Priya"):
         r = p(text)
-        assert (r.intent, r.wants, r.offers) == ("find", [], []), text
+        assert (r.intent, r.wants, r.offers) == ("search", [], []), text
 
 
 @pytest.mark.parametrize(
@@ -211,7 +227,7 @@ def test_skill_phrases_are_cleaned_and_split(text: str, wants: list[str]) -> Non
 
 
 def test_bare_skill_fragment_is_a_find() -> None:
-    assert (p("Power BI").intent, p("Power BI").wants) == ("find", ["Power BI"])
+    assert (p("Power BI").intent, p("Power BI").wants) == ("search", ["Power BI"])
     assert p("Excel?").wants == ["Excel"]
     assert p("asdfgh").intent == "help"
 
@@ -261,7 +277,7 @@ def test_refinements(text: str, expected: dict[str, Any]) -> None:
 
 def test_find_combined_with_filters() -> None:
     r = p("who in London can teach me TikTok?")
-    assert (r.intent, r.wants, r.filters.locations) == ("find", ["TikTok"], ["London"])
+    assert (r.intent, r.wants, r.filters.locations) == ("search", ["TikTok"], ["London"])
     r = p("someone senior in Marketing who can teach me Excel, not in my timezone")
     assert r.wants == ["Excel"]
     assert r.filters.departments == ["Marketing"]
@@ -270,7 +286,7 @@ def test_find_combined_with_filters() -> None:
     assert (r.wants, r.filters.departments, r.filters.career_stages) == (
         ["SQL"], ["Finance"], ["early"])
     r = p("someone who knows Excel but not Jonas")
-    assert (r.intent, r.wants, r.filters.exclude_names) == ("find", ["Excel"], ["Jonas Weber"])
+    assert (r.intent, r.wants, r.filters.exclude_names) == ("search", ["Excel"], ["Jonas Weber"])
 
 
 @pytest.mark.parametrize(("text", "wants"), [
@@ -281,7 +297,7 @@ def test_find_combined_with_filters() -> None:
 ])
 def test_who_a_skill_is_for_is_not_a_partner_filter(text: str, wants: list[str]) -> None:
     r = p(text)
-    assert (r.intent, r.wants, r.filters.career_stages) == ("find", wants, [])
+    assert (r.intent, r.wants, r.filters.career_stages) == ("search", wants, [])
 
 
 def test_department_names_that_are_skills_stay_skills() -> None:
@@ -386,7 +402,7 @@ def test_more(text: str) -> None:
 )
 def test_candidate_follow_ups(text: str, intent: str, target: str) -> None:
     r = p(text)
-    assert (r.intent, r.target) == (intent, target)
+    assert (r.intent, label(r.target)) == (intent, target)
 
 
 def test_reject_by_name_excludes_the_name() -> None:
@@ -398,14 +414,15 @@ def test_reject_by_name_excludes_the_name() -> None:
 
 
 def test_pronoun_targets_parse_without_candidates() -> None:
-    assert (p("why her?", False).intent, p("why her?", False).target) == ("why", "previous")
+    assert (p("why her?", False).intent,
+            label(p("why her?", False).target)) == ("why", "previous")
     assert p("no", has_candidates=True).intent == "reject"
     assert p("no", has_candidates=False).intent == "smalltalk"
 
 
 def test_this_and_that_only_refer_at_the_end() -> None:
-    assert p("Who should I pair up with this round?").intent == "find"
-    assert p("I'll take it").target == "previous"
+    assert p("Who should I pair up with this round?").intent == "search"
+    assert label(p("I'll take it").target) == "previous"
 
 
 # ---------------------------------------------------------------------------------------
@@ -427,18 +444,18 @@ def test_this_and_that_only_refer_at_the_end() -> None:
     ],
 )
 def test_names_resolve_to_canonical_spellings(text: str, target: str) -> None:
-    assert p(text).target == target
+    assert label(p(text).target) == target
 
 
 def test_common_word_names_need_a_capital() -> None:
-    assert p("what about grace?").target is None
+    assert label(p("what about grace?").target) is None
     assert p("who will teach me Excel").wants == ["Excel"]
 
 
 def test_parse_without_context() -> None:
     r = parse("who can teach me Snapchat and wants strategy help")
-    assert (r.intent, r.wants, r.offers) == ("find", ["Snapchat"], ["strategy"])
-    assert parse("why?").target == "previous"
+    assert (r.intent, r.wants, r.offers) == ("search", ["Snapchat"], ["strategy"])
+    assert label(parse("why?").target) == "previous"
     assert parse("what about Sam?").intent == "about"
 
 
@@ -499,7 +516,7 @@ GUIDANCE = [
 @pytest.mark.parametrize("text", GUIDANCE)
 def test_program_questions_are_guidance(text: str) -> None:
     r = p(text)
-    assert r.intent == "guidance"
+    assert r.intent == "program"
     assert r.question == text
     assert r.wants == [] and r.offers == []
 
@@ -517,7 +534,7 @@ def test_program_questions_are_guidance(text: str) -> None:
     ],
 )
 def test_partner_requests_are_not_guidance(text: str) -> None:
-    assert p(text).intent == "find"
+    assert p(text).intent == "search"
 
 
 # ---------------------------------------------------------------------------------------
@@ -536,12 +553,4 @@ def test_every_result_keeps_the_contract() -> None:
         assert set(r.filters.career_stages) <= set(CAREER_STAGES)
         assert all(s and s == s.strip() for s in r.wants + r.offers)
         assert r.raw == text
-        assert (r.question is not None) == (r.intent == "guidance")
-
-
-def test_parsing_is_fast() -> None:
-    texts = ALL_TEXTS * 5
-    start = time.perf_counter()
-    for text in texts:
-        p(text)
-    assert (time.perf_counter() - start) / len(texts) < 0.001
+        assert (r.question is not None) == (r.intent == "program")
