@@ -195,7 +195,7 @@ def _resolve_uncached(tokens: list[str], ctx: Ctx) -> str | None:
     for table in (ctx.full, ctx.first, ctx.last):
         if word in table:
             return table[word]
-    if len(word) < 4:
+    if len(word) < 5:  # "same" is not a misspelt "Sam": short words only match exactly
         return None
     for key in _close(word, ctx):
         hit = ctx.first.get(key) or ctx.last.get(key) or ctx.full.get(key)

@@ -17,6 +17,7 @@ _REWRITES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
         (r"\b(what|that|who|it|he|she|there|how|where|here)'s\b", r"\1 is"),
         (r"\bwanna\b", "want to"), (r"\bgonna\b", "going to"), (r"\bgotta\b", "have to"),
         (r"\bpl[sz]\b", "please"), (r"\bppl\b", "people"), (r"\bu\b", "you"),
+        (r"\s+&\s+", " and "),  # "Excel & SQL"; R&D and P&L keep theirs
         (r"\s+", " "),
     )
 )

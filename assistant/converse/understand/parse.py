@@ -58,6 +58,14 @@ _RESET = re.compile(
     r"all|(?:the\s+|my\s+|all\s+)?filters|(?:the\s+|my\s+)?search))?|begin\s+again|new\s+search|"
     r"forget\s+(?:everything|all\s+that|all\s+of\s+that)|from\s+the\s+top)\b", _I)
 _BARE_NO = re.compile(r"(?:no|nope|nah|no\s+thanks?|no\s+thank\s+you|not\s+really)", _I)
+#: "what about" and the like before a bare name ("Priya?", "and Sam?"): asking about them
+_BARE_NAME_LEAD = re.compile(r"(?:and|so|ok(?:ay)?|hm+|what\s+about|and\s+what\s+about)?", _I)
+#: a negated interest just before a skill phrase in its clause: "not interested in X",
+#: "I don't want to learn X", "no need for X" name what the writer does not want
+_NEGATED = re.compile(
+    r"(?:\bnot|n't|\bnever|\bno)\s+(?:\w+\s+){0,2}?(?:interested|keen|into|looking|want|"
+    r"wanting|need|needing|care|interest|bothered)\b(?:\s+\w+){0,3}?\s*$", _I)
+_CLAUSE_END = re.compile(r"[,;.!?]|\bbut\b|\bthough\b|\bhowever\b", _I)
 
 
 class Probe(Protocol):
@@ -93,17 +101,29 @@ def parse(text: str, context: ParseContext | None = None, has_candidates: bool =
         digits = re.sub(r"\D", "", short)
         position: Target = find_ordinal(short) or Ordinal(int(digits))
         return ParsedRequest(Intent.SELECT, [], [], Filters(), target=position, raw=raw)
-    if has_candidates and _BARE_NO.fullmatch(short):
-        return ParsedRequest(Intent.REJECT, [], [], Filters(), target=Previous(), raw=raw)
+    if _BARE_NO.fullmatch(short):  # turning down the last list, or nothing to turn down
+        if has_candidates:
+            return ParsedRequest(Intent.REJECT, [], [], Filters(), target=Previous(), raw=raw)
+        return ParsedRequest(Intent.SMALLTALK, [], [], Filters(), raw=raw)
 
     model = model or m.shared()
     scan = scan_filters(normal, ctx)
     names = name_spans(normal, ctx)
+    if len(names) == 1:
+        start, end, name = names[0]
+        if _BARE_NAME_LEAD.fullmatch(normal[:start].strip(" ,")) \
+                and not normal[end:].strip(" ?.!").removeprefix("'s"):
+            return ParsedRequest(Intent.ABOUT, [], [], Filters(), target=Named(name), raw=raw)
     toks = tokens(normal)
     marks = [_mark(start, end, scan.spans, names) for _, start, end in toks]
     words = [t for t, _, _ in toks]
     rule = cues.read(normal).token_labels
-    spans = model.tagger.spans(words, marks, rule)
+    # a name or a filter ("on GMT", "in Leeds") is never a skill, whatever the tagger says
+    tagged = [(a, b) for a, b in model.tagger.spans(words, marks, rule)
+              if not all(marks[i] or not any(ch.isalnum() for ch in words[i])
+                         for i in range(a, b))]
+    spans = [(a, b) for a, b in tagged
+             if not _negated(normal, toks[_head(toks, a, b, model.cue_words)][1])]
     encode = _Batch(encoder or _default_encoder)
     masked = _masked(normal, names)
     encode.want([masked])
@@ -132,7 +152,7 @@ def parse(text: str, context: ParseContext | None = None, has_candidates: bool =
     target = find_target(short, ctx) if intent in TARGETED else None
     intent, target = _settle(intent, target, scores, bool(wants or offers), scan.filters,
                              has_candidates, normal, probe)
-    if intent is Intent.SEARCH and not spans \
+    if intent is Intent.SEARCH and not tagged \
             and model.names_skill.binary(masked, vector) >= NAMES_SKILL:
         wants = _leftover_want(normal, toks, offered, marks, model)
     if intent not in (Intent.SEARCH, Intent.REJECT):
@@ -149,12 +169,12 @@ def _settle(intent: Intent, target: Target | None, scores: dict[str, float], ski
             filters: Filters, has_candidates: bool, text: str,
             probe: Probe | None) -> tuple[Intent, Target | None]:
     """Apply what the classifier cannot see: targets, filters, the cohort and the guidance."""
-    if isinstance(target, Named) and target.name in filters.exclude_names \
-            and intent is not Intent.REJECT:
-        # "someone other than Jasmine": the one named is the one left out
-        return Intent.REJECT, target
+    if isinstance(target, Named) and target.name in filters.exclude_names:
+        # "someone other than Jasmine": the one named is the one left out; with skills
+        # ("someone who knows Excel but not Jonas") a new search that leaves them out
+        return (Intent.SEARCH, None) if skills else (Intent.REJECT, target)
     if intent in TARGETED and target is None:
-        if intent is Intent.WHY and has_candidates:
+        if intent is Intent.WHY:  # "why?": the answer shown last (the dialogue checks)
             return intent, Previous()
         if intent is Intent.REJECT:
             return intent, Previous()
@@ -173,6 +193,19 @@ def _settle(intent: Intent, target: Target | None, scores: dict[str, float], ski
     return intent, target
 
 
+def _head(toks: list[tuple[str, int, int]], a: int, b: int, edge: frozenset[str]) -> int:
+    """The first token of span a..b-1 that is not a cue or function word."""
+    return next((i for i in range(a, b) if toks[i][0].casefold() not in edge
+                 and any(ch.isalnum() for ch in toks[i][0])), a)
+
+
+def _negated(text: str, start: int) -> bool:
+    """Whether the clause before offset ``start`` ends in a negated interest."""
+    before = text[:start]
+    cut = [m.end() for m in _CLAUSE_END.finditer(before)]
+    return bool(_NEGATED.search(before[cut[-1] if cut else 0:]))
+
+
 def _mark(start: int, end: int, filter_spans: list[tuple[int, int]],
           names: list[tuple[int, int, str]]) -> str:
     if any(s <= start and end <= e for s, e, _ in names):
@@ -182,15 +215,26 @@ def _mark(start: int, end: int, filter_spans: list[tuple[int, int]],
     return ""
 
 
+#: generic words that frame a skill rather than name it, stripped at a phrase's start
+#: ("use Notion") or end ("presentation skills", "presenting coaching") when a word remains
+_LEADING = frozenset({"use", "using"})
+_TRAILING = frozenset({"skills", "skill", "coaching", "advice", "support", "training",
+                       "practice", "pointers", "help", "tips", "lessons"})
+
+
 def _phrase(text: str, toks: list[tuple[str, int, int]], i: int, j: int,
             edge: frozenset[str] = frozenset()) -> str:
-    """The text of tokens i..j-1 without cue or function words at either edge."""
+    """The text of tokens i..j-1 without cue, function or framing words at either edge."""
     def dropped(tok: str) -> bool:
         return tok.casefold() in edge or not any(ch.isalnum() for ch in tok)
 
     while i < j and dropped(toks[i][0]):
         i += 1
     while j > i and dropped(toks[j - 1][0]):
+        j -= 1
+    if j - i > 1 and toks[i][0].casefold() in _LEADING:
+        i += 1
+    if j - i > 1 and toks[j - 1][0].casefold() in _TRAILING:
         j -= 1
     return text[toks[i][1]:toks[j - 1][2]] if i < j else ""
 
@@ -216,7 +260,8 @@ def _leftover_want(text: str, toks: list[tuple[str, int, int]], offered: set[int
     """The message minus what it offers, filters and names, if anything skill-like is left."""
     keep = [i for i in range(len(toks)) if i not in offered and not marks[i]]
     content = [i for i in keep if any(ch.isalnum() for ch in toks[i][0])
-               and toks[i][0].casefold() not in model.cue_words]
+               and toks[i][0].casefold() not in model.cue_words
+               and not _negated(text, toks[i][1])]
     if not content:
         return []
     phrase = _phrase(text, toks, content[0], content[-1] + 1, model.cue_words)

@@ -45,10 +45,20 @@ DIRECTION_CONTEXT_WEIGHT = 2.0
 DIRECTION_SPAN_WEIGHT = 2.0
 
 
+_VECTORS: dict[str, np.ndarray] = {}
+
+
 def _encode(texts: list[str]) -> np.ndarray:
+    """Sentence vectors, each text encoded once a run (the cross-writer models reuse them)."""
     from assistant.embed.sentence import encode
 
-    return np.asarray(encode(texts), dtype=np.float32)
+    todo = list(dict.fromkeys(t for t in texts if t not in _VECTORS))
+    if todo:
+        for text, vector in zip(todo, np.asarray(encode(todo), dtype=np.float32), strict=True):
+            _VECTORS[text] = vector
+    if not texts:
+        return np.asarray(encode([]), dtype=np.float32)
+    return np.stack([_VECTORS[t] for t in texts])
 
 
 def gold_spans(example: Example) -> tuple[list[str], list[tuple[int, int]], list[bool]]:
