@@ -159,9 +159,11 @@ def _service(args: argparse.Namespace, mode: Mode, create: bool = False) -> Any:
     from assistant.service import PairingService
 
     settings = Settings().with_data_dir(getattr(args, "data_dir", None))
-    if not create and settings.store != "memory" and not settings.data_dir.is_dir():
-        raise MissingDataDir(str(settings.data_dir))
     settings = settings.with_chroma_url(getattr(args, "chroma_url", None))
+    # with a Chroma server the people live there: a new local folder (cache, lock) is fine
+    if (not create and settings.store != "memory" and not settings.chroma_url
+            and not settings.data_dir.is_dir()):
+        raise MissingDataDir(str(settings.data_dir))
     service = PairingService(settings, mode=mode, command=f"pairing {args.command}")
     if mode == "shared" and args.command != "stats":
         try:  # an interrupted ingest or forget: say so (exit 6) rather than answer from it
@@ -285,16 +287,6 @@ def cmd_agenda(args: argparse.Namespace) -> int:
     return 0
 
 
-def _pairs_arg(values: list[str], service: Any) -> list[tuple[str, str]]:
-    out = []
-    for value in values:
-        a, sep, b = value.partition(",")
-        if not sep:
-            raise UsageError(f"expected A,B but got {value!r}")
-        out.append((service.resolve(a.strip()).id, service.resolve(b.strip()).id))
-    return out
-
-
 def cmd_match(args: argparse.Namespace) -> int:
     if args.round is not None or args.repair:  # the programme's rounds, recorded
         return programme_cli.cmd_match(args)
@@ -304,8 +296,9 @@ def cmd_match(args: argparse.Namespace) -> int:
 
     with _service(args, "shared") as service:
         _require_people(service)
-        locks = _pairs_arg(args.lock, service)
-        result = service.pair_cohort(locks, _pairs_arg(args.exclude, service), args.min_score)
+        locks = programme_cli.pairs_arg(args.lock, service)
+        excludes = programme_cli.pairs_arg(args.exclude, service)
+        result = service.pair_cohort(locks, excludes, args.min_score)
         view = cohort_view(service, result)
         floor = service.config.pair_floor if args.min_score is None else args.min_score
     print(summary(view))

@@ -44,7 +44,7 @@ from assistant.match import (
 )
 from assistant.models import GuidanceChunk, Participant
 from assistant.programme.api import Programme
-from assistant.programme.learning import applied_scoring
+from assistant.programme.weights import applied_scoring
 from assistant.store import DataDirLock, ParticipantStore, make_store
 from assistant.store.journal import WriteJournal
 from assistant.store.lock import Mode, folder_lock
@@ -150,7 +150,7 @@ class PairingService:
         self.weights = weights or PreferenceWeights()
         if config is None and weights is None:  # weights learned from the programme's ratings
             try:
-                self.config, self.weights = applied_scoring(self.programme, self.config,
+                self.config, self.weights = applied_scoring(self.programme.record, self.config,
                                                             self.weights)
             except BaseException:
                 self.close()

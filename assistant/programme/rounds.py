@@ -63,8 +63,8 @@ class RepairOutcome:
 
 
 def start_round(
-    programme: Programme, number: int, locks: list[Ids], excludes: list[Ids],
-    min_score: float | None,
+    programme: Programme, number: int, locks: Collection[Ids] = (),
+    excludes: Collection[Ids] = (), min_score: float | None = None,
 ) -> RoundOutcome:
     current = programme.current_round()
     if number <= current:
@@ -107,7 +107,7 @@ def start_round(
                         len(earlier), result.unmatched, result)
 
 
-def repair(programme: Programme, min_score: float | None) -> RepairOutcome:
+def repair(programme: Programme, min_score: float | None = None) -> RepairOutcome:
     service = programme.service
     people = service.matcher.snapshot.people
     number = programme.open_round()
