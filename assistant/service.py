@@ -40,6 +40,8 @@ PARTICIPANT_SUFFIXES = {".csv", ".tsv", ".jsonl", ".ndjson"}
 GUIDANCE_SUFFIXES = {".md", ".markdown"}
 #: file in the data folder naming the embedding model (and vocabulary) of its vectors
 EMBEDDING_MARKER = "embedding-model.txt"
+#: folder in the data folder for what is derived from the model (vocabulary vectors)
+DERIVED_DIR = "derived"
 _UNREAD = object()
 Progress = Callable[[int, int], None]
 
@@ -102,7 +104,8 @@ class PairingService:
             self.lock = DataDirLock(self.data_dir, mode, command).acquire()
         try:
             if embeddings is None:
-                inner, name = make_embeddings(self.settings.embedding)
+                derived = self.data_dir / DERIVED_DIR if persistent else None
+                inner, name = make_embeddings(self.settings.embedding, derived)
                 cache = self.data_dir / "embed-cache.sqlite" if persistent else None
                 embeddings = CachedEmbeddings(inner, cache, name)
             self.embeddings = embeddings

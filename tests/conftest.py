@@ -78,10 +78,14 @@ def st_model() -> SentenceTransformerModel:
 
 
 @pytest.fixture(scope="session")
-def embedder(st_model: SentenceTransformerModel) -> CachedEmbeddings:
+def embedder(
+    st_model: SentenceTransformerModel, request: pytest.FixtureRequest
+) -> CachedEmbeddings:
     """Session-wide in-memory cache around the production default embeddings: the real
-    model plus the skills vocabulary (repeated texts embed once)."""
-    enriched = ConceptEnrichedEmbeddings(st_model, load_vocabulary(), st_model.name)
+    model plus the skills vocabulary (repeated texts embed once). The vocabulary's alias
+    vectors are kept in pytest's cache folder, as a data folder keeps them."""
+    enriched = ConceptEnrichedEmbeddings(st_model, load_vocabulary(), st_model.name,
+                                         cache_dir=request.config.cache.mkdir("vocabulary"))
     return CachedEmbeddings(enriched, None, enriched.name)
 
 

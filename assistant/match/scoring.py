@@ -68,6 +68,14 @@ class ScoringConfig:
         fused = FUSIONS[self.request_fusion](np.asarray(teaches), np.asarray(learns))
         return float(fused)
 
+    def rank_many(self, teaches: np.ndarray, learns: np.ndarray) -> np.ndarray:
+        """:meth:`rank` of many candidates at once (float64, as :meth:`rank` computes)."""
+        t, lr = np.asarray(teaches, dtype=np.float64), np.asarray(learns, dtype=np.float64)
+        if self.request_fusion == "gated":
+            w = self.reverse_weight
+            return t * ((1 - w) + w * lr)
+        return np.asarray(FUSIONS[self.request_fusion](t, lr), dtype=np.float64)
+
     def aggregate(self, best_per_want: np.ndarray) -> float:
         """One direction's score from the best match of each wanted statement."""
         if best_per_want.size == 0:
