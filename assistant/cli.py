@@ -90,6 +90,9 @@ def build_parser() -> argparse.ArgumentParser:
                    help="never pair these two; repeat")
     p.add_argument("--min-score", type=float, help="lowest acceptable pair reciprocity "
                    "(default: the pair floor, 0.30)")
+    p.add_argument("--time-limit", type=float, metavar="SECONDS",
+                   help="stop the solver's search after this long and report how far the "
+                   "pairing may be from the best (default: search until proven optimal)")
 
     p = sub.add_parser("forget", help="erase a participant from every store and cache")
     _common(p)
@@ -130,6 +133,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--people", type=int, default=1000)
     p.add_argument("--requests", type=int, default=100)
     p.add_argument("--seed", type=int, default=7)
+    p.add_argument("--json", type=Path, metavar="FILE",
+                   help="also write every figure (and the ratios) to this JSON file")
+    p.add_argument("--cold-runs", type=int, default=3, metavar="N",
+                   help="cold `pairing ask` processes timed against the model load")
     return parser
 
 
@@ -246,13 +253,16 @@ def _pairs_arg(values: list[str], service: Any) -> list[tuple[str, str]]:
 
 
 def cmd_match(args: argparse.Namespace) -> int:
+    from assistant.match.solver import SolverOptions
+
     with _service(args, "shared") as service:
         result = service.pair_cohort(
-            _pairs_arg(args.lock, service), _pairs_arg(args.exclude, service), args.min_score
+            _pairs_arg(args.lock, service), _pairs_arg(args.exclude, service), args.min_score,
+            SolverOptions(time_limit=args.time_limit),
         )
     people = len(result.matched_ids) + len(result.unmatched)
     print(f"{len(result.pairs)} pairs, {len(result.matched_ids)}/{people} people matched, "
-          f"total score {result.total_score:.2f} (optimal)")
+          f"total score {result.total_score:.2f} ({result.optimality})")
     for pair in result.pairs:
         lock = " [locked]" if pair.locked else ""
         print(f"  {pair.score:.2f}  {pair.a.name} ({pair.a.id}) <-> {pair.b.name} ({pair.b.id})"
@@ -311,7 +321,7 @@ def cmd_stats(args: argparse.Namespace) -> int:
 
 
 def cmd_chat(args: argparse.Namespace) -> int:
-    from assistant.ui.gradio_app import launch
+    from assistant.ui.gradio_app import launch, warm_up_chat
 
     auth, coordinators = logins(args.auth, args.coordinator, args.auth_file)
     if auth and coordinators is None:
@@ -322,6 +332,8 @@ def cmd_chat(args: argparse.Namespace) -> int:
         print("pairing: anyone who can reach this address may chat as any participant and "
               "pair the whole cohort; add logins with --auth-file", file=sys.stderr)
     with _service(args, "shared") as service:
+        # everything a first answer needs is loaded before the address is given out
+        warm_up_chat(service)
         if not args.share:  # Gradio's own banner speaks of launch(share=True)
             shown = "127.0.0.1" if args.host in ("0.0.0.0", "::") else args.host
             print(f"Chat UI on http://{shown}:{args.port}/ (Ctrl+C to stop)", flush=True)
@@ -389,9 +401,10 @@ def cmd_eval(args: argparse.Namespace) -> int:
 
 
 def cmd_bench(args: argparse.Namespace) -> int:
-    from assistant.bench import main as bench_main
+    from benchmarks.run import main as bench_main
 
-    return int(bench_main(args))
+    return bench_main(args.people, args.requests, args.seed, args.data_dir, args.json,
+                      args.cold_runs)
 
 
 COMMANDS = {

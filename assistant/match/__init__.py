@@ -1,10 +1,18 @@
 """Match stage: reciprocal scoring, hard constraints, evidence, abstention, cohort pairing."""
 
-from assistant.match.cohort import CohortResult, CohortScores, Pair, cohort_scores, pair_cohort
+from assistant.match.cohort import (
+    CohortResult,
+    CohortScores,
+    Pair,
+    cohort_scores,
+    pair_cohort,
+    pair_people,
+)
 from assistant.match.constraints import CandidateFilter, ReportingLines
 from assistant.match.engine import Candidate, Matcher, MatchResult, Request, Snapshot
 from assistant.match.preferences import PreferenceWeights, soft_adjustment, working_overlap
 from assistant.match.scoring import FUSIONS, Link, ScoringConfig, direction, teach_matrix
+from assistant.match.solver import SolverOptions
 from assistant.match.vocabulary_check import CheckConfig, VocabularyCheck
 
 __all__ = [
@@ -23,10 +31,12 @@ __all__ = [
     "Request",
     "ScoringConfig",
     "Snapshot",
+    "SolverOptions",
     "VocabularyCheck",
     "cohort_scores",
     "direction",
     "pair_cohort",
+    "pair_people",
     "soft_adjustment",
     "teach_matrix",
     "working_overlap",

@@ -98,10 +98,10 @@ class PeopleTable:
         depts: dict[str, int] = {}
         self.dept = np.asarray(
             [depts.setdefault(p.department.casefold(), len(depts)) if p.department else -1
-             for p in people], dtype=np.int64)
+             for p in people], dtype=np.int32)
         self.stage = np.asarray(
             [STAGE_RANK[p.career_stage] if p.career_stage else -1 for p in people],
-            dtype=np.int64)
+            dtype=np.int8)
         offsets = [_offset_hours(p.timezone) if p.timezone else None for p in people]
         self.has_tz = np.asarray([o is not None for o in offsets], dtype=bool)
         self.offset = np.asarray([0.0 if o is None else o for o in offsets], dtype=np.float64)
@@ -114,21 +114,29 @@ class PeopleTable:
         other: PeopleTable | None = None,
     ) -> np.ndarray:
         """``[len(rows), len(cols)]`` bonus of each pair (rows of this table, columns of
-        ``other``, default this one), added in :func:`soft_adjustment`'s order."""
+        ``other``, default this one), summed in :func:`soft_adjustment`'s order."""
         o = other or self
         w = weights
         da, db = self.dept[rows][:, None], o.dept[cols][None, :]
-        bonus = np.where((da >= 0) & (db >= 0) & (da != db), w.other_department, 0.0)
+        other_dept = (da >= 0) & (db >= 0) & (da != db)
         sa, sb = self.stage[rows][:, None], o.stage[cols][None, :]
-        gap = np.abs(sa - sb)
-        both = (sa >= 0) & (sb >= 0)
-        bonus = bonus + np.where(both & (gap >= 2), w.stage_gap_two,
-                                 np.where(both & (gap == 1), w.stage_gap_one, 0.0))
-        a, b = self.offset[rows][:, None], o.offset[cols][None, :]
-        length = w.work_end - w.work_start
-        overlap = np.zeros(np.broadcast_shapes(a.shape, b.shape))
+        gap = np.abs(sa - sb).astype(np.int8)
+        stage = np.where((sa >= 0) & (sb >= 0), np.minimum(gap, 2), 0).astype(np.int8)
+        # offsets are whole quarter hours, exact in float32
+        a = self.offset[rows].astype(np.float32)[:, None]
+        b = o.offset[cols].astype(np.float32)[None, :]
+        length = np.float32(w.work_end - w.work_start)
+        overlap = np.zeros(np.broadcast_shapes(a.shape, b.shape), dtype=np.float32)
         for shift in (-24, 0, 24):
-            overlap = np.maximum(overlap, length - np.abs(a - (b - shift)))
-        tz = self.has_tz[rows][:, None] & o.has_tz[cols][None, :]
-        return bonus + np.where(tz & (overlap >= 4), w.good_overlap,
-                                np.where(tz & (overlap <= 0), w.no_overlap, 0.0))
+            np.maximum(overlap, length - np.abs(a - (b - np.float32(shift))), out=overlap)
+        tz = np.where(self.has_tz[rows][:, None] & o.has_tz[cols][None, :],
+                      np.where(overlap >= 4, 1, np.where(overlap <= 0, 2, 0)), 0)
+        # every combination's bonus, added up in soft_adjustment's order
+        table = np.zeros((2, 3, 3))
+        for d, s, t in np.ndindex(2, 3, 3):
+            total = 0.0
+            total += (0.0, w.other_department)[d]
+            total += (0.0, w.stage_gap_one, w.stage_gap_two)[s]
+            total += (0.0, w.good_overlap, w.no_overlap)[t]
+            table[d, s, t] = total
+        return table[other_dept.astype(np.int8), stage, tz.astype(np.int8)]

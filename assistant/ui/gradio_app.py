@@ -261,7 +261,7 @@ def build_app(
         left = len(result.unmatched)
         summary = (f"**{n} pair{'' if n == 1 else 's'}**, {len(result.matched_ids)} of {people} "
                    f"people matched, total score {result.total_score:.2f}"
-                   f"{' (optimal)' if result.optimal else ''}. "
+                   f" ({result.optimality}). "
                    + (f"{left} unmatched, each with the reason below." if left
                       else "Everyone is matched."))
         return (s, summary, rows, unmatched, download(str(csv_path)))
@@ -438,6 +438,18 @@ def theme() -> Any:
                           font=THEME_FONTS, font_mono=MONO_FONTS)
 
 
+#: sent once through a throw-away conversation before the chat is served
+WARM_UP_REQUEST = "who can teach me public speaking and wants help with Excel?"
+
+
+def warm_up_chat(service: PairingService) -> None:
+    """Load the model, the vocabulary, the statements and the indexes, and answer one
+    request end to end, so the first person to ask waits no longer than the next."""
+    service.warm()
+    if service.participants():
+        Conversation(service, page=1, follow_ups=False).send(WARM_UP_REQUEST)
+
+
 def launch(
     service: PairingService, host: str = "127.0.0.1", port: int = 7860, share: bool = False,
     auth: tuple[str, str] | list[tuple[str, str]] | None = None, llm: Any = None, *,
@@ -461,4 +473,4 @@ def launch(
     return demo
 
 
-__all__: list[str] = ["build_app", "launch", "resolve_who", "who_choices"]
+__all__: list[str] = ["build_app", "launch", "resolve_who", "warm_up_chat", "who_choices"]
