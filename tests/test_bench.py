@@ -97,7 +97,7 @@ def test_small_run_reports_every_metric(tmp_path: Path, capsys: pytest.CaptureFi
     assert pairing["bound"] == pytest.approx(pairing["total_score"])
     assert 0 < pairing["matched_fraction"] <= 1 and pairing["matched"] <= 40
     assert pairing["seconds"] > 0
-    assert {"eligible_edges", "graph_edges", "lp_rounds", "k"} <= set(pairing["solver"])
+    assert {"eligible_edges", "graph_edges", "rounds", "k", "bound"} <= set(pairing["solver"])
 
     peers = r["peers"]
     assert peers["ours"]["weight"] == pytest.approx(pairing["total_score"], abs=1e-4)

@@ -154,11 +154,10 @@ def test_pair_cohort_is_optimal_against_brute_force(seed: int) -> None:
 
 
 @pytest.mark.parametrize("seed", range(8))
-def test_pair_cohort_optimal_with_small_start_set(seed: int) -> None:
-    """Force column generation and reduced-cost fixing to do the work (start from 1 edge)."""
+def test_pair_cohort_optimal_on_dense_graphs(seed: int) -> None:
+    """Every pair acceptable: reduced-cost fixing must still leave the optimum in."""
     scores, locks, exclusions = random_case(1000 + seed)
-    result = pair_cohort(scores, CONFIG, locks=locks, exclusions=exclusions, min_score=0.0,
-                         options=SolverOptions(start_k=1))
+    result = pair_cohort(scores, CONFIG, locks=locks, exclusions=exclusions, min_score=0.0)
     assert result.optimal
     assert_feasible(result, scores, locks, exclusions, floor=0.0)
     assert result.total_score == pytest.approx(

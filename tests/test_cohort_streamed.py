@@ -13,6 +13,7 @@ from assistant.match import PreferenceWeights, ScoringConfig, VocabularyCheck
 from assistant.match.batch import Side
 from assistant.match.cohort import cohort_scores, pair_cohort, pair_people
 from assistant.match.pairs import PairScorer
+from assistant.match.solver import SolverOptions
 from assistant.match.vocabulary_check import CheckConfig
 from assistant.models import Participant
 from assistant.store.base import StatementMatrix
@@ -87,8 +88,9 @@ def test_streamed_pairing_is_optimal_whatever_k(seed: int, k: int) -> None:
     offers, wants = sides(people, texts)
     scores = dense(people, offers, wants)
     floor = 0.1
-    result = pair_people(people, offers, wants, CONFIG, WEIGHTS, CHECK, min_score=floor, k=k)
-    assert result.optimal and result.status == "optimal" and result.gap == 0.0
+    result = pair_people(people, offers, wants, CONFIG, WEIGHTS, CHECK, min_score=floor, k=k,
+                         options=SolverOptions(gap_goal=0.0, rounds=6))
+    assert result.optimal and result.status == "optimal" and result.gap == 0.0, result.stats
     assert_feasible(result, scores, floor=floor)
     assert result.total_score == pytest.approx(brute_force(scores, [], [], floor=floor),
                                                abs=1e-5)
@@ -109,7 +111,27 @@ def test_streamed_pairing_keeps_locks_and_exclusions() -> None:
     lock = next((a, b) for a in open_ for b in open_
                 if a < b and (a, b) not in lines and (b, a) not in lines)
     result = pair_people(people, offers, wants, CONFIG, WEIGHTS, CHECK, locks=[lock],
-                         exclusions=[], min_score=0.1, k=1)
+                         exclusions=[], min_score=0.1, k=1,
+                         options=SolverOptions(gap_goal=0.0, rounds=6))
     assert_feasible(result, scores, locks=[lock], floor=0.1)
     assert result.total_score == pytest.approx(brute_force(scores, [lock], [], floor=0.1),
                                                abs=1e-5)
+
+
+def test_few_partners_each_still_reach_the_dense_optimum() -> None:
+    """Thirty people, two partners kept each: the bound leaves pairs outside the graph
+    open, so people get more partners until the optimum is proven; the total is the one
+    of the dense pairing over every acceptable pair."""
+    people, texts = cohort(3, 30)
+    offers, wants = sides(people, texts)
+    dense_result = pair_cohort(dense(people, offers, wants), CONFIG, min_score=0.1)
+    result = pair_people(people, offers, wants, CONFIG, WEIGHTS, CHECK, min_score=0.1, k=2,
+                         options=SolverOptions(gap_goal=0.0, rounds=6))
+    assert result.stats["deepened"] > 0
+    assert result.optimal and result.total_score == pytest.approx(dense_result.total_score,
+                                                                  abs=1e-5)
+    limited = pair_people(people, offers, wants, CONFIG, WEIGHTS, CHECK, min_score=0.1, k=2,
+                          options=SolverOptions(gap_goal=0.0, rounds=1))
+    assert limited.bound >= dense_result.total_score - 1e-6  # the bound holds regardless
+    assert limited.total_score <= dense_result.total_score + 1e-6
+    assert limited.optimal == (limited.gap == 0.0)

@@ -134,9 +134,11 @@ class ConceptEnrichedEmbeddings(Embeddings):
         aliases, _ = self._prepare()
         vectors = np.asarray(vectors, dtype=np.float32)
         out = np.full((len(vectors), len(self.concepts)), -1.0, dtype=np.float32)
-        if len(vectors) and len(self._starts):
-            sims = vectors @ aliases.T
-            out[:, self._has_alias] = np.maximum.reduceat(sims, self._starts, axis=1)
+        if len(self._starts):
+            for lo in range(0, len(vectors), 1024):  # bounded memory for many statements
+                sims = vectors[lo : lo + 1024] @ aliases.T
+                out[lo : lo + 1024, self._has_alias] = np.maximum.reduceat(
+                    sims, self._starts, axis=1)
         return out
 
     def enrich(self, vectors: np.ndarray) -> np.ndarray:

@@ -14,6 +14,7 @@ checks it against brute force.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
@@ -29,9 +30,11 @@ from assistant.match.solver import Solution, SolverOptions, solve
 from assistant.match.vocabulary_check import VocabularyCheck
 from assistant.models import Participant
 
-#: partners kept per person in the candidate graph, chosen by measurement (README,
-#: "Benchmark"): enough that the LP proof rarely needs to stream anyone again
-DEFAULT_K = 10
+#: partners kept per person in the candidate graph of a large cohort, chosen by
+#: measurement (README, "Benchmark"); up to EXACT_UP_TO people, everyone's every
+#: acceptable partner is kept, so the pairing is proven optimal as before
+DEFAULT_K = 24
+EXACT_UP_TO = 1000
 
 
 @dataclass
@@ -83,6 +86,8 @@ class CohortResult:
         why = {"time limit": "the solver stopped at its time limit",
                "gap tolerance": "the solver stopped within its gap tolerance",
                "not proven for all pairs": "proven only against each person's best partners",
+               "rounded": "the LP relaxation rounded: the exact integer search is skipped "
+                          "for a cohort this size",
                }.get(self.status, self.status)
         return (f"not proven optimal: within {self.gap:.2%} of the best possible total "
                 f"{self.bound:.2f}; {why}")
@@ -186,26 +191,32 @@ def pair_people(
     people: list[Participant], offers: Side, wants: Side, config: ScoringConfig,
     weights: PreferenceWeights, check: VocabularyCheck | None = None,
     locks: Iterable[tuple[str, str]] = (), exclusions: Iterable[tuple[str, str]] = (),
-    min_score: float | None = None, options: SolverOptions | None = None, k: int = DEFAULT_K,
+    min_score: float | None = None, options: SolverOptions | None = None, k: int | None = None,
 ) -> CohortResult:
     """Pair a cohort of any size from its statements (``offers``/``wants`` grouped in the
     order of ``people``): scores streamed in blocks, each person's ``k`` best partners."""
     n = len(people)
+    if k is None:
+        k = n if n <= EXACT_UP_TO else DEFAULT_K
     plan = _plan(people, config, locks, exclusions, min_score)
     rules = Rules(people, plan.slots, plan.floor, plan.blocked)
+    started = time.perf_counter()
     scorer = PairScorer(people, offers, wants, config, weights, check)
-    found = stream(scorer, rules, k, np.arange(n), ask=plan.fixed)
+    found = stream(scorer, rules, k, scorer.order(), ask=plan.fixed)
+    streamed = time.perf_counter() - started
     ei, ej, score, reciprocal = merge_edges(n, found.pairs, found.score, found.reciprocal)
     graph = _Graph(ei, ej, score, reciprocal, found.acceptable, found.best_partner,
                    found.best_reciprocal)
 
     def more(rows: np.ndarray, k_more: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        again = stream(scorer, rules, k_more, np.asarray(rows, dtype=np.int64))
+        rows = np.asarray(rows, dtype=np.int64)
+        again = stream(scorer, rules, k_more, rows)
         graph.extend(n, again.pairs, again.score, again.reciprocal)
-        return again.pairs, again.score, again.bound
+        return again.pairs, again.score, again.bound[rows]
 
     solution = solve(n, plan.slots, ei, ej, score, found.bound, more, options, k)
     solution.stats["k"] = float(k)
+    solution.stats["stream_seconds"] = streamed
     solution.stats["eligible_edges"] = float(int(found.acceptable.sum()) // 2)
     return _result(people, plan, graph, solution, found.asked)
 

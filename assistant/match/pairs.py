@@ -18,6 +18,7 @@ learner's score a running sum and maximum over their wants.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 import numpy as np
@@ -29,8 +30,8 @@ from assistant.match.scoring import ScoringConfig
 from assistant.match.vocabulary_check import Profile, VocabularyCheck
 from assistant.models import Participant
 
-#: float32 cells a block may hold at once (about 64 MB each); sets the block size
-BLOCK_CELLS = 16_000_000
+#: float32 cells a block's arrays may hold (16 MB each); sets the block size
+BLOCK_CELLS = 2_000_000
 
 
 def _distinct(side: Side) -> tuple[np.ndarray, np.ndarray]:
@@ -42,13 +43,52 @@ def _distinct(side: Side) -> tuple[np.ndarray, np.ndarray]:
     return ids, side.vectors[first]
 
 
-def _slots(side: Side, ids: np.ndarray) -> list[tuple[np.ndarray, np.ndarray]]:
-    """Per position k: the people with more than k statements and their k-th text id."""
-    out = []
-    for k in range(int(side.count.max()) if len(side.count) else 0):
-        who = np.flatnonzero(side.count > k)
-        out.append((who, ids[side.start[who] + k]))
-    return out
+class _Slots:
+    """The statements of some people by position: people sorted by how many statements
+    they have (most first), so that the k-th statements of those who have one are a
+    prefix, and a maximum or sum over each person's statements is a few contiguous
+    array operations (much faster than ``np.maximum.reduceat`` on short groups)."""
+
+    def __init__(self, side: Side, ids: np.ndarray, people: np.ndarray) -> None:
+        counts = side.count[people]
+        self.perm = np.argsort(-counts, kind="stable")
+        self.order = people[self.perm]
+        ordered = side.count[self.order]
+        self.ends = [int((ordered > k).sum()) for k in range(int(ordered.max(initial=0)))]
+        self.counts = ordered
+        self.index = [ids[side.start[self.order[:m]] + k] for k, m in enumerate(self.ends)]
+
+    def distinct(self) -> np.ndarray:
+        """The distinct indexes used, and each position's indexes remapped onto them."""
+        flat = np.concatenate(self.index or [np.zeros(0, np.int64)])
+        distinct, inverse = np.unique(flat, return_inverse=True)
+        start = 0
+        for k, m in enumerate(self.ends):
+            self.index[k] = inverse[start : start + m]
+            start += m
+        return distinct
+
+    def reduce(self, source: np.ndarray, lo: int = 0, hi: int | None = None,
+               total: bool = False) -> tuple[np.ndarray, np.ndarray | None]:
+        """For people ``order[lo:hi]``: the maximum (and sum) of ``source`` rows over
+        their statements; zeros for people without any."""
+        hi = len(self.order) if hi is None else hi
+        top = np.zeros((hi - lo, source.shape[1]), dtype=np.float32)
+        sums = np.zeros_like(top) if total else None
+        for k, m in enumerate(self.ends):
+            end = min(m, hi)
+            if end <= lo:
+                break
+            part = source[self.index[k][lo:end]]
+            if k == 0:
+                top[: end - lo] = part
+                if sums is not None:
+                    sums[: end - lo] = part
+                continue
+            np.maximum(top[: end - lo], part, out=top[: end - lo])
+            if sums is not None:
+                sums[: end - lo] += part
+        return top, sums
 
 
 @dataclass
@@ -77,9 +117,10 @@ class PairScorer:
         self.table = PeopleTable(people)
         self.offer_ids, self.offer_texts = _distinct(offers)
         self.want_ids, self.want_texts = _distinct(wants)
-        self.offer_slots = _slots(offers, self.offer_ids)
-        self.want_slots = _slots(wants, self.want_ids)
         self.offers, self.wants = offers, wants
+        everyone = np.arange(self.n)
+        self.teachers = _Slots(offers, self.offer_ids, everyone)
+        self.learners = _Slots(wants, self.want_ids, everyone)
         self.offer_profile: Profile | None = None
         self.want_profile: Profile | None = None
         if check is not None:
@@ -87,14 +128,21 @@ class PairScorer:
             self.want_profile = check.profile(self.want_texts, remember=False)
 
     def block_size(self) -> int:
-        widest = max(len(self.want_texts), len(self.offer_texts), self.n, 1)
-        return int(max(64, min(4096, BLOCK_CELLS // widest)))
+        return int(max(32, min(2048, BLOCK_CELLS // max(self.n, 1))))
+
+    def order(self) -> np.ndarray:
+        """Everyone, people with the same wants next to each other: a block then holds
+        fewer distinct wanted texts, and each is compared with every offer once a block."""
+        first = np.full(self.n, -1, dtype=np.int64)
+        has = self.wants.count > 0
+        first[has] = self.want_ids[self.wants.start[has]]
+        return np.lexsort((np.arange(self.n), self.wants.count, first)).astype(np.int64)
 
     def _strength(self, want_ids: np.ndarray | None, offer_ids: np.ndarray | None) -> np.ndarray:
         """Calibrated, vocabulary-checked strengths between distinct want and offer texts."""
         wv = self.want_texts if want_ids is None else self.want_texts[want_ids]
         ov = self.offer_texts if offer_ids is None else self.offer_texts[offer_ids]
-        strength = self.config.calibrate(wv @ ov.T)
+        strength = self.config.calibrate_in_place(wv @ ov.T)
         if self.check is not None:
             assert self.want_profile is not None and self.offer_profile is not None
             wp = self.want_profile if want_ids is None else _pick(self.want_profile, want_ids)
@@ -102,64 +150,62 @@ class PairScorer:
             self.check.apply(strength, wp, op)
         return strength
 
-    def _blend(self, total: np.ndarray, top: np.ndarray, counts: np.ndarray) -> np.ndarray:
-        mean = total / counts
-        return (self.config.breadth * mean + (1 - self.config.breadth) * top).astype(np.float32)
+    def _blend(self, top: np.ndarray, total: np.ndarray, counts: np.ndarray) -> np.ndarray:
+        """Mean and best coverage blended (float32), in place in ``total``."""
+        total /= np.maximum(counts, 1).astype(np.float32)[:, None]
+        total *= np.float32(self.config.breadth)
+        top *= np.float32(1 - self.config.breadth)
+        total += top
+        return total
+
+    def _chunks(self, width: int) -> list[tuple[int, int]]:
+        """Slices of everyone such that a slice times ``width`` stays small."""
+        step = max(1, BLOCK_CELLS // max(width, 1) // 4)
+        return [(lo, min(self.n, lo + step)) for lo in range(0, self.n, step)]
 
     def teaches(self, rows: np.ndarray) -> np.ndarray:
-        """``[a, j]``: how well rows[a]'s offers cover j's wants (rows of ``teach_matrix``)."""
-        counts = self.offers.count[rows]
-        positions = [np.flatnonzero(counts > k) for k in range(int(counts.max(initial=0)))]
-        ids = [self.offer_ids[self.offers.start[rows[has]] + k]
-               for k, has in enumerate(positions)]
-        distinct, inverse = np.unique(np.concatenate(ids or [np.zeros(0, np.int64)]),
-                                      return_inverse=True)
+        """``[a, j]``: how well rows[a]'s offers cover j's wants (``teach_matrix[rows]``)."""
+        mine = _Slots(self.offers, self.offer_ids, rows)
+        distinct = mine.distinct()
         strength_t = np.ascontiguousarray(self._strength(None, distinct).T)  # offer x want
-        best = np.zeros((len(rows), len(self.want_texts)), dtype=np.float32)
-        start = 0
-        for has in positions:  # best offer of each teacher for every distinct want text
-            part = strength_t[inverse[start : start + len(has)]]
-            best[has] = np.maximum(best[has], part)
-            start += len(has)
-        return self._aggregate_wants(best, self.want_slots, self.wants.count)
+        best, _ = mine.reduce(strength_t)  # each teacher's best offer for every want text
+        best_t = np.ascontiguousarray(best.T)  # distinct want x teacher (mine.order)
+        out = np.empty((self.n, len(rows)), dtype=np.float32)
+        learners = self.learners
+        for lo, hi in self._chunks(len(rows)):
+            top, total = learners.reduce(best_t, lo, hi, total=True)
+            assert total is not None
+            out[learners.order[lo:hi]] = self._blend(top, total, learners.counts[lo:hi])
+        result = np.empty((len(rows), self.n), dtype=np.float32)
+        result[mine.perm] = out.T
+        return result
 
     def learns(self, rows: np.ndarray) -> np.ndarray:
-        """``[a, j]``: how well j's offers cover rows[a]'s wants (columns of ``teach_matrix``)."""
-        counts = self.wants.count[rows]
-        positions = [np.flatnonzero(counts > k) for k in range(int(counts.max(initial=0)))]
-        ids = [self.want_ids[self.wants.start[rows[has]] + k] for k, has in enumerate(positions)]
-        distinct, inverse = np.unique(np.concatenate(ids or [np.zeros(0, np.int64)]),
-                                      return_inverse=True)
-        strength = self._strength(distinct, None)  # distinct want x distinct offer
-        best = np.zeros((self.n, len(distinct)), dtype=np.float32)
-        for who, oids in self.offer_slots:  # best offer of each teacher for these wants
-            best[who] = np.maximum(best[who], strength[:, oids].T)
-        slots = []
-        start = 0
-        for has in positions:
-            slots.append((has, inverse[start : start + len(has)]))
-            start += len(has)
-        return self._aggregate_wants(best, slots, counts).T.copy()
-
-    def _aggregate_wants(
-        self, best: np.ndarray, slots: list[tuple[np.ndarray, np.ndarray]], counts: np.ndarray,
-    ) -> np.ndarray:
-        """Blend of mean and best coverage over each learner's wants (columns)."""
-        total = np.zeros((best.shape[0], len(counts)), dtype=np.float32)
-        top = np.zeros_like(total)
-        for who, ids in slots:
-            part = best[:, ids]
-            total[:, who] += part
-            np.maximum(top[:, who], part, out=part)
-            top[:, who] = part
-        return self._blend(total, top, np.maximum(counts, 1)[None, :])
+        """``[a, j]``: how well j's offers cover rows[a]'s wants (``teach_matrix[:, rows].T``)."""
+        mine = _Slots(self.wants, self.want_ids, rows)
+        distinct = mine.distinct()
+        strength_t = np.ascontiguousarray(self._strength(distinct, None).T)  # offer x want
+        best = np.empty((self.n, len(distinct)), dtype=np.float32)
+        teachers = self.teachers
+        for lo, hi in self._chunks(len(distinct)):  # each teacher's best offer for each want
+            best[teachers.order[lo:hi]], _ = teachers.reduce(strength_t, lo, hi)
+        best_t = np.ascontiguousarray(best.T)  # distinct want x teacher
+        top, total = mine.reduce(best_t, total=True)
+        assert total is not None
+        result = np.empty((len(rows), self.n), dtype=np.float32)
+        result[mine.perm] = self._blend(top, total, mine.counts)
+        return result
 
     def block(self, rows: np.ndarray) -> BlockScores:
         rows = np.asarray(rows, dtype=np.int64)
-        teaches, learns = self.teaches(rows), self.learns(rows)
-        reciprocal = self.config.fuse(teaches, learns).astype(np.float32)
-        bonus = self.table.bonus(rows, np.arange(self.n), self.weights).astype(np.float32)
-        return BlockScores(rows, teaches, learns, reciprocal, reciprocal + bonus)
+        with ThreadPoolExecutor(max_workers=1) as pool:  # numpy releases the GIL
+            teaching = pool.submit(self.teaches, rows)
+            learns = self.learns(rows)
+            teaches = teaching.result()
+        reciprocal = self.config.fuse(teaches, learns).astype(np.float32, copy=False)
+        score = self.table.bonus(rows, np.arange(self.n), self.weights, np.float32)
+        score += reciprocal
+        return BlockScores(rows, teaches, learns, reciprocal, score)
 
 
 def _pick(profile: Profile, ids: np.ndarray) -> Profile:
@@ -197,38 +243,14 @@ class Rules:
 
 
 @dataclass
-class CandidateGraph:
-    """Each person's best acceptable partners (edges ``i < j``), and what is known of the
-    rest: no acceptable pair outside the graph scores above ``min(bound[i], bound[j])``."""
-
-    ei: np.ndarray
-    ej: np.ndarray
-    score: np.ndarray           #: float64, what the pairing maximises
-    reciprocal: np.ndarray
-    bound: np.ndarray           #: -inf: every acceptable partner of the person is in the graph
-    acceptable: np.ndarray      #: how many acceptable partners each person has
-    best_partner: np.ndarray    #: who has the highest reciprocity with each (acceptable or not)
-    best_reciprocal: np.ndarray
-    k: int
-
-    @property
-    def n(self) -> int:
-        return len(self.bound)
-
-    @property
-    def eligible_edges(self) -> int:
-        return int(self.acceptable.sum()) // 2
-
-
-@dataclass
 class Streamed:
-    """What one streaming pass found for some people (rows)."""
+    """What one streaming pass found; per-person arrays are filled for ``rows`` only."""
 
     rows: np.ndarray
     pairs: np.ndarray           #: [2, m] person, partner
     score: np.ndarray
     reciprocal: np.ndarray
-    bound: np.ndarray           #: per row
+    bound: np.ndarray           #: -inf: every acceptable partner is among the pairs
     acceptable: np.ndarray
     best_partner: np.ndarray
     best_reciprocal: np.ndarray
@@ -245,13 +267,13 @@ def stream(scorer: PairScorer, rules: Rules, k: int, rows: np.ndarray,
         wanted.setdefault(i, []).append(j)
     parts: list[tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]] = []
     out = Streamed(rows, np.zeros((2, 0), np.int64), np.zeros(0), np.zeros(0, np.float32),
-                   np.full(len(rows), -np.inf), np.zeros(len(rows), np.int64),
-                   np.full(len(rows), -1, np.int64), np.zeros(len(rows), np.float32), {})
+                   np.full(n, -np.inf), np.zeros(n, np.int64), np.full(n, -1, np.int64),
+                   np.zeros(n, np.float32), {})
     size = scorer.block_size()
     take = min(k, n)
     for start in range(0, len(rows), size):
         rows_b = rows[start : start + size]
-        here = slice(start, start + len(rows_b))
+        here = rows_b
         block = scorer.block(rows_b)
         local = np.arange(len(rows_b))
         for a, i in enumerate(rows_b.tolist()):
@@ -278,7 +300,7 @@ def stream(scorer: PairScorer, rules: Rules, k: int, rows: np.ndarray,
         full = counts > take  # the k-th best acceptable score bounds everyone left out
         if full.any():
             kth = np.where(np.isfinite(vals[full]), vals[full], np.inf).min(axis=1)
-            out.bound[start + np.flatnonzero(full)] = kth
+            out.bound[rows_b[full]] = kth
     if parts:
         out.pairs = np.concatenate([p[0] for p in parts], axis=1)
         out.score = np.concatenate([p[1] for p in parts]).astype(np.float64)

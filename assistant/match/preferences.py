@@ -90,53 +90,55 @@ def soft_adjustment(
 
 
 class PeopleTable:
-    """The attributes :func:`soft_adjustment` reads, as arrays (one row a person), so the
-    bonus of many pairs is one array operation: :meth:`bonus` equals ``soft_adjustment``'s
-    bonus pair by pair (a test holds them equal)."""
+    """The attributes :func:`soft_adjustment` reads, as arrays, so the bonus of many pairs
+    is one array operation: :meth:`bonus` equals ``soft_adjustment``'s bonus pair by pair
+    (a test holds them equal).
+
+    People with the same department, career stage and timezone get the same bonus with
+    anyone, so the bonus is computed once between these *kinds* of people (a few hundred
+    at most) and looked up for each pair.
+    """
 
     def __init__(self, people: list[Participant]) -> None:
         depts: dict[str, int] = {}
-        self.dept = np.asarray(
-            [depts.setdefault(p.department.casefold(), len(depts)) if p.department else -1
-             for p in people], dtype=np.int32)
-        self.stage = np.asarray(
-            [STAGE_RANK[p.career_stage] if p.career_stage else -1 for p in people],
-            dtype=np.int8)
-        offsets = [_offset_hours(p.timezone) if p.timezone else None for p in people]
-        self.has_tz = np.asarray([o is not None for o in offsets], dtype=bool)
-        self.offset = np.asarray([0.0 if o is None else o for o in offsets], dtype=np.float64)
+        keys = [(depts.setdefault(p.department.casefold(), len(depts)) if p.department else -1,
+                 STAGE_RANK[p.career_stage] if p.career_stage else -1,
+                 _offset_hours(p.timezone) if p.timezone else None) for p in people]
+        kinds: dict[tuple[int, int, float | None], int] = {}
+        self.kind = np.asarray([kinds.setdefault(k, len(kinds)) for k in keys], dtype=np.int64)
+        self.dept = np.asarray([k[0] for k in kinds], dtype=np.int64)
+        self.stage = np.asarray([k[1] for k in kinds], dtype=np.int64)
+        self.has_tz = np.asarray([k[2] is not None for k in kinds], dtype=bool)
+        self.offset = np.asarray([k[2] or 0.0 for k in kinds], dtype=np.float64)
+        self._matrix: dict[PreferenceWeights, np.ndarray] = {}
 
     def __len__(self) -> int:
-        return len(self.dept)
+        return len(self.kind)
 
-    def bonus(
-        self, rows: np.ndarray, cols: np.ndarray, weights: PreferenceWeights,
-        other: PeopleTable | None = None,
-    ) -> np.ndarray:
-        """``[len(rows), len(cols)]`` bonus of each pair (rows of this table, columns of
-        ``other``, default this one), summed in :func:`soft_adjustment`'s order."""
-        o = other or self
-        w = weights
-        da, db = self.dept[rows][:, None], o.dept[cols][None, :]
-        other_dept = (da >= 0) & (db >= 0) & (da != db)
-        sa, sb = self.stage[rows][:, None], o.stage[cols][None, :]
-        gap = np.abs(sa - sb).astype(np.int8)
-        stage = np.where((sa >= 0) & (sb >= 0), np.minimum(gap, 2), 0).astype(np.int8)
-        # offsets are whole quarter hours, exact in float32
-        a = self.offset[rows].astype(np.float32)[:, None]
-        b = o.offset[cols].astype(np.float32)[None, :]
-        length = np.float32(w.work_end - w.work_start)
-        overlap = np.zeros(np.broadcast_shapes(a.shape, b.shape), dtype=np.float32)
+    def _kinds(self, w: PreferenceWeights) -> np.ndarray:
+        """``[kind, kind]`` bonus, added up in :func:`soft_adjustment`'s order."""
+        if w in self._matrix:
+            return self._matrix[w]
+        da, db = self.dept[:, None], self.dept[None, :]
+        bonus = np.where((da >= 0) & (db >= 0) & (da != db), w.other_department, 0.0)
+        sa, sb = self.stage[:, None], self.stage[None, :]
+        gap = np.abs(sa - sb)
+        both = (sa >= 0) & (sb >= 0)
+        bonus = bonus + np.where(both & (gap >= 2), w.stage_gap_two,
+                                 np.where(both & (gap == 1), w.stage_gap_one, 0.0))
+        a, b = self.offset[:, None], self.offset[None, :]
+        length = w.work_end - w.work_start
+        overlap = np.zeros((len(a), len(a)))
         for shift in (-24, 0, 24):
-            np.maximum(overlap, length - np.abs(a - (b - np.float32(shift))), out=overlap)
-        tz = np.where(self.has_tz[rows][:, None] & o.has_tz[cols][None, :],
-                      np.where(overlap >= 4, 1, np.where(overlap <= 0, 2, 0)), 0)
-        # every combination's bonus, added up in soft_adjustment's order
-        table = np.zeros((2, 3, 3))
-        for d, s, t in np.ndindex(2, 3, 3):
-            total = 0.0
-            total += (0.0, w.other_department)[d]
-            total += (0.0, w.stage_gap_one, w.stage_gap_two)[s]
-            total += (0.0, w.good_overlap, w.no_overlap)[t]
-            table[d, s, t] = total
-        return table[other_dept.astype(np.int8), stage, tz.astype(np.int8)]
+            overlap = np.maximum(overlap, length - np.abs(a - (b - shift)))
+        tz = self.has_tz[:, None] & self.has_tz[None, :]
+        bonus = bonus + np.where(tz & (overlap >= 4), w.good_overlap,
+                                 np.where(tz & (overlap <= 0), w.no_overlap, 0.0))
+        self._matrix[w] = bonus
+        return bonus
+
+    def bonus(self, rows: np.ndarray, cols: np.ndarray, weights: PreferenceWeights,
+              dtype: type = np.float64) -> np.ndarray:
+        """``[len(rows), len(cols)]`` bonus of each pair of people."""
+        table: np.ndarray = self._kinds(weights).astype(dtype, copy=False)
+        return np.take(table[self.kind[rows]], self.kind[cols], axis=1)

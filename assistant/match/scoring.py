@@ -53,6 +53,13 @@ class ScoringConfig:
         span = max(self.ceiling - self.floor, 1e-6)
         return np.clip((np.asarray(cosine, dtype=np.float32) - self.floor) / span, 0.0, 1.0)
 
+    def calibrate_in_place(self, cosine: np.ndarray) -> np.ndarray:
+        """:meth:`calibrate` of a float32 array, overwriting it (same arithmetic)."""
+        span = max(self.ceiling - self.floor, 1e-6)
+        np.subtract(cosine, self.floor, out=cosine)
+        np.divide(cosine, span, out=cosine)
+        return np.clip(cosine, 0.0, 1.0, out=cosine)
+
     def fuse(self, a: np.ndarray | float, b: np.ndarray | float) -> np.ndarray:
         try:
             fuse = FUSIONS[self.fusion]
