@@ -403,8 +403,8 @@ def cmd_eval(args: argparse.Namespace) -> int:
 def cmd_bench(args: argparse.Namespace) -> int:
     from benchmarks.run import main as bench_main
 
-    return bench_main(args.people, args.requests, args.seed, args.data_dir, args.json,
-                      args.cold_runs)
+    return bench_main(args.people, args.requests, args.seed, getattr(args, "data_dir", None),
+                      args.json, args.cold_runs)
 
 
 COMMANDS = {
