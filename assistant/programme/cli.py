@@ -159,16 +159,18 @@ def _show(pairs: list[PairRecord], programme: Programme) -> None:
 
 
 def cmd_match(args: argparse.Namespace) -> int:
+    from assistant.match import SolverOptions
     from assistant.programme.rounds import repair, start_round
     from assistant.programme.text import describe_reason, describe_risk
 
     with _open(args) as service:
         programme: Programme = service.programme
         names = _names(programme)
+        options = SolverOptions(time_limit=getattr(args, "time_limit", None))
         if args.repair:
             if args.lock or args.exclude:
                 raise SystemExit("pairing match --repair: locks and exclusions belong to a round")
-            out = repair(programme, args.min_score)
+            out = repair(programme, args.min_score, options)
             print(f"round {out.round} repair: {len(out.kept)} pair(s) kept, {len(out.new)} new, "
                   f"{len(out.replaced)} re-paired")
             for pair in out.new:
@@ -183,7 +185,7 @@ def cmd_match(args: argparse.Namespace) -> int:
             pairs = out.new
         else:
             result = start_round(programme, args.round, pairs_arg(args.lock, service),
-                                 pairs_arg(args.exclude, service), args.min_score)
+                                 pairs_arg(args.exclude, service), args.min_score, options)
             print(f"round {result.round}: {len(result.pairs)} pair(s) proposed "
                   f"({len(result.kept)} made before the round kept), {len(result.ended)} "
                   f"earlier pair(s) ended, {result.avoided} earlier pair(s) not repeated")

@@ -13,7 +13,14 @@ from typing import Protocol
 
 import numpy as np
 
-from assistant.match import Candidate, CohortResult, Matcher, PreferenceWeights, ScoringConfig
+from assistant.match import (
+    Candidate,
+    CohortResult,
+    Matcher,
+    PreferenceWeights,
+    ScoringConfig,
+    SolverOptions,
+)
 from assistant.models import Participant
 
 
@@ -32,7 +39,7 @@ class PairingBackend(Protocol):
 
     def pair_cohort(
         self, locks: Iterable[tuple[str, str]] = (), exclusions: Iterable[tuple[str, str]] = (),
-        min_score: float | None = None,
+        min_score: float | None = None, options: SolverOptions | None = None,
     ) -> CohortResult: ...
 
     def embed(self, texts: list[str]) -> np.ndarray: ...
