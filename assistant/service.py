@@ -12,7 +12,6 @@ import functools
 import shutil
 import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -51,6 +50,7 @@ from assistant.programme.weights import applied_scoring
 from assistant.store import DataDirLock, ParticipantStore, make_store
 from assistant.store.journal import WriteJournal
 from assistant.store.lock import Mode, folder_lock
+from assistant.store.writer import embed_and_store
 
 #: file in the data folder naming the embedding model (and vocabulary) of its vectors
 EMBEDDING_MARKER = "embedding-model.txt"
@@ -318,40 +318,7 @@ class PairingService:
         report.embedded = getattr(self.embeddings, "computed", 0) - computed_before
 
     def _embed_and_store(self, todo: list[Participant], progress: Progress | None) -> None:
-        """Embed ``todo``'s statements and store them; the store writes one part while
-        the model embeds the next (a writer thread), and the model gets large calls so
-        its length-sorted batches waste little padding."""
-        embed_step, store_step = 2048, 256
-        done = 0
-        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="ingest-writer") as writer:
-            pending: list[Future[int]] = []
-            for start in range(0, len(todo), embed_step):
-                part = todo[start : start + embed_step]
-                statements = [st for p in part for st in p.statements()]
-                vectors = self.embeddings.embed_documents([st.text for st in statements])
-                by_id: dict[str, Sequence[float]] = dict(
-                    zip((st.id for st in statements), vectors, strict=True)
-                )
-                for future in pending:  # one part in the writer at a time
-                    done += future.result()
-                    if progress:
-                        progress(done, len(todo))
-                pending = [writer.submit(self._store, part[i : i + store_step], by_id)
-                           for i in range(0, len(part), store_step)]
-            for future in pending:
-                done += future.result()
-                if progress:
-                    progress(done, len(todo))
-
-    def _store(self, people: list[Participant], vectors: dict[str, Sequence[float]]) -> int:
-        items = [(p, {st.id: vectors[st.id] for st in p.statements()}) for p in people]
-        upsert_many = getattr(self.store, "upsert_many", None)
-        if upsert_many is not None:
-            upsert_many(items)
-        else:
-            for person, vecs in items:
-                self.store.upsert(person, vecs)
-        return len(people)
+        embed_and_store(self.embeddings, self.store, todo, progress)
 
     def _ingest_guidance(self, chunks: list[GuidanceChunk]) -> None:
         vectors = self.embeddings.embed_documents([c.text for c in chunks])
