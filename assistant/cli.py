@@ -23,13 +23,13 @@ from assistant.config import Settings, default_data_dir
 from assistant.edge import describe_error, exit_code
 from assistant.errors import (
     EmptyStore,
-    InputFormatError,
     MissingDataDir,
     PairingError,
     UsageError,
 )
 from assistant.programme import cli as programme_cli
 from assistant.store.lock import Mode
+from assistant.ui.logins import LOOPBACK, logins
 
 
 def _common(parser: argparse.ArgumentParser, server: bool = True) -> None:
@@ -100,6 +100,9 @@ def build_parser() -> argparse.ArgumentParser:
                    help="never pair these two; repeat")
     p.add_argument("--min-score", type=float, help="lowest acceptable pair reciprocity "
                    "(default: the pair floor, 0.30)")
+    p.add_argument("--time-limit", type=float, metavar="SECONDS",
+                   help="stop the solver's search after this long and report how far the "
+                   "pairing may be from the best (default: search until proven optimal)")
     programme_cli.add_match_options(p)
 
     programme_cli.add_commands(sub, _common)
@@ -150,6 +153,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--chat", type=int, metavar="SESSIONS",
                    help="instead: serve the chat on loopback and measure the turns per "
                    "second it holds with SESSIONS concurrent sessions (--people 300 is plenty)")
+    p.add_argument("--json", type=Path, metavar="FILE",
+                   help="also write every figure (and the ratios) to this JSON file")
+    p.add_argument("--cold-runs", type=int, default=3, metavar="N",
+                   help="cold `pairing ask` processes timed against the model load")
     return parser
 
 
@@ -159,9 +166,11 @@ def _service(args: argparse.Namespace, mode: Mode, create: bool = False) -> Any:
     from assistant.service import PairingService
 
     settings = Settings().with_data_dir(getattr(args, "data_dir", None))
-    if not create and settings.store != "memory" and not settings.data_dir.is_dir():
-        raise MissingDataDir(str(settings.data_dir))
     settings = settings.with_chroma_url(getattr(args, "chroma_url", None))
+    # with a Chroma server the people live there: a new local folder (cache, lock) is fine
+    if (not create and settings.store != "memory" and not settings.chroma_url
+            and not settings.data_dir.is_dir()):
+        raise MissingDataDir(str(settings.data_dir))
     service = PairingService(settings, mode=mode, command=f"pairing {args.command}")
     if mode == "shared" and args.command != "stats":
         try:  # an interrupted ingest or forget: say so (exit 6) rather than answer from it
@@ -285,27 +294,20 @@ def cmd_agenda(args: argparse.Namespace) -> int:
     return 0
 
 
-def _pairs_arg(values: list[str], service: Any) -> list[tuple[str, str]]:
-    out = []
-    for value in values:
-        a, sep, b = value.partition(",")
-        if not sep:
-            raise UsageError(f"expected A,B but got {value!r}")
-        out.append((service.resolve(a.strip()).id, service.resolve(b.strip()).id))
-    return out
-
-
 def cmd_match(args: argparse.Namespace) -> int:
     if args.round is not None or args.repair:  # the programme's rounds, recorded
         return programme_cli.cmd_match(args)
+    from assistant.match import SolverOptions
     from assistant.present import cohort_view, write_pairs_csv
     from assistant.present.cohort import summary
     from assistant.present.figures import PAIR, fmt
 
     with _service(args, "shared") as service:
         _require_people(service)
-        locks = _pairs_arg(args.lock, service)
-        result = service.pair_cohort(locks, _pairs_arg(args.exclude, service), args.min_score)
+        locks = programme_cli.pairs_arg(args.lock, service)
+        excludes = programme_cli.pairs_arg(args.exclude, service)
+        result = service.pair_cohort(locks, excludes, args.min_score,
+                                     SolverOptions(time_limit=args.time_limit))
         view = cohort_view(service, result)
         floor = service.config.pair_floor if args.min_score is None else args.min_score
     print(summary(view))
@@ -366,6 +368,10 @@ def cmd_chat(args: argparse.Namespace) -> int:
         print("pairing: anyone who can reach this address may chat as any participant and "
               "pair the whole cohort; add logins with --auth-file", file=sys.stderr)
     with _service(args, "shared") as service:
+        from assistant.ui.warm import warm_up_chat
+
+        # everything a first answer needs is loaded before the address is given out
+        warm_up_chat(service)
         from assistant.ui.gradio_app import launch  # after the lock: a busy folder fails fast
 
         if not args.share:  # Gradio's own banner speaks of launch(share=True)
@@ -377,57 +383,6 @@ def cmd_chat(args: argparse.Namespace) -> int:
     return 0
 
 
-LOOPBACK = ("127.0.0.1", "localhost", "::1")
-COORDINATOR_ROLE = ":coordinator"
-
-
-def logins(
-    auth: Sequence[str], coordinator: Sequence[str], auth_file: Path | None = None
-) -> tuple[list[tuple[str, str]], set[str] | None]:
-    """Logins for the chat UI and who among them may coordinate (None: every login).
-
-    ``auth`` and ``coordinator`` hold ``USER:PASSWORD``; ``auth_file`` has one a line,
-    ending in ``:coordinator`` for coordinators, ``#`` for comments. A user name has no
-    ``:``; a password may, but does not start or end with a space.
-    """
-    entries = [(value, False, "--auth") for value in auth]
-    entries += [(value, True, "--coordinator") for value in coordinator]
-    if auth_file is not None:
-        try:
-            lines = auth_file.read_text(encoding="utf-8-sig").splitlines()
-        except (OSError, UnicodeDecodeError) as exc:
-            why = exc.strerror if isinstance(exc, OSError) else "not UTF-8 text"
-            raise InputFormatError(f"cannot read {auth_file}: {why}") from exc
-        before = len(entries)
-        for number, line in enumerate(lines, 1):
-            line = line.strip()
-            if line and not line.startswith("#"):
-                role = line.casefold().endswith(COORDINATOR_ROLE)
-                entries.append((line[: -len(COORDINATOR_ROLE)] if role else line, role,
-                                f"{auth_file} line {number}"))
-        if len(entries) == before:
-            raise InputFormatError(f"{auth_file} has no logins (one USER:PASSWORD a line)")
-    found: dict[str, str] = {}
-    chosen: set[str] = set()
-    for value, is_coordinator, where in entries:
-        user, sep, password = value.partition(":")
-        user = user.strip()
-        if not sep or not user or not password:
-            raise InputFormatError(f"{where}: a login is USER:PASSWORD")
-        if password != password.strip():
-            raise InputFormatError(f"{where}: the password of '{user}' starts or ends with a "
-                                   "space")
-        if where == "--auth" and password.casefold().endswith(COORDINATOR_ROLE):
-            raise InputFormatError(f"{where}: give coordinators with --coordinator "
-                                   f"{user}:PASSWORD")
-        if found.get(user, password) != password:
-            raise InputFormatError(f"{where}: '{user}' is given two different passwords")
-        found[user] = password
-        if is_coordinator:
-            chosen.add(user)
-    return list(found.items()), (chosen or None)
-
-
 def cmd_eval(args: argparse.Namespace) -> int:
     from assistant.evaluation.runner import main as eval_main
 
@@ -436,12 +391,13 @@ def cmd_eval(args: argparse.Namespace) -> int:
 
 def cmd_bench(args: argparse.Namespace) -> int:
     if args.chat:
-        from assistant.bench_chat import main as chat_main
+        from benchmarks.chat import main as chat_main
 
         return int(chat_main(args))
-    from assistant.bench import main as bench_main
+    from benchmarks.run import main as bench_main
 
-    return int(bench_main(args))
+    return bench_main(args.people, args.requests, args.seed, getattr(args, "data_dir", None),
+                      args.json, args.cold_runs)
 
 
 COMMANDS = {

@@ -17,9 +17,10 @@ from pathlib import Path
 
 import numpy as np
 from langchain_core.embeddings import Embeddings
+from langchain_core.vectorstores import VectorStore
 
 from assistant.config import Settings
-from assistant.embed import CachedEmbeddings, make_embeddings
+from assistant.embed import CachedEmbeddings, make_embeddings, warm_up
 from assistant.errors import (
     EmptyStore,
     StaleIndex,
@@ -39,15 +40,17 @@ from assistant.match import (
     PreferenceWeights,
     Request,
     ScoringConfig,
+    SolverOptions,
     cohort_scores,
-    pair_cohort,
+    pair_people,
 )
 from assistant.models import GuidanceChunk, Participant
 from assistant.programme.api import Programme
-from assistant.programme.learning import applied_scoring
+from assistant.programme.weights import applied_scoring
 from assistant.store import DataDirLock, ParticipantStore, make_store
 from assistant.store.journal import WriteJournal
 from assistant.store.lock import Mode, folder_lock
+from assistant.store.writer import embed_and_store
 
 #: file in the data folder naming the embedding model (and vocabulary) of its vectors
 EMBEDDING_MARKER = "embedding-model.txt"
@@ -55,6 +58,8 @@ EMBEDDING_MARKER = "embedding-model.txt"
 EMBEDDING_LABEL = "embedding_model"
 #: folder in the data folder for the chat's downloads (emptied at start, exit and forget)
 UI_FOLDER = "ui"
+#: folder in the data folder for what is derived from the model (vocabulary vectors)
+DERIVED_DIR = "derived"
 _UNREAD = object()
 Progress = Callable[[int, int], None]
 
@@ -130,7 +135,8 @@ class PairingService:
             self.store = store or make_store(self.settings.store, self.data_dir,
                                              self.settings.chroma_url)
             if embeddings is None:
-                inner, name = make_embeddings(self.settings.embedding)
+                derived = self.data_dir / DERIVED_DIR if persistent else None
+                inner, name = make_embeddings(self.settings.embedding, derived)
                 cache = self.data_dir / "embed-cache.sqlite" if persistent else None
                 embeddings = CachedEmbeddings(inner, cache, name)
             self.embeddings = embeddings
@@ -150,13 +156,13 @@ class PairingService:
         self.weights = weights or PreferenceWeights()
         if config is None and weights is None:  # weights learned from the programme's ratings
             try:
-                self.config, self.weights = applied_scoring(self.programme, self.config,
+                self.config, self.weights = applied_scoring(self.programme.record, self.config,
                                                             self.weights)
             except BaseException:
                 self.close()
                 raise
         self.matcher = Matcher(self.store, self.embeddings, self.config, self.weights)
-        self._guidance_vs = None
+        self._guidance_vs: VectorStore | None = None
         self._guidance_version = -1
 
     # lifecycle -------------------------------------------------------------------
@@ -177,6 +183,20 @@ class PairingService:
         if self.lock is not None:
             self.lock.release()
             self.lock = None
+
+    def warm(self) -> None:
+        """Load now what a first answer would load (the model, the vocabulary's vectors,
+        every statement with the vocabulary's view of it, the vector indexes), so that
+        the first request is as fast as the next. Writes nothing to the caches."""
+        snap = self.matcher.snapshot
+        if not snap.people:  # nothing to answer yet: nothing worth loading
+            return
+        self._check_vectors()
+        warm_up(self.embeddings)
+        self.matcher.find(Request(asker_id=snap.order[0].id), k=1)  # opens the vector indexes
+        stored = snap.sides["offer"].vectors
+        if self.store.guidance_count() and len(stored):
+            self._guidance_store().similarity_search_by_vector(stored[0].tolist(), k=1)
 
     def __enter__(self) -> PairingService:
         return self
@@ -298,23 +318,7 @@ class PairingService:
         report.embedded = getattr(self.embeddings, "computed", 0) - computed_before
 
     def _embed_and_store(self, todo: list[Participant], progress: Progress | None) -> None:
-        step = 256
-        for start in range(0, len(todo), step):
-            chunk = todo[start : start + step]
-            statements = [st for p in chunk for st in p.statements()]
-            vectors = self.embeddings.embed_documents([st.text for st in statements])
-            by_id: dict[str, Sequence[float]] = dict(
-                zip((st.id for st in statements), vectors, strict=True)
-            )
-            items = [(p, {st.id: by_id[st.id] for st in p.statements()}) for p in chunk]
-            upsert_many = getattr(self.store, "upsert_many", None)
-            if upsert_many is not None:
-                upsert_many(items)
-            else:
-                for person, vecs in items:
-                    self.store.upsert(person, vecs)
-            if progress:
-                progress(min(start + step, len(todo)), len(todo))
+        embed_and_store(self.embeddings, self.store, todo, progress)
 
     def _ingest_guidance(self, chunks: list[GuidanceChunk]) -> None:
         vectors = self.embeddings.embed_documents([c.text for c in chunks])
@@ -433,12 +437,21 @@ class PairingService:
 
     def pair_cohort(
         self, locks: Iterable[tuple[str, str]] = (), exclusions: Iterable[tuple[str, str]] = (),
-        min_score: float | None = None,
+        min_score: float | None = None, options: SolverOptions | None = None,
     ) -> CohortResult:
-        return pair_cohort(self.cohort_scores(), self.config, locks, exclusions, min_score)
+        """Pair everyone (people sorted by id) from pair scores streamed in blocks."""
+        self.refresh()
+        snap = self.matcher.snapshot
+        if not snap.people:
+            raise EmptyStore("no participants have been ingested yet")
+        self._check_vectors()
+        return pair_people(snap.order, snap.sides["offer"], snap.sides["want"], self.config,
+                           self.weights, self.matcher.check, locks, exclusions, min_score,
+                           options)
 
     def cohort_scores(self) -> CohortScores:
-        """Every pair's scores (what :meth:`pair_cohort` maximises), people sorted by id."""
+        """Every pair's scores as dense matrices (what :meth:`pair_cohort` maximises),
+        people sorted by id: for evaluation baselines on small cohorts; n x n memory."""
         self.refresh()
         snap = self.matcher.snapshot
         if not snap.people:
@@ -454,16 +467,19 @@ class PairingService:
         if self.store.guidance_count() == 0:
             return []
         self._check_vectors()
-        if self._guidance_vs is None or self._guidance_version != self.store.version:
-            self._guidance_vs = self.store.guidance_store(self.embeddings)  # type: ignore[assignment]
-            self._guidance_version = self.store.version
-        docs = self._guidance_vs.similarity_search_with_relevance_scores(question, k=k)  # type: ignore[attr-defined]
+        docs = self._guidance_store().similarity_search_with_relevance_scores(question, k=k)
         hits = []
         for doc, score in docs:
             meta = doc.metadata
             hits.append(GuidanceHit(str(meta.get("source", "")), str(meta.get("heading", "")),
                                     doc.page_content, float(score)))
         return hits
+
+    def _guidance_store(self) -> VectorStore:
+        if self._guidance_vs is None or self._guidance_version != self.store.version:
+            self._guidance_vs = self.store.guidance_store(self.embeddings)
+            self._guidance_version = self.store.version
+        return self._guidance_vs
 
     def stats(self) -> dict[str, object]:
         self.refresh()

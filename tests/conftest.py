@@ -95,10 +95,18 @@ def st_model() -> SentenceTransformerModel:
 
 
 @pytest.fixture(scope="session")
-def embedder(st_model: SentenceTransformerModel) -> CachedEmbeddings:
+def embedder(
+    st_model: SentenceTransformerModel, request: pytest.FixtureRequest
+) -> CachedEmbeddings:
     """Session-wide in-memory cache around the production default embeddings: the real
-    model plus the skills vocabulary (repeated texts embed once)."""
-    enriched = ConceptEnrichedEmbeddings(st_model, load_vocabulary(), st_model.name)
+    model plus the skills vocabulary (repeated texts embed once). The vocabulary's alias
+    vectors are kept in pytest's cache folder, as a data folder keeps them (in a folder of
+    the session when the cache is off: ``-p no:cacheprovider``)."""
+    cache = getattr(request.config, "cache", None)
+    folder = (cache.mkdir("vocabulary") if cache is not None
+              else request.getfixturevalue("tmp_path_factory").mktemp("vocabulary"))
+    enriched = ConceptEnrichedEmbeddings(st_model, load_vocabulary(), st_model.name,
+                                         cache_dir=folder)
     return CachedEmbeddings(enriched, None, enriched.name)
 
 

@@ -5,15 +5,16 @@ No timing thresholds: only that each metric is present and sensible.
 
 from __future__ import annotations
 
-import argparse
 import csv
 import json
+import re
 from pathlib import Path
 
 import pytest
 
-from assistant import bench
+from assistant.cli import main
 from assistant.ingest import load_participants
+from benchmarks import synthetic as bench
 
 
 def test_cohort_is_deterministic_realistic_and_ingestible(tmp_path: Path) -> None:
@@ -48,14 +49,14 @@ def test_cohort_is_deterministic_realistic_and_ingestible(tmp_path: Path) -> Non
 
 @pytest.mark.slow
 def test_small_run_reports_every_metric(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    args = argparse.Namespace(people=40, requests=5, seed=3, data_dir=tmp_path / "bench",
-                              json=tmp_path / "bench.json")
-    assert bench.main(args) == 0
+    out = tmp_path / "bench.json"
+    assert main(["bench", "--people", "40", "--requests", "5", "--seed", "3", "--cold-runs",
+                 "1", "--data-dir", str(tmp_path / "bench"), "--json", str(out)]) == 0
     printed = capsys.readouterr().out
-    for label in ("raw encode", "ingest", "re-ingest", "ask latency", "cohort pairing",
-                  "peak memory"):
+    for label in ("raw encode", "ingest", "cold ask", "re-ingest", "ask latency",
+                  "cohort pairing", "peers", "peak memory"):
         assert label in printed
-    r = json.loads((tmp_path / "bench.json").read_text(encoding="utf-8"))
+    r = json.loads(out.read_text(encoding="utf-8"))
 
     assert r["people"] == 40 and r["statements"] >= r["unique_statements"] > 40
     assert r["model_load_seconds"] > 0 and r["raw_model"] and r["model"]
@@ -69,6 +70,16 @@ def test_small_run_reports_every_metric(tmp_path: Path, capsys: pytest.CaptureFi
     assert ingest["statements_embedded"] == r["unique_statements"]
     assert ingest["seconds"] > 0 and ingest["statements_per_s"] > 0
     assert ingest["embedded_per_s"] > 0
+    assert r["ratios"]["ingest_vs_raw_encode"] == pytest.approx(
+        ingest["embedded_per_s"] / raw["statements_per_s"])
+
+    for cold in (r["cold_ask"], r["cold_ask_cohort"]):
+        assert cold["runs"] == 1 and cold["asks_that_encoded"] == 1  # the model was needed
+        assert cold["ask_cpu_seconds"] > 0 and cold["model_load_cpu_seconds"] > 0
+        assert cold["ratio_cpu"] == pytest.approx(
+            cold["ask_cpu_seconds"] / cold["model_load_cpu_seconds"])
+    assert r["cold_ask"]["corpus"] == "demo corpus"
+    assert r["ratios"]["cold_ask_vs_model_load_cpu"] == r["cold_ask"]["ratio_cpu"]
 
     again = r["reingest"]
     assert again["statements_embedded"] == 0
@@ -77,15 +88,34 @@ def test_small_run_reports_every_metric(tmp_path: Path, capsys: pytest.CaptureFi
 
     ask = r["ask"]
     assert ask["requests"] == 5 and sum(ask["outcomes"].values()) == 5
-    assert ask["via"] in ("Conversation.send", "service.find")
+    assert ask["via"] == "Conversation.send"
     assert 0 < ask["p50_ms"] <= ask["p95_ms"] <= ask["max_ms"]
 
     pairing = r["pairing"]
-    assert pairing["pairs"] > 0 and pairing["optimal"] is True
+    assert pairing["pairs"] > 0 and pairing["optimal"] is True and pairing["gap"] == 0.0
+    assert pairing["status"] == "optimal" and pairing["optimality"] == "optimal"
+    assert pairing["bound"] == pytest.approx(pairing["total_score"])
     assert 0 < pairing["matched_fraction"] <= 1 and pairing["matched"] <= 40
-    assert pairing["seconds"] > 0 and pairing["scores_seconds"] > 0
-    assert {"eligible_edges", "lp_rounds"} <= set(pairing["solver"])
+    assert pairing["seconds"] > 0
+    assert {"eligible_edges", "graph_edges", "rounds", "k", "bound"} <= set(pairing["solver"])
+
+    peers = r["peers"]
+    assert peers["ours"]["weight"] == pytest.approx(pairing["total_score"], abs=1e-4)
+    assert peers["plain_milp"]["weight"] == pytest.approx(peers["ours"]["weight"], abs=1e-4)
+    assert peers["greedy"]["weight"] <= peers["ours"]["weight"] + 1e-6
+    one = peers["one_partner"]
+    assert one["networkx"]["weight"] == pytest.approx(one["ours"]["weight"], abs=1e-4)
+    assert r["ratios"]["peers_greedy_weight_vs_ours"] == peers["ratios"]["greedy_weight_vs_ours"]
 
     assert r["peak_rss_mib"] > 0
     assert max(r["peak_rss_mib_after"].values()) <= r["peak_rss_mib"]
     assert (tmp_path / "bench" / "participants.csv").exists()  # a given folder is kept
+
+    # every figure the table prints is in the JSON
+    numbers = set(re.findall(r"\d+(?:\.\d+)?", json.dumps(r)))
+    for figure in re.findall(r"(?<![\w.])\d+\.\d+(?![\w.])", printed):
+        value = float(figure)
+        assert figure in numbers or any(
+            abs(float(x) - value) <= 0.5 * 10 ** -len(figure.split(".")[1])
+            or abs(100 * float(x) - value) <= 0.5 * 10 ** -len(figure.split(".")[1])
+            for x in numbers), figure

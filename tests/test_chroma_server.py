@@ -28,6 +28,7 @@ from assistant.embed import cache as cache_module
 from assistant.errors import ConfigError, DataDirBusy, StaleIndex, StoreUnreachable
 from assistant.match import Request
 from assistant.models import Participant
+from assistant.present import markdown
 from assistant.service import EMBEDDING_MARKER, PairingService
 from assistant.store import ChromaServerStore
 from assistant.store.chroma_server import parse_url
@@ -304,7 +305,7 @@ def test_a_chat_whose_server_stops_says_so(tmp_path: Path, data_dir: Path, embed
     try:
         reply = chat.send("who can teach me public speaking")
         assert reply.kind == "error"
-        assert f"Cannot reach the Chroma server at {server.url}" in reply.text
+        assert f"Cannot reach the Chroma server at {server.url}" in markdown(reply)
         with pytest.raises(StoreUnreachable):
             service.participants()
     finally:

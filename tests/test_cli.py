@@ -32,7 +32,7 @@ def one_model(monkeypatch: pytest.MonkeyPatch, embedder: CachedEmbeddings) -> No
     """Each command opens its own service, as in a shell; they share the session's real
     model instead of loading it again for every command."""
     monkeypatch.setattr("assistant.service.make_embeddings",
-                        lambda spec: (embedder, embedder.model_name))
+                        lambda spec, cache_dir=None: (embedder, embedder.model_name))
 
 
 @pytest.fixture

@@ -14,6 +14,7 @@ import pytest
 from assistant.errors import ConstraintConflict
 from assistant.match import CohortResult, CohortScores, ReportingLines, ScoringConfig, pair_cohort
 from assistant.match.cohort import cohort_scores
+from assistant.match.solver import SolverOptions
 from assistant.models import Participant
 
 CONFIG = ScoringConfig()
@@ -73,12 +74,13 @@ def random_case(seed: int) -> tuple[CohortScores, list[tuple[str, str]], list[tu
 
 
 def brute_force(scores: CohortScores, locks: list[tuple[str, str]],
-                exclusions: list[tuple[str, str]], floor: float = FLOOR) -> float:
+                exclusions: list[tuple[str, str]], floor: float = FLOOR,
+                levels: int | None = 2) -> float:
     """Best total over every feasible b-matching (exhaustive search over the edge set)."""
     people = scores.people
     n = len(people)
     index = scores.index()
-    lines = ReportingLines(people)
+    lines = ReportingLines(people, levels)
     slots = [p.open_slots for p in people]
     total = 0.0
     locked = set()
@@ -113,9 +115,9 @@ def brute_force(scores: CohortScores, locks: list[tuple[str, str]],
 
 def assert_feasible(result: CohortResult, scores: CohortScores,
                     locks: list[tuple[str, str]] = (), exclusions: list[tuple[str, str]] = (),
-                    floor: float = FLOOR) -> None:
+                    floor: float = FLOOR, levels: int | None = 2) -> None:
     people = {p.id: p for p in scores.people}
-    lines = ReportingLines(scores.people)
+    lines = ReportingLines(scores.people, levels)
     degree: Counter[str] = Counter()
     seen = set()
     lock_set = {frozenset(x) for x in locks}
@@ -153,16 +155,11 @@ def test_pair_cohort_is_optimal_against_brute_force(seed: int) -> None:
 
 
 @pytest.mark.parametrize("seed", range(8))
-def test_pair_cohort_optimal_with_small_start_set(seed: int, monkeypatch: pytest.MonkeyPatch
-                                                  ) -> None:
-    """Force column generation and reduced-cost fixing to do the work (start from 1 edge)."""
-    import assistant.match.cohort as cohort
-
-    original = cohort._solve
-    monkeypatch.setattr(cohort, "_solve",
-                        lambda w, e, s, start_k=8: original(w, e, s, start_k=1))
+def test_pair_cohort_optimal_on_dense_graphs(seed: int) -> None:
+    """Every pair acceptable: reduced-cost fixing must still leave the optimum in."""
     scores, locks, exclusions = random_case(1000 + seed)
     result = pair_cohort(scores, CONFIG, locks=locks, exclusions=exclusions, min_score=0.0)
+    assert result.optimal
     assert_feasible(result, scores, locks, exclusions, floor=0.0)
     assert result.total_score == pytest.approx(
         brute_force(scores, locks, exclusions, floor=0.0), abs=1e-5
@@ -325,3 +322,49 @@ def test_unmatched_reason_when_partner_is_excluded() -> None:
     result = pair_cohort(make_scores(people, r), CONFIG, exclusions=[("p1", "p0")])
     assert result.matched_ids == {"p0", "p2"}
     assert "excluded" in result.unmatched["p1"]
+
+
+# solver honesty --------------------------------------------------------------------------
+def triangle() -> CohortScores:
+    """Three people who all fit each other, one partner each: the LP relaxation pairs
+    everyone half (1.5 pairs), any real pairing has one pair."""
+    people = make_people(3, [1, 1, 1], ["", "", ""])
+    r = np.full((3, 3), 0.8)
+    np.fill_diagonal(r, 0)
+    return make_scores(people, r)
+
+
+def test_optimal_only_when_proven_and_the_gap_otherwise() -> None:
+    proven = pair_cohort(triangle(), CONFIG)
+    assert proven.optimal and proven.status == "optimal" and proven.gap == 0.0
+    assert proven.optimality == "optimal"
+    assert proven.total_score == pytest.approx(0.8)
+
+    stopped = pair_cohort(triangle(), CONFIG, options=SolverOptions(time_limit=0.0))
+    assert_feasible(stopped, triangle())
+    assert not stopped.optimal and stopped.status == "time limit"
+    assert stopped.bound == pytest.approx(1.2) and stopped.gap == pytest.approx(1 / 3)
+    assert stopped.optimality == ("not proven optimal: within 33.33% of the best possible "
+                                  "total 1.20; the solver stopped at its time limit")
+
+
+def test_match_command_says_optimal_only_when_proven(
+    service_factory: Any, write_csv: Any, tmp_path: Path, capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import assistant.cli as cli
+
+    same = "Financial modelling in Excel"
+    rows = [dict(id=f"t{i}", name=f"Tam {i}", offers=same, wants=same) for i in range(3)]
+    ingesting = service_factory()
+    ingesting.ingest([write_csv(tmp_path / "three.csv", rows)])
+    ingesting.close()
+    # the command's own service, on the test's model (no second model load)
+    monkeypatch.setattr(cli, "_service", lambda args, mode: service_factory(mode=mode))
+    assert cli.main(["match"]) == 0
+    first = capsys.readouterr().out.splitlines()[0]
+    assert first.startswith("1 pair, 2 of 3 people matched") and "(optimal)." in first
+    assert cli.main(["match", "--time-limit", "0"]) == 0
+    first = capsys.readouterr().out.splitlines()[0]
+    assert "(not proven optimal: within 33.33% of the best possible total" in first
+    assert "time limit" in first and "(optimal)" not in first

@@ -27,6 +27,7 @@ SCRIPT = r"""
 import json, sys
 from assistant.config import Settings
 from assistant.converse.conversation import Conversation
+from assistant.present import markdown
 from assistant.service import PairingService
 
 requests = [
@@ -41,7 +42,7 @@ with PairingService(Settings().with_data_dir(sys.argv[1]), mode="shared") as ser
         convo = Conversation(service, who)
         for message in messages:
             reply = convo.send(message)
-            out.append([reply.kind, reply.text, [c.id for c in reply.candidates],
+            out.append([reply.kind, markdown(reply), [c.id for c in reply.candidates],
                         [round(c.score, 6) for c in reply.candidates]])
     result = service.pair_cohort()
     out.append([[p.a.id, p.b.id] for p in result.pairs])

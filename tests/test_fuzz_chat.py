@@ -18,6 +18,7 @@ from hypothesis import strategies as st
 from assistant.config import Settings
 from assistant.converse.conversation import Conversation, Reply
 from assistant.embed import CachedEmbeddings
+from assistant.present import markdown
 from assistant.service import PairingService
 
 pytestmark = [pytest.mark.fuzz, pytest.mark.slow]
@@ -64,5 +65,6 @@ def test_send_answers_any_string(demo: PairingService, who: str | None,
     for message in messages:
         reply = convo.send(message)
         assert isinstance(reply, Reply)
-        assert isinstance(reply.text, str) and reply.text.strip()
-        reply.text.encode("utf-8")  # shown in a browser or a terminal: valid text
+        shown = markdown(reply)
+        assert isinstance(shown, str) and shown.strip()
+        shown.encode("utf-8")  # shown in a browser or a terminal: valid text

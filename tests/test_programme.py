@@ -10,7 +10,7 @@ from conftest import files_containing
 from programme_support import Clock, jun, sen, write_ring
 
 from assistant.errors import ConstraintConflict, ProgrammeStateError
-from assistant.match import Request
+from assistant.match import DropKind, DropReason, Request
 from assistant.programme import (
     RECORD_FILE,
     EndReason,
@@ -20,6 +20,7 @@ from assistant.programme import (
     Status,
 )
 from assistant.programme.models import ordered
+from assistant.programme.rounds import repair, start_round
 
 
 def outside_chroma(folder: Path, needle: str) -> list[Path]:
@@ -54,7 +55,7 @@ def test_a_whole_programme_survives_a_restart(
     programme.dismiss(jun(5), sen(6))
 
     # cohort round 1 keeps the chat pair and pairs everyone else on the ring
-    first = programme.start_round(1)
+    first = start_round(programme, 1)
     ring = {ordered(sen(i), jun(i)) for i in range(1, 8)}
     assert pair_set(first.pairs) == ring
     assert [p.ids for p in first.kept] == [ordered(sen(1), jun(1))]
@@ -67,8 +68,10 @@ def test_a_whole_programme_survives_a_restart(
     # capacity counts active pairs: nobody is suggested, each for the reason
     result = service.find(Request(asker_id=jun(4)), k=10)
     assert result.candidates == []
-    assert result.dropped[sen(3)].startswith("already has 1 partner(s)")
-    assert result.dropped[sen(4)] == programme.exclusions_for(jun(4))[sen(4)].text()
+    assert result.dropped[sen(3)].kind is DropKind.FULL
+    assert result.dropped[sen(3)].text.startswith("already has 1 partner(s)")
+    assert result.dropped[sen(4)] == DropReason(DropKind.PROGRAMME,
+                                                programme.exclusions_for(jun(4))[sen(4)].text())
     assert programme.exclusions_for(jun(4))[sen(4)].kind is ExclusionKind.PARTNER
 
     # a week on: sessions everywhere, good fits, and one bad fit
@@ -85,7 +88,7 @@ def test_a_whole_programme_survives_a_restart(
     # two people join; a mid-round repair keeps the good pairs, re-pairs the bad one
     service.ingest([write_ring(tmp_path, late=True)])
     clock.advance(7)
-    mended = programme.repair()
+    mended = repair(programme)
     kept = ring - {ordered(sen(3), jun(3))}
     assert pair_set(mended.kept) == kept
     assert pair_set(mended.new) == {ordered(sen(3), "jun8"), ordered(jun(3), "sen8")}
@@ -101,7 +104,7 @@ def test_a_whole_programme_survives_a_restart(
 
     # round 2: every round-1 pair ends, none comes back, Dunstan never meets Priya
     clock.advance(60)
-    second = programme.start_round(2)
+    second = start_round(programme, 2)
     round_one = pair_set(programme.pairs(round_no=1))
     assert len(round_one) == 9  # the ring (with the bad pair) and its two replacements
     assert pair_set(second.pairs)
@@ -111,7 +114,7 @@ def test_a_whole_programme_survives_a_restart(
     assert {p.end_reason for p in second.ended} == {EndReason.NEW_ROUND}
     programme.confirm_all()
     with pytest.raises(ProgrammeStateError):
-        programme.start_round(2)
+        start_round(programme, 2)
     before = {p.id: (p.ids, p.status, p.round, len(p.sessions), [f.fit for f in p.feedback])
               for p in programme.pairs()}
     service.close()
@@ -126,7 +129,8 @@ def test_a_whole_programme_survives_a_restart(
     assert [d.dismissed for d in again.programme.dismissals(jun(5))] == [sen(6)]
     result = again.find(Request(asker_id=jun(5), include_full=True), k=20)
     assert sen(6) not in {c.id for c in result.candidates + result.near_misses}
-    assert result.dropped[sen(6)].startswith("you turned them down")
+    assert result.dropped[sen(6)].kind is DropKind.PROGRAMME
+    assert result.dropped[sen(6)].text.startswith("you turned them down")
     assert again.programme.reset_dismissals(jun(5)) == 1
     assert again.programme.exclusions_for(jun(5)).get(sen(6)) is None
     assert (data_dir / RECORD_FILE).exists()
@@ -172,7 +176,7 @@ def test_no_session_for_too_long_puts_a_pair_at_risk(service_factory: Any, tmp_p
     service.programme.clock = clock
     service.ingest([write_ring(tmp_path)])
     programme = service.programme
-    programme.start_round(1)
+    start_round(programme, 1)
     programme.confirm_all()
     clock.advance(programme.settings.at_risk_days)
     assert programme.at_risk() == []
@@ -190,7 +194,7 @@ def test_no_session_for_too_long_puts_a_pair_at_risk(service_factory: Any, tmp_p
     [(pair, risk)] = programme.at_risk()  # counted from each pair's last session
     assert (pair.ids, risk.value) == (ordered(sen(1), jun(1)), 31)
     # everyone else is taken: the repair leaves the pair at risk and says so
-    mended = programme.repair()
+    mended = repair(programme)
     assert mended.new == [] and [p.ids for p, _ in mended.still_at_risk] == [pair.ids]
     assert set(mended.unmatched) == {sen(1), jun(1)}
     assert programme.pairs((Status.ACTIVE,), person=sen(1))[0].id == pair.id
@@ -204,14 +208,14 @@ def test_forget_erases_a_person_from_the_record(
     service.programme.clock = clock
     service.ingest([write_ring(tmp_path)])
     programme = service.programme
-    programme.start_round(1)
+    start_round(programme, 1)
     programme.confirm_all()
     service.ingest([write_ring(tmp_path, late=True)])
     x3, other = jun(3), sen(3)
     programme.log_session(other, x3)
     programme.feedback(other, x3, 1, "Ximena Quillfeather and I never found a slot")
     programme.dismiss(x3, sen(4))
-    programme.repair()
+    repair(programme)
     mentions = [p for p in programme.pairs() if any(r.old_partner == x3 for r in p.reasons)]
     assert mentions  # her old partner's new pair names her as the reason
     record = data_dir / RECORD_FILE

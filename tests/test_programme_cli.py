@@ -21,7 +21,7 @@ def pairing(
     """``pairing ARGS`` in this process, returning (exit code, stdout, stderr); every
     command opens its own service, as separate processes would, on the session's model."""
     monkeypatch.setattr(assistant.service, "make_embeddings",
-                        lambda spec: (embedder, embedder.model_name))
+                        lambda spec, cache_dir=None: (embedder, embedder.model_name))
 
     def run(*args: str) -> tuple[int, str, str]:
         try:

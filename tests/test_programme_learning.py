@@ -13,13 +13,14 @@ from programme_support import Clock, write_ring
 
 from assistant.match import PreferenceWeights, ScoringConfig
 from assistant.programme.learning import (
-    ComponentWeights,
     cross_validated,
     fit_weights,
     gate,
     learn,
     spearman,
 )
+from assistant.programme.rounds import start_round
+from assistant.programme.weights import ComponentWeights
 
 DEFAULT = ComponentWeights.of(ScoringConfig(), PreferenceWeights())
 
@@ -121,7 +122,7 @@ def test_learned_weights_are_applied_and_used_after_a_restart(
     # round 1 pairs the ring perfectly (rated well), round 2 with a neighbour: one skill
     # each way (rated lower)
     for number, fits in ((1, (5, 4)), (2, (3, 2))):
-        programme.start_round(number)
+        start_round(programme, number)
         for pair in programme.confirm_all():
             programme.feedback(pair.a, pair.b, fits[0])
             programme.feedback(pair.b, pair.a, fits[1])

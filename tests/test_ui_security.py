@@ -29,6 +29,7 @@ from ui_support import free_port
 from assistant.config import Settings
 from assistant.converse.conversation import Conversation
 from assistant.embed import CachedEmbeddings
+from assistant.present import markdown
 from assistant.service import PairingService
 from assistant.ui import gradio_app
 
@@ -222,7 +223,7 @@ def test_many_concurrent_sessions_keep_to_themselves(
         messages = ["who would be a good partner for me?", f"only people in {place}", "more",
                     "why?"]
         alone = Conversation(service, me.id)
-        scripts[number] = (me, messages, [alone.send(m).text for m in messages])
+        scripts[number] = (me, messages, [markdown(alone.send(m)) for m in messages])
     errors: list[str] = []
     turns = [0]
     lock = threading.Lock()

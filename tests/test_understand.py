@@ -5,7 +5,6 @@ Pure functions on small fixed vocabularies: no model, no data folder, no service
 
 from __future__ import annotations
 
-import time
 from typing import Any
 
 import pytest

@@ -4,6 +4,7 @@ from assistant.embed.base import EmbeddingModel
 from assistant.embed.cache import CachedEmbeddings, text_key
 from assistant.embed.factory import BACKENDS, make_embeddings
 from assistant.embed.sentence import SentenceTransformerModel, packaged_model_path
+from assistant.embed.warm import warm_up
 
 __all__ = [
     "BACKENDS",
@@ -13,4 +14,5 @@ __all__ = [
     "make_embeddings",
     "packaged_model_path",
     "text_key",
+    "warm_up",
 ]

@@ -8,6 +8,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
 
 from langchain_core.embeddings import Embeddings
 
@@ -42,19 +43,21 @@ BACKENDS: dict[str, Callable[[str], Embeddings]] = {
 }
 
 
-def make_embeddings(spec: str) -> tuple[Embeddings, str]:
+def make_embeddings(spec: str, cache_dir: Path | None = None) -> tuple[Embeddings, str]:
     """Build the backend named by ``spec``; returns it with a stable name for cache keys.
 
     A ``+vocab`` suffix on the backend name (``sentence-transformers+vocab``) adds the
     skills vocabulary of :mod:`assistant.embed.vocabulary` (opt-in; see evals/README.md
-    for what it changes).
+    for what it changes). ``cache_dir`` keeps what is derived from the model (the
+    vocabulary's alias vectors) on disk, computed once per (model, vocabulary).
     """
     name, _, arg = spec.partition(":")
     if name.endswith("+vocab"):
         from assistant.embed.vocabulary import ConceptEnrichedEmbeddings, load_vocabulary
 
         inner, label = make_embeddings(spec.replace("+vocab", "", 1))
-        enriched = ConceptEnrichedEmbeddings(inner, load_vocabulary(), label)
+        enriched = ConceptEnrichedEmbeddings(inner, load_vocabulary(), label,
+                                             cache_dir=cache_dir)
         return enriched, enriched.name
     try:
         builder = BACKENDS[name]

@@ -10,13 +10,18 @@ meanings of ambiguous skill words ("pitch" the football field) and pull statemen
 that use them away from the skill.
 
 :class:`ConceptEnrichedEmbeddings` does this behind LangChain's ``Embeddings``
-interface, so it wraps any backend and is cached like one.
+interface, so it wraps any backend and is cached like one. The alias vectors depend
+only on (model, vocabulary): with a ``cache_dir`` they are computed once and kept there
+(``vocabulary-<key>.npy``), so a new process does not embed the whole vocabulary again.
 """
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
+import os
 import tomllib
+import uuid
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -53,6 +58,7 @@ class ConceptEnrichedEmbeddings(Embeddings):
     def __init__(
         self, inner: Embeddings, concepts: list[Concept], model_name: str,
         threshold: float = 0.55, weight: float = 0.6, top: int = 2, center: bool = True,
+        cache_dir: Path | None = None,
     ) -> None:
         self.center = center
         self.inner = inner
@@ -60,20 +66,53 @@ class ConceptEnrichedEmbeddings(Embeddings):
         self.threshold = threshold
         self.weight = weight
         self.top = top
+        #: where the alias vectors of this (model, vocabulary) are kept; None: memory only
+        self.cache_dir = cache_dir
+        self.model_name = model_name
         digest = hashlib.sha256(repr(
             [(c.key, c.aliases, c.kind) for c in concepts]
             + [threshold, weight, top, center, ENRICHMENT_VERSION]
         ).encode()).hexdigest()[:12]
         self.name = f"{model_name}+vocab:{digest}"
         self._aliases: np.ndarray | None = None
-        self._owner = np.asarray([i for i, c in enumerate(concepts) for _ in c.aliases])
+        self._owner = np.asarray([i for i, c in enumerate(concepts) for _ in c.aliases],
+                                 dtype=np.int64)
+        # aliases are listed concept by concept: each concept's block starts here
+        counts = np.asarray([len(c.aliases) for c in concepts], dtype=np.int64)
+        self._has_alias = counts > 0
+        self._starts = (np.cumsum(counts) - counts)[self._has_alias]
         self._centroids: np.ndarray | None = None
         self._sense = np.asarray([c.kind == "sense" for c in concepts], dtype=bool)
 
+    @property
+    def alias_file(self) -> Path | None:
+        """The file holding the alias vectors (keyed by model and alias texts), if any."""
+        if self.cache_dir is None:
+            return None
+        texts = [a for c in self.concepts for a in c.aliases]
+        key = hashlib.sha256(repr([self.model_name, texts]).encode()).hexdigest()[:20]
+        return self.cache_dir / f"vocabulary-{key}.npy"
+
+    def _alias_vectors(self) -> np.ndarray:
+        texts = [a for c in self.concepts for a in c.aliases]
+        path = self.alias_file
+        if path is not None and path.exists():
+            with contextlib.suppress(OSError, ValueError):
+                kept = np.load(path, allow_pickle=False)
+                if kept.dtype == np.float32 and kept.ndim == 2 and len(kept) == len(texts):
+                    return np.asarray(kept)
+        aliases = np.asarray(self.inner.embed_documents(texts), dtype=np.float32)
+        if path is not None:
+            with contextlib.suppress(OSError):  # a read-only folder only costs the next start
+                path.parent.mkdir(parents=True, exist_ok=True)
+                part = path.with_name(f".{path.stem}-{uuid.uuid4().hex[:8]}.npy")
+                np.save(part, aliases, allow_pickle=False)
+                os.replace(part, path)  # readers never see half a file
+        return aliases
+
     def _prepare(self) -> tuple[np.ndarray, np.ndarray]:
         if self._aliases is None or self._centroids is None:
-            texts = [a for c in self.concepts for a in c.aliases]
-            aliases = np.asarray(self.inner.embed_documents(texts), dtype=np.float32)
+            aliases = self._alias_vectors()
             centroids = np.stack([aliases[self._owner == i].mean(axis=0)
                                   for i in range(len(self.concepts))])
             centroids /= np.linalg.norm(centroids, axis=1, keepdims=True)
@@ -85,12 +124,21 @@ class ConceptEnrichedEmbeddings(Embeddings):
             self._aliases, self._centroids = aliases, centroids
         return self._aliases, self._centroids
 
+    def prepare(self) -> None:
+        """Load (or compute and keep) the vocabulary's vectors now rather than on first use."""
+        if self.concepts:
+            self._prepare()
+
     def concept_affinity(self, vectors: np.ndarray) -> np.ndarray:
         """``[statement, concept]``: best cosine between the statement and the concept's aliases."""
         aliases, _ = self._prepare()
-        sims = vectors @ aliases.T
+        vectors = np.asarray(vectors, dtype=np.float32)
         out = np.full((len(vectors), len(self.concepts)), -1.0, dtype=np.float32)
-        np.maximum.at(out.T, self._owner, sims.T)
+        if len(self._starts):
+            for lo in range(0, len(vectors), 1024):  # bounded memory for many statements
+                sims = vectors[lo : lo + 1024] @ aliases.T
+                out[lo : lo + 1024, self._has_alias] = np.maximum.reduceat(
+                    sims, self._starts, axis=1)
         return out
 
     def enrich(self, vectors: np.ndarray) -> np.ndarray:
@@ -100,13 +148,14 @@ class ConceptEnrichedEmbeddings(Embeddings):
         affinity = self.concept_affinity(vectors)
         keep = np.argsort(-affinity, axis=1)[:, : self.top]
         out = vectors.copy()
-        for row, concepts in enumerate(keep):
-            for rank, k in enumerate(concepts):
-                a = affinity[row, k]
-                # another meaning of a skill word only counts when it is the nearest
-                # concept: "Notion" stays the tool, "python and reptile care" the snake
-                if a >= self.threshold and not (self._sense[k] and rank > 0):
-                    out[row] += self.weight * a * centroids[k]
+        for rank in range(keep.shape[1]):
+            k = keep[:, rank]
+            a = affinity[np.arange(len(k)), k]
+            # another meaning of a skill word only counts when it is the nearest
+            # concept: "Notion" stays the tool, "python and reptile care" the snake
+            use = (a >= self.threshold) & ~(self._sense[k] & (rank > 0))
+            rows = np.flatnonzero(use)
+            out[rows] += (self.weight * a[rows])[:, None] * centroids[k[rows]]
         out /= np.linalg.norm(out, axis=1, keepdims=True)
         return out
 

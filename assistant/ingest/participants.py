@@ -12,8 +12,8 @@ from typing import Any
 
 from pydantic import ValidationError
 
+import assistant.ingest.mapping as mp
 from assistant.errors import InputFormatError, RowProblem, ValidationFailed
-from assistant.ingest import mapping as mp
 from assistant.ingest.cells import (
     MAX_CELL_CHARS,
     NotWhole,

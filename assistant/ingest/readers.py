@@ -19,8 +19,8 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import assistant.ingest.rejects as rj
 from assistant.errors import InputFormatError
-from assistant.ingest import rejects as rj
 from assistant.ingest.cells import MAX_JSON_DEPTH, json_depth, shown
 from assistant.ingest.rows import RawRow
 

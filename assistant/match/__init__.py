@@ -1,6 +1,13 @@
 """Match stage: reciprocal scoring, hard constraints, evidence, abstention, cohort pairing."""
 
-from assistant.match.cohort import CohortResult, CohortScores, Pair, cohort_scores, pair_cohort
+from assistant.match.cohort import (
+    CohortResult,
+    CohortScores,
+    Pair,
+    cohort_scores,
+    pair_cohort,
+    pair_people,
+)
 from assistant.match.constraints import (
     DEFAULT_LINE_LEVELS,
     CandidateFilter,
@@ -11,6 +18,7 @@ from assistant.match.engine import Candidate, Matcher, MatchResult, Request, Sna
 from assistant.match.preferences import PreferenceWeights, soft_adjustment, working_overlap
 from assistant.match.reasons import DropKind, DropReason, FilterKind, Flag, FlagKind
 from assistant.match.scoring import FUSIONS, Link, ScoringConfig, direction, teach_matrix
+from assistant.match.solver import SolverOptions
 from assistant.match.vocabulary_check import CheckConfig, VocabularyCheck
 
 __all__ = [
@@ -35,11 +43,13 @@ __all__ = [
     "Request",
     "ScoringConfig",
     "Snapshot",
+    "SolverOptions",
     "VocabularyCheck",
     "cohort_scores",
     "direction",
     "line_rule",
     "pair_cohort",
+    "pair_people",
     "soft_adjustment",
     "teach_matrix",
     "working_overlap",

@@ -1,41 +1,46 @@
 """Cohort pairing: a maximum-weight (b-)matching of a whole cohort under hard constraints.
 
-Everyone both teaches and learns, so the graph is not bipartite. The matching is
-solved exactly as a 0/1 integer program with HiGHS (through SciPy), on a
-restricted edge set grown by column generation:
+Everyone both teaches and learns, so the graph is not bipartite. The pairing is solved
+as a 0/1 program with HiGHS (:mod:`assistant.match.solver`) on a *candidate graph*:
+each person's ``k`` best acceptable partners, whose scores are streamed a block of people
+at a time (:mod:`assistant.match.pairs`), never as an n x n matrix. Every person left out
+of another's list scores at most that person's k-th best, which lets the solver prove its
+LP bound for the whole cohort and either prove the pairing optimal or state the gap.
 
-1. start from each person's best edges and the coordinator's locks;
-2. solve the LP relaxation; add every edge of the full graph whose reduced cost
-   ``w_e - y_u - y_v`` is positive; repeat until none is (the LP is then optimal
-   for the full graph, giving an upper bound ``z_LP``);
-3. solve the integer program on the restricted set (value ``z_IP``); every edge
-   that could appear in a better solution has reduced cost above
-   ``-(z_LP - z_IP)`` (reduced-cost fixing), so add those edges and solve again.
-
-The result is optimal for the full graph; ``tests/test_cohort.py`` checks it
-against brute force on small cohorts.
+:class:`CohortScores` keeps the dense matrices for small cohorts (evaluation baselines,
+tests): :func:`pair_cohort` pairs those with the same solver, and ``tests/test_cohort.py``
+checks it against brute force.
 """
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 import numpy as np
-from scipy import sparse
-from scipy.optimize import Bounds, LinearConstraint, linprog, milp
 
 from assistant.errors import ConstraintConflict
+from assistant.match.batch import Side
 from assistant.match.constraints import ReportingLines, capacity_note
-from assistant.match.preferences import PreferenceWeights, _offset_hours
+from assistant.match.pairs import PairScorer, Rules, merge_edges, stream
+from assistant.match.preferences import PeopleTable, PreferenceWeights
 from assistant.match.scoring import ScoringConfig, teach_matrix
+from assistant.match.solver import Solution, SolverOptions, solve
 from assistant.match.vocabulary_check import VocabularyCheck
-from assistant.models import STAGE_RANK, Participant
+from assistant.models import Participant
+
+#: partners kept per person in the candidate graph of a large cohort, chosen by
+#: measurement (README, "Benchmark"); up to EXACT_UP_TO people, everyone's every
+#: acceptable partner is kept, so the pairing is proven optimal as before
+DEFAULT_K = 24
+EXACT_UP_TO = 1000
 
 
 @dataclass
 class CohortScores:
-    """Pair scores of a cohort: ``teach[i, j]`` (i teaches j), fused and final scores."""
+    """Dense pair scores of a (small) cohort: ``teach[i, j]`` (i teaches j), fused and
+    final scores. Large cohorts are paired from streamed scores instead."""
 
     people: list[Participant]
     teach: np.ndarray
@@ -60,49 +65,45 @@ class CohortResult:
     pairs: list[Pair]
     unmatched: dict[str, str]
     total_score: float
+    #: proven optimal for the whole cohort (HiGHS's status read, the LP bound reached)
     optimal: bool
     stats: dict[str, float] = field(default_factory=dict)
+    #: proven upper bound on the total of any pairing, and the relative gap to it
+    bound: float = 0.0
+    gap: float = 0.0
+    #: "optimal", or why not: "time limit", "gap tolerance", "not proven for all pairs"
+    status: str = "optimal"
 
     @property
     def matched_ids(self) -> set[str]:
         return {p.a.id for p in self.pairs} | {p.b.id for p in self.pairs}
 
+    @property
+    def optimality(self) -> str:
+        """How good the total is, as proven: "optimal", or the gap to the best possible."""
+        if self.optimal:
+            return "optimal"
+        why = {"time limit": "the solver stopped at its time limit",
+               "gap tolerance": "the solver stopped within its gap tolerance",
+               "not proven for all pairs": "proven only against each person's best partners",
+               "rounded": "the LP relaxation rounded: the exact integer search is skipped "
+                          "for a cohort this size",
+               }.get(self.status, self.status)
+        return (f"not proven optimal: within {self.gap:.2%} of the best possible total "
+                f"{self.bound:.2f}; {why}")
+
 
 def soft_matrix(people: list[Participant], weights: PreferenceWeights) -> np.ndarray:
     """Vectorised :func:`assistant.match.preferences.soft_adjustment` bonus for every pair."""
-    n = len(people)
-    dept = np.array([p.department.casefold() for p in people], dtype=object)
-    has_dept = dept != ""
-    other = (dept[:, None] != dept[None, :]) & has_dept[:, None] & has_dept[None, :]
-    bonus = np.where(other, weights.other_department, 0.0)
-    stage = np.array([STAGE_RANK.get(p.career_stage or "", -9) for p in people])
-    known = stage >= 0
-    gap = np.abs(stage[:, None] - stage[None, :])
-    both = known[:, None] & known[None, :]
-    bonus += np.where(both & (gap >= 2), weights.stage_gap_two, 0.0)
-    bonus += np.where(both & (gap == 1), weights.stage_gap_one, 0.0)
-    offs = np.array(
-        [(_offset_hours(p.timezone) if p.timezone else None) for p in people], dtype=object
-    )
-    has_tz = np.array([o is not None for o in offs])
-    off = np.array([o if o is not None else 0.0 for o in offs], dtype=np.float64)
-    a, b = off[:, None], off[None, :]
-    length = weights.work_end - weights.work_start
-    overlap = np.zeros((n, n))
-    for shift in (-24, 0, 24):
-        diff = np.abs(a - (b - shift))
-        overlap = np.maximum(overlap, length - diff)
-    tz_both = has_tz[:, None] & has_tz[None, :]
-    bonus += np.where(tz_both & (overlap >= 4), weights.good_overlap, 0.0)
-    bonus += np.where(tz_both & (overlap <= 0), weights.no_overlap, 0.0)
-    return bonus.astype(np.float32)
+    everyone = np.arange(len(people))
+    return PeopleTable(people).bonus(everyone, everyone, weights).astype(np.float32)
 
 
 def cohort_scores(
     people: list[Participant], offer_vecs: dict[str, np.ndarray], want_vecs: dict[str, np.ndarray],
     config: ScoringConfig, weights: PreferenceWeights, check: VocabularyCheck | None = None,
 ) -> CohortScores:
-    """All pair scores at once (vectorised; memory bounded by chunking)."""
+    """All pair scores at once as dense matrices (small cohorts; memory bounded by chunking)."""
     idx = {p.id: i for i, p in enumerate(people)}
     def stack(vecs: dict[str, np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
         owners = [idx[p.id] for p in people for _ in range(len(vecs[p.id]))]
@@ -115,31 +116,24 @@ def cohort_scores(
     return CohortScores(people, teach, reciprocal, score)
 
 
-def pair_cohort(
-    scores: CohortScores, config: ScoringConfig, locks: Iterable[tuple[str, str]] = (),
-    exclusions: Iterable[tuple[str, str]] = (), min_score: float | None = None,
-) -> CohortResult:
-    """Pair the cohort to maximise the total score; see the module docstring for the method."""
-    people = scores.people
-    len(people)
-    index = scores.index()
+@dataclass
+class _Plan:
+    """Locks checked against the rules, and the open slots they leave."""
+
+    fixed: list[tuple[int, int]]
+    slots: np.ndarray
+    blocked: set[tuple[int, int]]
+    lines: ReportingLines
+    floor: float
+
+
+def _plan(people: list[Participant], config: ScoringConfig, locks: Iterable[tuple[str, str]],
+          exclusions: Iterable[tuple[str, str]], min_score: float | None) -> _Plan:
+    index = {p.id: i for i, p in enumerate(people)}
     lines = ReportingLines(people, config.reporting_levels)
-    floor = config.pair_floor if min_score is None else min_score
     slots = np.array([p.open_slots for p in people], dtype=np.int64)
-
-    eligible = np.triu(scores.reciprocal >= floor, k=1)
-    for i, p in enumerate(people):
-        for anc in lines.ancestors(p.id):
-            j = index.get(anc)
-            if j is not None:
-                eligible[min(i, j), max(i, j)] = False
-    for a, b in exclusions:
-        i, j = _pair_index(index, a, b)
-        eligible[i, j] = False
-    eligible &= (slots[:, None] > 0) & (slots[None, :] > 0)
-
-    fixed: list[tuple[int, int]] = []
     excluded = {_pair_index(index, a, b) for a, b in exclusions}
+    fixed: list[tuple[int, int]] = []
     for a, b in locks:
         i, j = _pair_index(index, a, b)
         if lines.conflict(people[i].id, people[j].id):
@@ -151,25 +145,11 @@ def pair_cohort(
         fixed.append((i, j))
         slots[i] -= 1
         slots[j] -= 1
-        eligible[i, j] = False
     if (slots < 0).any():
         who = ", ".join(people[i].id for i in np.flatnonzero(slots < 0))
         raise ConstraintConflict(f"locks exceed the capacity of: {who}")
-    eligible &= (slots[:, None] > 0) & (slots[None, :] > 0)
-
-    weight = np.where(eligible, scores.score, 0.0).astype(np.float64)
-    chosen, optimal, stats = _solve(weight, eligible, slots)
-    pairs = [
-        Pair(people[i], people[j], float(scores.score[i, j]), float(scores.reciprocal[i, j]), True)
-        for i, j in fixed
-    ] + [
-        Pair(people[i], people[j], float(scores.score[i, j]), float(scores.reciprocal[i, j]))
-        for i, j in chosen
-    ]
-    pairs.sort(key=lambda p: -p.score)
-    unmatched = _unmatched_reasons(scores, pairs, lines, eligible | eligible.T, floor)
-    total = float(sum(p.score for p in pairs))
-    return CohortResult(pairs, unmatched, total, optimal, stats)
+    floor = config.pair_floor if min_score is None else min_score
+    return _Plan(fixed, slots, excluded | set(fixed), lines, floor)
 
 
 def _pair_index(index: dict[str, int], a: str, b: str) -> tuple[int, int]:
@@ -182,85 +162,117 @@ def _pair_index(index: dict[str, int], a: str, b: str) -> tuple[int, int]:
     return (min(i, j), max(i, j))
 
 
-def _solve(
-    weight: np.ndarray, eligible: np.ndarray, slots: np.ndarray, start_k: int = 8,
-) -> tuple[list[tuple[int, int]], bool, dict[str, float]]:
-    n = len(slots)
-    ii, _jj = np.nonzero(eligible)
-    stats: dict[str, float] = {"eligible_edges": float(len(ii)), "lp_rounds": 0.0}
-    if len(ii) == 0:
-        return [], True, stats
-    full = np.where(eligible | eligible.T, weight + weight.T, -np.inf)
-    active = np.zeros_like(eligible)
-    top = np.argsort(-full, axis=1)[:, :start_k]
-    for i in range(n):
-        for j in top[i]:
-            if np.isfinite(full[i, j]):
-                active[min(i, j), max(i, j)] = True
-
-    def edges() -> tuple[np.ndarray, np.ndarray]:
-        rows, cols = np.nonzero(active)
-        return rows, cols
-
-    def incidence(ei: np.ndarray, ej: np.ndarray) -> sparse.csr_matrix:
-        m = len(ei)
-        rows = np.r_[ei, ej]
-        cols = np.r_[np.arange(m), np.arange(m)]
-        return sparse.csr_matrix((np.ones(2 * m), (rows, cols)), shape=(n, m))
-
-    # column generation on the LP relaxation
-    while True:
-        stats["lp_rounds"] += 1
-        ei, ej = edges()
-        lp = linprog(
-            -weight[ei, ej], A_ub=incidence(ei, ej), b_ub=slots.astype(float),
-            bounds=(0, 1), method="highs",
-        )
-        y = -np.asarray(lp.ineqlin.marginals)
-        reduced = np.where(eligible & ~active, weight - y[:, None] - y[None, :], -np.inf)
-        violated = reduced > 1e-9
-        if not violated.any():
-            break
-        count = int(violated.sum())
-        if count > 20000:
-            cutoff = np.partition(reduced[violated], count - 20000)[count - 20000]
-            violated &= reduced >= cutoff
-        active |= violated
-    z_lp = -float(lp.fun)
-
-    def solve_ip() -> tuple[list[tuple[int, int]], float]:
-        ei, ej = edges()
-        res = milp(
-            -weight[ei, ej], integrality=np.ones(len(ei)), bounds=Bounds(0, 1),
-            constraints=LinearConstraint(incidence(ei, ej), -np.inf, slots.astype(float)),
-            options={"mip_rel_gap": 0.0},
-        )
-        x = np.round(res.x).astype(bool)
-        return list(zip(ei[x].tolist(), ej[x].tolist(), strict=True)), -float(res.fun)
-
-    chosen, z_ip = solve_ip()
-    gap = z_lp - z_ip
-    reduced = np.where(eligible & ~active, weight - y[:, None] - y[None, :], -np.inf)
-    extra = reduced >= -gap - 1e-9
-    if extra.any():
-        active |= extra
-        stats["fixing_added"] = float(extra.sum())
-        chosen, z_ip = solve_ip()
-    stats.update(lp_bound=z_lp, ip_value=z_ip, active_edges=float(active.sum()))
-    return chosen, True, stats
-
-
-def _unmatched_reasons(
-    scores: CohortScores, pairs: list[Pair], lines: ReportingLines, eligible: np.ndarray,
-    floor: float,
-) -> dict[str, str]:
+def pair_cohort(
+    scores: CohortScores, config: ScoringConfig, locks: Iterable[tuple[str, str]] = (),
+    exclusions: Iterable[tuple[str, str]] = (), min_score: float | None = None,
+    options: SolverOptions | None = None,
+) -> CohortResult:
+    """Pair a cohort given as dense scores; every acceptable pair is in the graph."""
     people = scores.people
-    index = scores.index()
+    n = len(people)
+    plan = _plan(people, config, locks, exclusions, min_score)
+    rules = Rules(people, plan.slots, plan.floor, plan.blocked, plan.lines)
+    everyone = np.arange(n)
+    ok = rules.mask(everyone, scores.reciprocal)
+    ok &= ok.T
+    ei, ej = np.nonzero(np.triu(ok, 1))
+    anyone = scores.reciprocal.astype(np.float32, copy=True)
+    anyone[everyone, everyone] = -1.0
+    best = anyone.argmax(axis=1) if n else np.zeros(0, dtype=np.int64)
+    graph = _Graph(ei, ej, scores.score[ei, ej].astype(np.float64), scores.reciprocal[ei, ej],
+                   ok.sum(axis=1), best, anyone[everyone, best] if n else anyone[:0, 0])
+    solution = solve(n, plan.slots, ei, ej, graph.score, np.full(n, -np.inf), None, options)
+    locked = {(i, j): (float(scores.score[i, j]), float(scores.reciprocal[i, j]))
+              for i, j in plan.fixed}
+    return _result(people, plan, graph, solution, locked)
+
+
+def pair_people(
+    people: list[Participant], offers: Side, wants: Side, config: ScoringConfig,
+    weights: PreferenceWeights, check: VocabularyCheck | None = None,
+    locks: Iterable[tuple[str, str]] = (), exclusions: Iterable[tuple[str, str]] = (),
+    min_score: float | None = None, options: SolverOptions | None = None, k: int | None = None,
+) -> CohortResult:
+    """Pair a cohort of any size from its statements (``offers``/``wants`` grouped in the
+    order of ``people``): scores streamed in blocks, each person's ``k`` best partners."""
+    n = len(people)
+    if k is None:
+        k = n if n <= EXACT_UP_TO else DEFAULT_K
+    plan = _plan(people, config, locks, exclusions, min_score)
+    rules = Rules(people, plan.slots, plan.floor, plan.blocked, plan.lines)
+    started = time.perf_counter()
+    scorer = PairScorer(people, offers, wants, config, weights, check)
+    found = stream(scorer, rules, k, scorer.order(), ask=plan.fixed)
+    streamed = time.perf_counter() - started
+    ei, ej, score, reciprocal = merge_edges(n, found.pairs, found.score, found.reciprocal)
+    graph = _Graph(ei, ej, score, reciprocal, found.acceptable, found.best_partner,
+                   found.best_reciprocal)
+
+    def more(rows: np.ndarray, k_more: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        rows = np.asarray(rows, dtype=np.int64)
+        again = stream(scorer, rules, k_more, rows)
+        graph.extend(n, again.pairs, again.score, again.reciprocal)
+        return again.pairs, again.score, again.bound[rows]
+
+    solution = solve(n, plan.slots, ei, ej, score, found.bound, more, options, k)
+    solution.stats["k"] = float(k)
+    solution.stats["stream_seconds"] = streamed
+    solution.stats["eligible_edges"] = float(int(found.acceptable.sum()) // 2)
+    return _result(people, plan, graph, solution, found.asked)
+
+
+@dataclass
+class _Graph:
+    """The candidate edges with their scores, and what the reasons for the unmatched need."""
+
+    ei: np.ndarray
+    ej: np.ndarray
+    score: np.ndarray
+    reciprocal: np.ndarray
+    acceptable: np.ndarray
+    best_partner: np.ndarray
+    best_reciprocal: np.ndarray
+
+    def extend(self, n: int, pairs: np.ndarray, score: np.ndarray, reciprocal: np.ndarray
+               ) -> None:
+        ei, ej, s, r = merge_edges(n, np.c_[np.stack([self.ei, self.ej]), pairs],
+                                   np.r_[self.score, score], np.r_[self.reciprocal, reciprocal])
+        self.ei, self.ej, self.score, self.reciprocal = ei, ej, s, r
+
+    def lookup(self, n: int) -> dict[int, tuple[float, float]]:
+        return {int(k): (float(s), float(r)) for k, s, r in
+                zip((self.ei * n + self.ej).tolist(), self.score, self.reciprocal, strict=True)}
+
+
+def _result(people: list[Participant], plan: _Plan, graph: _Graph, solution: Solution,
+            locked: dict[tuple[int, int], tuple[float, float]]) -> CohortResult:
+    n = len(people)
+    values = graph.lookup(n)
+    pairs = [Pair(people[i], people[j], *locked[(i, j)], True) for i, j in plan.fixed]
+    pairs += [Pair(people[i], people[j], *values[i * n + j]) for i, j in solution.chosen]
+    pairs.sort(key=lambda p: -p.score)
+    unmatched = _unmatched_reasons(people, pairs, plan, graph)
+    total = float(sum(p.score for p in pairs))
+    fixed = sum(locked[(i, j)][0] for i, j in plan.fixed)
+    stats = dict(solution.stats)
+    stats.setdefault("eligible_edges", float(int(graph.acceptable.sum()) // 2))
+    return CohortResult(pairs, unmatched, total, solution.optimal, stats,
+                        bound=solution.bound + fixed, gap=solution.gap, status=solution.status)
+
+
+def _unmatched_reasons(people: list[Participant], pairs: list[Pair], plan: _Plan,
+                       graph: _Graph) -> dict[str, str]:
     matched = {p.a.id for p in pairs} | {p.b.id for p in pairs}
     partner_of: dict[str, list[str]] = {}
     for p in pairs:
         partner_of.setdefault(p.a.id, []).append(p.b.name)
         partner_of.setdefault(p.b.id, []).append(p.a.name)
+    options: dict[int, list[tuple[float, int]]] = {}
+    for i, j, r in zip(graph.ei.tolist(), graph.ej.tolist(), graph.reciprocal.tolist(),
+                       strict=True):
+        options.setdefault(i, []).append((r, j))
+        options.setdefault(j, []).append((r, i))
+    floor = plan.floor
     out: dict[str, str] = {}
     for i, person in enumerate(people):
         if person.id in matched:
@@ -272,30 +284,26 @@ def _unmatched_reasons(
         if len(people) == 1:  # otherwise the "best partner" below would be themselves
             out[person.id] = "nobody else is in the cohort"
             continue
-        row = scores.reciprocal[i].copy()
-        row[i] = -1
-        best = int(np.argmax(row))
-        if not eligible[i].any():
-            if row[best] < floor:
+        best = int(graph.best_partner[i])
+        if not graph.acceptable[i]:
+            if graph.best_reciprocal[i] < floor:
                 out[person.id] = (
-                    f"no acceptable partner: best reciprocal score {row[best]:.3f} "
+                    f"no acceptable partner: best reciprocal score {graph.best_reciprocal[i]:.3f} "
                     f"(with {people[best].name}) is below the {floor:.2f} threshold"
                 )
-            elif lines.conflict(person.id, people[best].id):
+            elif plan.lines.conflict(person.id, people[best].id):
                 out[person.id] = (
                     f"the only good fits are on their reporting line (e.g. {people[best].name})"
                 )
             else:
                 out[person.id] = "every acceptable partner is full, excluded or locked elsewhere"
             continue
-        options = np.flatnonzero(eligible[i])
-        ranked = sorted(options, key=lambda j: -row[j])[:3]
+        ranked = sorted(options.get(i, []), key=lambda o: (-o[0], o[1]))[:3]
         names = ", ".join(
             f"{people[j].name} (paired with {', '.join(partner_of.get(people[j].id, ['?']))})"
-            for j in ranked
+            for _, j in ranked
         )
         out[person.id] = (
             f"their acceptable partners gave the cohort a higher total elsewhere: {names}"
         )
-    del index
     return out

@@ -9,8 +9,9 @@ import numpy as np
 from langchain_core.embeddings import Embeddings
 
 from assistant.errors import EmptyStore, UnknownParticipant
+from assistant.match.batch import Batch, Side, exactness, links, score_batch
 from assistant.match.constraints import CandidateFilter, ReportingLines, capacity_note
-from assistant.match.preferences import PreferenceWeights, soft_adjustment
+from assistant.match.preferences import PeopleTable, PreferenceWeights, soft_adjustment
 from assistant.match.reasons import DropKind, DropReason, Flag, FlagKind
 from assistant.match.scoring import Link, ScoringConfig, direction
 from assistant.match.vocabulary_check import VocabularyCheck
@@ -80,26 +81,34 @@ class MatchResult:
 
 
 class Snapshot:
-    """Participants and their statement vectors, grouped by owner, for one store version."""
+    """Participants and their statement vectors, grouped by owner, for one store version.
+
+    ``order`` lists the people by id; ``sides`` holds every statement of a kind as one
+    matrix grouped by person in that order (what vectorised scoring reads), ``texts`` and
+    ``vectors`` the same per person id (profile order), and ``table`` the attributes the
+    soft preferences read, as arrays.
+    """
 
     def __init__(self, store: ParticipantStore, line_levels: int | None = 2) -> None:
         self.version = store.version
-        self.people = {p.id: p for p in store.participants()}
-        self.lines = ReportingLines(self.people.values(), line_levels)
-        self.texts: dict[StatementKind, dict[str, list[str]]] = {"offer": {}, "want": {}}
-        self.vectors: dict[StatementKind, dict[str, np.ndarray]] = {"offer": {}, "want": {}}
+        self.order = sorted(store.participants(), key=lambda p: p.id)
+        self.people = {p.id: p for p in self.order}
+        self.position = {p.id: i for i, p in enumerate(self.order)}
+        self.lines = ReportingLines(self.order, line_levels)
+        self.table = PeopleTable(self.order)
         kinds: tuple[StatementKind, ...] = ("offer", "want")
         self.matrix = {kind: store.statements(kind) for kind in kinds}
-        for kind, matrix in self.matrix.items():
-            rows: dict[str, list[int]] = {}
-            for i, st in enumerate(matrix.statements):
-                rows.setdefault(st.participant_id, []).append(i)
-            for pid, idx in rows.items():
-                # profile order: stores sort by statement id, where "::10" comes before "::2",
-                # and explain() pairs these vectors with the profile's own lists
-                idx.sort(key=lambda i: matrix.statements[i].index)
-                self.texts[kind][pid] = [matrix.statements[i].text for i in idx]
-                self.vectors[kind][pid] = matrix.vectors[idx]
+        # profile order: stores sort by statement id, where "::10" comes before "::2",
+        # and explain() pairs these vectors with the profile's own lists
+        self.sides = {kind: Side.of(self.matrix[kind], self.position) for kind in kinds}
+        self.texts: dict[StatementKind, dict[str, list[str]]] = {"offer": {}, "want": {}}
+        self.vectors: dict[StatementKind, dict[str, np.ndarray]] = {"offer": {}, "want": {}}
+        for kind, side in self.sides.items():
+            for i in np.flatnonzero(side.count):
+                start, end = int(side.start[i]), int(side.start[i] + side.count[i])
+                pid = self.order[i].id
+                self.texts[kind][pid] = side.texts[start:end]
+                self.vectors[kind][pid] = side.vectors[start:end]
 
 
 class Matcher:
@@ -127,7 +136,11 @@ class Matcher:
     @property
     def snapshot(self) -> Snapshot:
         if self._snapshot is None or self._snapshot.version != self.store.version:
-            self._snapshot = Snapshot(self.store, self.config.reporting_levels)
+            snap = Snapshot(self.store, self.config.reporting_levels)
+            if self.check is not None:  # the vocabulary's view of every stored statement
+                for side in snap.sides.values():
+                    side.profile = self.check.profile(side.vectors, remember=False)
+            self._snapshot = snap
         return self._snapshot
 
     def person(self, pid: str) -> Participant:
@@ -160,7 +173,7 @@ class Matcher:
         offer_vecs = self._side(asker_id, offers, "offer")
 
         pool = self._retrieve(want_vecs, offer_vecs)
-        scored: list[Candidate] = []
+        eligible: list[int] = []
         dropped: dict[str, DropReason] = {}
         for pid in pool:
             person = snap.people.get(pid)
@@ -170,32 +183,52 @@ class Matcher:
             if why is not None:
                 dropped[pid] = why
                 continue
-            scored.append(self._score(asker, person, wants, want_vecs, offers, offer_vecs))
-        scored.sort(key=lambda c: (-c.score, c.person.id))
-        good: list[Candidate] = []
-        if any(not c.weak for c in scored):
+            eligible.append(snap.position[pid])
+        batch, score, reciprocal = self._score_all(asker, eligible, want_vecs, offer_vecs,
+                                                   bool(offers))
+        ids = [snap.order[i].id for i in eligible]
+        teaches = batch.teaches.astype(np.float64)
+        weak = teaches < self.config.abstain_below
+        order = sorted(range(len(eligible)), key=lambda c: (-score[c], ids[c]))
+        good: list[int] = []
+        if not weak.all():
             # weaker matches are listed too, but not offers that mean something else
-            good = [c for c in scored if not c.weak
-                    or (c.teaches >= self.config.list_below and not c.misread)]
+            good = [c for c in order if not weak[c]
+                    or (teaches[c] >= self.config.list_below and not batch.misread[c])]
+
+        def candidate(c: int) -> Candidate:
+            to_asker, to_cand = links(batch, c, snap.sides["offer"], snap.sides["want"],
+                                      wants, offers, self.check)
+            return self._candidate(asker, snap.order[eligible[c]], float(score[c]),
+                                   float(reciprocal[c]), float(batch.teaches[c]),
+                                   float(batch.learns[c]), to_asker, to_cand, bool(offers))
+
         result = MatchResult(
-            request, wants, offers, good[:k], abstained=not good, dropped=dropped,
-            one_directional=not offers,
+            request, wants, offers, [candidate(c) for c in good[:k]], abstained=not good,
+            dropped=dropped, one_directional=not offers,
         )
         if not good:
             # the closest offers, if any comes near enough to be worth a look
-            near = [c for c in scored if c.teaches >= self.config.list_below]
-            result.near_misses = sorted(near, key=lambda c: (-c.teaches, c.person.id))[:3]
-            result.reason = self._abstain_reason(scored, wants, dropped)
-            result.widen = self._widen(request, dropped, bool(scored))
+            near = [c for c in order if teaches[c] >= self.config.list_below]
+            near.sort(key=lambda c: (-teaches[c], ids[c]))
+            result.near_misses = [candidate(c) for c in near[:3]]
+            result.reason = self._abstain_reason(bool(eligible), wants, dropped)
+            result.widen = self._widen(request, dropped, bool(eligible))
         return result
 
     def explain(self, a_id: str, b_id: str) -> Candidate:
         """Score one pair with the evidence both ways (hard constraints reported as flags)."""
         a, b = self.person(a_id), self.person(b_id)
         snap = self.snapshot
-        cand = self._score(
-            a, b, a.wants, snap.vectors["want"][a.id], a.offers, snap.vectors["offer"][a.id]
+        batch, score, reciprocal = self._score_all(
+            a, [snap.position[b.id]], snap.vectors["want"][a.id], snap.vectors["offer"][a.id],
+            bool(a.offers),
         )
+        to_asker, to_cand = links(batch, 0, snap.sides["offer"], snap.sides["want"], a.wants,
+                                  a.offers, self.check)
+        cand = self._candidate(a, b, float(score[0]), float(reciprocal[0]),
+                               float(batch.teaches[0]), float(batch.learns[0]), to_asker,
+                               to_cand, bool(a.offers))
         if snap.lines.conflict(a.id, b.id):
             relation = snap.lines.relation(a.id, b.id)
             cand.flags.append(Flag(FlagKind.REPORTING_LINE,
@@ -211,8 +244,15 @@ class Matcher:
         wants = request.wants or (asker.wants if asker else [])
         offers = request.offers or (asker.offers if asker else [])
         asker_id = asker.id if asker else None
-        return self._score(asker, self.person(pid), wants, self._side(asker_id, wants, "want"),
-                           offers, self._side(asker_id, offers, "offer"))
+        person, snap = self.person(pid), self.snapshot
+        batch, score, reciprocal = self._score_all(
+            asker, [snap.position[pid]], self._side(asker_id, wants, "want"),
+            self._side(asker_id, offers, "offer"), bool(offers))
+        to_asker, to_cand = links(batch, 0, snap.sides["offer"], snap.sides["want"], wants,
+                                  offers, self.check)
+        return self._candidate(asker, person, float(score[0]), float(reciprocal[0]),
+                               float(batch.teaches[0]), float(batch.learns[0]), to_asker,
+                               to_cand, bool(offers))
 
     # ---------------------------------------------------------------------------------
     def _retrieve(self, want_vecs: np.ndarray, offer_vecs: np.ndarray) -> list[str]:
@@ -242,10 +282,61 @@ class Matcher:
             return DropReason(DropKind.FULL, capacity_note(person))
         return request.filters.reason_to_drop(person)
 
+    def _score_all(
+        self, asker: Participant | None, people: list[int], want_vecs: np.ndarray,
+        offer_vecs: np.ndarray, has_offers: bool,
+    ) -> tuple[Batch, np.ndarray, np.ndarray]:
+        """Both directions, ranking score (with the soft preferences) and reciprocity of
+        every candidate in ``people`` (snapshot indices) at once."""
+        snap = self.snapshot
+        idx = np.asarray(people, dtype=np.int64)
+        batch = score_batch(snap.sides["offer"], snap.sides["want"], idx, want_vecs,
+                            offer_vecs, self.config, self.check)
+        teaches = batch.teaches.astype(np.float64)
+        exact = exactness(batch, self.config, has_offers)
+        if has_offers:
+            ranking = self.config.rank_many(teaches, batch.learns.astype(np.float64)) + exact
+            reciprocal = self.config.fuse(batch.teaches, batch.learns).astype(np.float64)
+        else:
+            ranking, reciprocal = teaches + exact, teaches
+        bonus = np.zeros(len(idx))
+        if asker is not None and len(idx):
+            row = np.asarray([snap.position[asker.id]])
+            bonus = snap.table.bonus(row, idx, self.weights)[0]
+        return batch, ranking + bonus, reciprocal
+
+    def _candidate(
+        self, asker: Participant | None, person: Participant, score: float, reciprocal: float,
+        teaches: float, learns: float, to_asker: list[Link], to_cand: list[Link],
+        has_offers: bool,
+    ) -> Candidate:
+        """A candidate with the notes and flags a person reads."""
+        notes = soft_adjustment(asker, person, self.weights)[1] if asker else []
+        flags = ([Flag(FlagKind.FULL, f"{person.name} is {capacity_note(person)}")]
+                 if person.at_capacity else [])
+        flags += [Flag(FlagKind.MISREAD,
+                       f"{person.first_name}'s \"{link.offer}\" {link.caveat}, not \"{link.want}\"")
+                  for link in to_asker if link.caveat]
+        weak = teaches < self.config.abstain_below
+        if weak:
+            flags.append(Flag(FlagKind.WEAK, f"weaker match: {person.first_name} offers "
+                              "something only loosely related to what you want to learn"))
+        # the same bar as the asked-for direction: below it, the offer is not a real match
+        one_sided = has_offers and learns < self.config.abstain_below
+        if one_sided and teaches >= self.config.abstain_below:
+            flags.append(Flag(FlagKind.ONE_SIDED, f"one-way: {person.first_name} wants nothing "
+                              "close to what you offer"))
+        return Candidate(
+            person, score, reciprocal, teaches, learns, to_asker, to_cand, notes, flags,
+            one_sided, weak,
+        )
+
     def _score(
         self, asker: Participant | None, person: Participant, wants: list[str],
         want_vecs: np.ndarray, offers: list[str], offer_vecs: np.ndarray,
     ) -> Candidate:
+        """One candidate, statement matrix by statement matrix: the reference that
+        :meth:`_score_all` (what :meth:`find` uses) is tested against."""
         snap = self.snapshot
         teaches, to_asker = direction(
             want_vecs, wants, snap.vectors["offer"][person.id], snap.texts["offer"][person.id],
@@ -258,32 +349,16 @@ class Matcher:
         reciprocal = float(self.config.fuse(teaches, learns)) if offers else teaches
         exact = self.config.exactness(to_asker, to_cand if offers else None)
         ranking = (self.config.rank(teaches, learns) if offers else teaches) + exact
-        bonus, notes = soft_adjustment(asker, person, self.weights) if asker else (0.0, [])
-        flags = ([Flag(FlagKind.FULL, f"{person.name} is {capacity_note(person)}")]
-                 if person.at_capacity else [])
-        flags += [Flag(FlagKind.MISREAD,
-                       f"{person.first_name}'s \"{link.offer}\" {link.caveat}, not \"{link.want}\"")
-                  for link in to_asker if link.caveat]
-        weak = teaches < self.config.abstain_below
-        if weak:
-            flags.append(Flag(FlagKind.WEAK, f"weaker match: {person.first_name} offers "
-                              "something only loosely related to what you want to learn"))
-        # the same bar as the asked-for direction: below it, the offer is not a real match
-        one_sided = bool(offers) and learns < self.config.abstain_below
-        if one_sided and teaches >= self.config.abstain_below:
-            flags.append(Flag(FlagKind.ONE_SIDED, f"one-way: {person.first_name} wants nothing "
-                              "close to what you offer"))
-        return Candidate(
-            person, ranking + bonus, reciprocal, teaches, learns, to_asker, to_cand, notes,
-            flags, one_sided, weak,
-        )
+        bonus = soft_adjustment(asker, person, self.weights)[0] if asker else 0.0
+        return self._candidate(asker, person, ranking + bonus, reciprocal, teaches, learns,
+                               to_asker, to_cand, bool(offers))
 
     @staticmethod
     def _abstain_reason(
-        scored: list[Candidate], wants: list[str], dropped: dict[str, DropReason] | None = None
+        anyone_scored: bool, wants: list[str], dropped: dict[str, DropReason] | None = None
     ) -> str:
         kinds = [why.kind for why in (dropped or {}).values()]
-        if scored:
+        if anyone_scored:
             who = ("who fits your filters" if DropKind.FILTER in kinds
                    else "you may be paired with" if DropKind.REPORTING_LINE in kinds
                    else "in the program")

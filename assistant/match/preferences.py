@@ -11,6 +11,8 @@ from datetime import datetime
 from functools import lru_cache
 from zoneinfo import ZoneInfo
 
+import numpy as np
+
 from assistant.models import STAGE_RANK, Participant
 
 _REFERENCE_DAY = datetime(2026, 3, 4, 12, 0)  # a Wednesday without DST edge effects
@@ -85,3 +87,58 @@ def soft_adjustment(
         else:
             notes.append(f"only {overlap:.0f}h of shared working hours")
     return bonus, notes
+
+
+class PeopleTable:
+    """The attributes :func:`soft_adjustment` reads, as arrays, so the bonus of many pairs
+    is one array operation: :meth:`bonus` equals ``soft_adjustment``'s bonus pair by pair
+    (a test holds them equal).
+
+    People with the same department, career stage and timezone get the same bonus with
+    anyone, so the bonus is computed once between these *kinds* of people (a few hundred
+    at most) and looked up for each pair.
+    """
+
+    def __init__(self, people: list[Participant]) -> None:
+        depts: dict[str, int] = {}
+        keys = [(depts.setdefault(p.department.casefold(), len(depts)) if p.department else -1,
+                 STAGE_RANK[p.career_stage] if p.career_stage else -1,
+                 _offset_hours(p.timezone) if p.timezone else None) for p in people]
+        kinds: dict[tuple[int, int, float | None], int] = {}
+        self.kind = np.asarray([kinds.setdefault(k, len(kinds)) for k in keys], dtype=np.int64)
+        self.dept = np.asarray([k[0] for k in kinds], dtype=np.int64)
+        self.stage = np.asarray([k[1] for k in kinds], dtype=np.int64)
+        self.has_tz = np.asarray([k[2] is not None for k in kinds], dtype=bool)
+        self.offset = np.asarray([k[2] or 0.0 for k in kinds], dtype=np.float64)
+        self._matrix: dict[PreferenceWeights, np.ndarray] = {}
+
+    def __len__(self) -> int:
+        return len(self.kind)
+
+    def _kinds(self, w: PreferenceWeights) -> np.ndarray:
+        """``[kind, kind]`` bonus, added up in :func:`soft_adjustment`'s order."""
+        if w in self._matrix:
+            return self._matrix[w]
+        da, db = self.dept[:, None], self.dept[None, :]
+        bonus = np.where((da >= 0) & (db >= 0) & (da != db), w.other_department, 0.0)
+        sa, sb = self.stage[:, None], self.stage[None, :]
+        gap = np.abs(sa - sb)
+        both = (sa >= 0) & (sb >= 0)
+        bonus = bonus + np.where(both & (gap >= 2), w.stage_gap_two,
+                                 np.where(both & (gap == 1), w.stage_gap_one, 0.0))
+        a, b = self.offset[:, None], self.offset[None, :]
+        length = w.work_end - w.work_start
+        overlap = np.zeros((len(a), len(a)))
+        for shift in (-24, 0, 24):
+            overlap = np.maximum(overlap, length - np.abs(a - (b - shift)))
+        tz = self.has_tz[:, None] & self.has_tz[None, :]
+        bonus = bonus + np.where(tz & (overlap >= 4), w.good_overlap,
+                                 np.where(tz & (overlap <= 0), w.no_overlap, 0.0))
+        self._matrix[w] = bonus
+        return bonus
+
+    def bonus(self, rows: np.ndarray, cols: np.ndarray, weights: PreferenceWeights,
+              dtype: type = np.float64) -> np.ndarray:
+        """``[len(rows), len(cols)]`` bonus of each pair of people."""
+        table: np.ndarray = self._kinds(weights).astype(dtype, copy=False)
+        return np.take(table[self.kind[rows]], self.kind[cols], axis=1)

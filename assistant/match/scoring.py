@@ -63,6 +63,13 @@ class ScoringConfig:
         span = max(self.ceiling - self.floor, 1e-6)
         return np.clip((np.asarray(cosine, dtype=np.float32) - self.floor) / span, 0.0, 1.0)
 
+    def calibrate_in_place(self, cosine: np.ndarray) -> np.ndarray:
+        """:meth:`calibrate` of a float32 array, overwriting it (same arithmetic)."""
+        span = max(self.ceiling - self.floor, 1e-6)
+        np.subtract(cosine, self.floor, out=cosine)
+        np.divide(cosine, span, out=cosine)
+        return np.clip(cosine, 0.0, 1.0, out=cosine)
+
     def fuse(self, a: np.ndarray | float, b: np.ndarray | float) -> np.ndarray:
         try:
             fuse = FUSIONS[self.fusion]
@@ -90,6 +97,14 @@ class ScoringConfig:
             return self.exact_weight * headroom(teach)
         w = self.reverse_weight
         return self.exact_weight * ((1 - w) * headroom(teach) + w * headroom(learn))
+
+    def rank_many(self, teaches: np.ndarray, learns: np.ndarray) -> np.ndarray:
+        """:meth:`rank` of many candidates at once (float64, as :meth:`rank` computes)."""
+        t, lr = np.asarray(teaches, dtype=np.float64), np.asarray(learns, dtype=np.float64)
+        if self.request_fusion == "gated":
+            w = self.reverse_weight
+            return t * ((1 - w) + w * lr)
+        return np.asarray(FUSIONS[self.request_fusion](t, lr), dtype=np.float64)
 
     def aggregate(self, best_per_want: np.ndarray) -> float:
         """One direction's score from the best match of each wanted statement."""

@@ -148,10 +148,11 @@ class VocabularyCheck:
     ) -> tuple[np.ndarray, list[list[str]]]:
         """Factors for these statements and, for each weakened link, why (else "")."""
         factors, why = self.factors(self.profile(want_vecs), self.profile(offer_vecs))
-        reasons = [[self._reason(int(k)) for k in row] for row in why]
+        reasons = [[self.reason(int(k)) for k in row] for row in why]
         return factors, reasons
 
-    def _reason(self, k: int) -> str:
+    def reason(self, k: int) -> str:
+        """Why concept ``k`` weakened a link (the card's wording); "" for -1 (no reason)."""
         if k < 0:
             return ""
         if self.is_sense[k]:

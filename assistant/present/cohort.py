@@ -49,6 +49,8 @@ class CohortView:
     optimal: bool
     #: mean pair score of the pairs (None without pairs)
     mean_pair_score: float | None
+    #: "optimal", or how far from the best possible total the solver proved it to be
+    optimality: str = "optimal"
 
 
 def rationale(a_first: str, c: Candidate) -> str:
@@ -77,7 +79,7 @@ def cohort_view(service: PairingService, result: CohortResult) -> CohortView:
                  for pid, why in result.unmatched.items()]
     mean = sum(r.pair_score for r in rows) / len(rows) if rows else None
     return CohortView(rows, unmatched, len(result.matched_ids) + len(result.unmatched),
-                      len(result.matched_ids), result.optimal, mean)
+                      len(result.matched_ids), result.optimal, mean, result.optimality)
 
 
 def summary(view: CohortView) -> str:
@@ -86,7 +88,7 @@ def summary(view: CohortView) -> str:
     left = len(view.unmatched)
     mean = f", mean {PAIR} {fmt(view.mean_pair_score)}" if view.pairs else ""
     tail = (f"{left} unmatched, each with the reason." if left else "Everyone is matched.")
-    optimal = " (optimal)" if view.optimal else ""
+    optimal = " (optimal)" if view.optimal else f" ({view.optimality})"
     return (f"{n} pair{'' if n == 1 else 's'}, {view.matched} of {view.people} people "
             f"matched{mean}{optimal}. {tail}")
 

@@ -34,8 +34,7 @@ from assistant.programme.models import (
 from assistant.programme.record import RECORD_FILE, Record
 
 if TYPE_CHECKING:
-    from assistant.programme.rounds import RepairOutcome, RoundOutcome
-    from assistant.service import PairingService
+    from assistant.programme.ports import PairingBackend
 
 NOTE_CHARS = 300
 
@@ -44,7 +43,7 @@ class Programme:
     """Pairs, sessions, feedback and dismissals of one data folder, with their rules."""
 
     def __init__(
-        self, service: PairingService, settings: ProgrammeSettings | None = None,
+        self, service: PairingBackend, settings: ProgrammeSettings | None = None,
         clock: Callable[[], date] = date.today,
     ) -> None:
         self.service = service
@@ -274,19 +273,7 @@ class Programme:
         with self.record.write() as w:
             return w.reset_dismissals(who)
 
-    # rounds (see assistant.programme.rounds) ---------------------------------------------
-    def start_round(
-        self, number: int, locks: Iterable[tuple[str, str]] = (),
-        excludes: Iterable[tuple[str, str]] = (), min_score: float | None = None,
-    ) -> RoundOutcome:
-        from assistant.programme.rounds import start_round
-
-        return start_round(self, number, list(locks), list(excludes), min_score)
-
-    def repair(self, min_score: float | None = None) -> RepairOutcome:
-        from assistant.programme.rounds import repair
-
-        return repair(self, min_score)
+    # rounds: assistant.programme.rounds.start_round(programme, ...) and repair(programme)
 
     def forget(self, person: str, name: str = "") -> int:
         return self.record.forget(person, name)

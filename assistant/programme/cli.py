@@ -24,6 +24,19 @@ Common = Callable[[argparse.ArgumentParser], None]
 SHIPPED_SUITES = Path(__file__).resolve().parents[2] / "evals" / "suites"
 
 
+def pairs_arg(values: list[str], service: Any) -> list[tuple[str, str]]:
+    """``A,B`` arguments (``--lock``, ``--exclude``) as pairs of resolved ids."""
+    from assistant.errors import UsageError
+
+    out = []
+    for value in values:
+        a, sep, b = value.partition(",")
+        if not sep:
+            raise UsageError(f"expected A,B but got {value!r}")
+        out.append((service.resolve(a.strip()).id, service.resolve(b.strip()).id))
+    return out
+
+
 def _day(text: str) -> date:
     try:
         return date.fromisoformat(text)
@@ -146,16 +159,18 @@ def _show(pairs: list[PairRecord], programme: Programme) -> None:
 
 
 def cmd_match(args: argparse.Namespace) -> int:
-    from assistant.cli import _pairs_arg
+    from assistant.match import SolverOptions
+    from assistant.programme.rounds import repair, start_round
     from assistant.programme.text import describe_reason, describe_risk
 
     with _open(args) as service:
         programme: Programme = service.programme
         names = _names(programme)
+        options = SolverOptions(time_limit=getattr(args, "time_limit", None))
         if args.repair:
             if args.lock or args.exclude:
                 raise SystemExit("pairing match --repair: locks and exclusions belong to a round")
-            out = programme.repair(args.min_score)
+            out = repair(programme, args.min_score, options)
             print(f"round {out.round} repair: {len(out.kept)} pair(s) kept, {len(out.new)} new, "
                   f"{len(out.replaced)} re-paired")
             for pair in out.new:
@@ -169,8 +184,8 @@ def cmd_match(args: argparse.Namespace) -> int:
                 print(f"  no new partner for {names.get(pid)} ({pid}): {reason}")
             pairs = out.new
         else:
-            result = programme.start_round(args.round, _pairs_arg(args.lock, service),
-                                           _pairs_arg(args.exclude, service), args.min_score)
+            result = start_round(programme, args.round, pairs_arg(args.lock, service),
+                                 pairs_arg(args.exclude, service), args.min_score, options)
             print(f"round {result.round}: {len(result.pairs)} pair(s) proposed "
                   f"({len(result.kept)} made before the round kept), {len(result.ended)} "
                   f"earlier pair(s) ended, {result.avoided} earlier pair(s) not repeated")

@@ -24,7 +24,7 @@ violation count rises); then the record keeps them and every later
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -32,6 +32,7 @@ import numpy as np
 
 from assistant.match import PreferenceWeights, ScoringConfig
 from assistant.programme.models import PairRecord
+from assistant.programme.weights import ComponentWeights
 
 if TYPE_CHECKING:
     from langchain_core.embeddings import Embeddings
@@ -42,37 +43,6 @@ if TYPE_CHECKING:
 MIN_RATINGS = 20
 #: preference bonuses are small corrections; learned scales are capped at this
 MAX_PREFERENCE_SCALE = 3.0
-_SCALED = ("other_department", "stage_gap_one", "stage_gap_two", "good_overlap", "no_overlap")
-
-
-@dataclass(frozen=True)
-class ComponentWeights:
-    teach: float
-    learn: float
-    preferences: float
-
-    @classmethod
-    def of(cls, config: ScoringConfig, weights: PreferenceWeights) -> ComponentWeights:
-        base = PreferenceWeights().other_department
-        return cls(1 - config.reverse_weight, config.reverse_weight,
-                   weights.other_department / base if base else 1.0)
-
-    def apply(
-        self, config: ScoringConfig, weights: PreferenceWeights,
-    ) -> tuple[ScoringConfig, PreferenceWeights]:
-        """``config`` and ``weights`` scoring with these component weights."""
-        share = self.learn / max(self.teach + self.learn, 1e-9)
-        default = PreferenceWeights()
-        scaled = {name: getattr(default, name) * self.preferences for name in _SCALED}
-        return replace(config, reverse_weight=share), replace(weights, **scaled)
-
-    def as_tuple(self) -> tuple[float, float, float]:
-        return self.teach, self.learn, self.preferences
-
-    def score(self, x: np.ndarray) -> np.ndarray:
-        """The request score of rows (teach, learn, preferences) under these weights."""
-        share = self.learn / max(self.teach + self.learn, 1e-9)
-        return x[:, 0] * ((1 - share) + share * x[:, 1]) + self.preferences * x[:, 2]
 
 
 @dataclass
@@ -217,15 +187,3 @@ def gate(
                           "notes": {"split": r.split}} for r in current}
     problems, _ = compare_to_baseline(candidate, reference, 0.0)
     return problems, [r.name for r in current]
-
-
-def applied_scoring(
-    programme: Programme, config: ScoringConfig, weights: PreferenceWeights,
-) -> tuple[ScoringConfig, PreferenceWeights]:
-    """``config`` and ``weights`` with the record's applied learned weights, if any."""
-    applied = programme.record.learned(applied_only=True)
-    if not applied:
-        return config, weights
-    last = applied[-1]
-    return ComponentWeights(last["teach"], last["learn"], last["preferences"]).apply(
-        config, weights)

@@ -16,7 +16,7 @@ from itertools import combinations
 from typing import TYPE_CHECKING
 
 from assistant.errors import ConstraintConflict, ProgrammeStateError
-from assistant.match import CohortResult
+from assistant.match import CohortResult, SolverOptions
 from assistant.programme.models import (
     EndReason,
     Origin,
@@ -63,8 +63,9 @@ class RepairOutcome:
 
 
 def start_round(
-    programme: Programme, number: int, locks: list[Ids], excludes: list[Ids],
-    min_score: float | None,
+    programme: Programme, number: int, locks: Collection[Ids] = (),
+    excludes: Collection[Ids] = (), min_score: float | None = None,
+    options: SolverOptions | None = None,
 ) -> RoundOutcome:
     current = programme.current_round()
     if number <= current:
@@ -88,7 +89,8 @@ def start_round(
     exclude = {ordered(*_ids(programme, pair)) for pair in excludes}
     exclude |= {ids for ids in earlier | refused if _known(ids, known)}
     exclude -= {p.ids for p in kept}
-    result = service.pair_cohort([*locks, *(p.ids for p in kept)], sorted(exclude), min_score)
+    result = service.pair_cohort([*locks, *(p.ids for p in kept)], sorted(exclude), min_score,
+                                 options)
     today = programme.clock()
     kept_ids = {p.ids for p in kept}
     with programme.record.write() as w:
@@ -107,7 +109,8 @@ def start_round(
                         len(earlier), result.unmatched, result)
 
 
-def repair(programme: Programme, min_score: float | None) -> RepairOutcome:
+def repair(programme: Programme, min_score: float | None = None,
+           options: SolverOptions | None = None) -> RepairOutcome:
     service = programme.service
     people = service.matcher.snapshot.people
     number = programme.open_round()
@@ -140,7 +143,8 @@ def repair(programme: Programme, min_score: float | None) -> RepairOutcome:
     exclude -= {p.ids for p in outcome.kept}
     exclude |= _dismissed(programme, set(people))
     exclude |= {ordered(a, b) for a, b in combinations(sorted(free - needy), 2)}
-    result = service.pair_cohort([p.ids for p in outcome.kept], sorted(exclude), min_score)
+    result = service.pair_cohort([p.ids for p in outcome.kept], sorted(exclude), min_score,
+                                 options)
     today = programme.clock()
     fresh = [m for m in result.pairs if not m.locked]
     matched = {pid for m in fresh for pid in (m.a.id, m.b.id)}

@@ -55,6 +55,25 @@ def _client(path: Path | None) -> Any:
     return chromadb.PersistentClient(path=str(path), settings=settings)
 
 
+#: records a single Chroma ``get`` returns: Chroma binds one SQL variable a record, and
+#: SQLite refuses more than 32,766 (every read of a 50,000-person cohort failed)
+PAGE = 20_000
+
+
+def _get_all(col: Any, include: list[str]) -> dict[str, list[Any]]:
+    """Every record of a collection, read a page at a time."""
+    out: dict[str, list[Any]] = {"ids": [], **{key: [] for key in include}}
+    offset = 0
+    while True:
+        got = col.get(include=include, limit=PAGE, offset=offset)
+        for key in out:
+            part = got.get(key)
+            out[key].extend(list(part) if part is not None else [])
+        offset += len(got["ids"])
+        if len(got["ids"]) < PAGE:
+            return out
+
+
 class ChromaStore(ParticipantStore):
     """Chroma persistent store in ``path`` (or in memory when ``path`` is None)."""
 
@@ -169,19 +188,19 @@ class ChromaStore(ParticipantStore):
 
     def participants(self) -> list[Participant]:
         if self._people_cache is None:
-            docs = self._people.get(include=["documents"])["documents"] or []
+            docs = _get_all(self._people, ["documents"])["documents"] or []
             people = [Participant.model_validate_json(d) for d in docs]
             self._people_cache = sorted(people, key=lambda p: p.id)
         return list(self._people_cache)
 
     def fingerprints(self) -> dict[str, str]:
-        got = self._people.get(include=["metadatas"])
+        got = _get_all(self._people, ["metadatas"])
         metas = got["metadatas"] or []
         return {i: str(m.get("fingerprint", "")) for i, m in zip(got["ids"], metas, strict=True)}
 
     def statements(self, kind: StatementKind) -> StatementMatrix:
         if kind not in self._cache:
-            got = self._cols[kind].get(include=["embeddings", "documents", "metadatas"])
+            got = _get_all(self._cols[kind], ["embeddings", "documents", "metadatas"])
             rows = sorted(
                 zip(got["ids"], got["documents"] or [], got["metadatas"] or [],
                     got["embeddings"] if got["embeddings"] is not None else [], strict=True),
@@ -234,7 +253,7 @@ class ChromaStore(ParticipantStore):
         return int(self._guidance.count())
 
     def guidance_chunks(self) -> list[GuidanceChunk]:
-        got = self._guidance.get(include=["documents", "metadatas"])
+        got = _get_all(self._guidance, ["documents", "metadatas"])
         chunks = [
             GuidanceChunk(str(m["source"]), str(m["heading"]), str(d), int(m["order"]))
             for d, m in zip(got["documents"] or [], got["metadatas"] or [], strict=True)
@@ -259,7 +278,7 @@ class ChromaStore(ParticipantStore):
                 "metadatas": got["metadatas"] or [],
             }
             for name, col in self._all_collections().items()
-            for got in [col.get(include=["embeddings", "documents", "metadatas"])]
+            for got in [_get_all(col, ["embeddings", "documents", "metadatas"])]
         }
         self.close()
         gc.collect()  # drop this process's index objects before their folder goes

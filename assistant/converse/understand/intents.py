@@ -30,7 +30,7 @@ _WORD = re.compile(r"[a-z0-9][a-z0-9'+#&.\-]*|[?!]")
 def grams(text: str) -> list[str]:
     """Word unigrams and bigrams of a message, lower case, digits folded, and the rule
     reading's intent as one more feature."""
-    from assistant.converse.understand import cues
+    import assistant.converse.understand.cues as cues
     from assistant.converse.understand.normalise import normalise
 
     toks = [re.sub(r"\d", "0", t) for t in _WORD.findall(text.casefold())]

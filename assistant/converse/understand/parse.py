@@ -20,8 +20,8 @@ from typing import Protocol
 
 import numpy as np
 
-from assistant.converse.understand import cues
-from assistant.converse.understand import model as m
+import assistant.converse.understand.cues as cues
+import assistant.converse.understand.model as m
 from assistant.converse.understand.context import compile_context, name_spans
 from assistant.converse.understand.direction import contexts
 from assistant.converse.understand.filters import scan_filters

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pycrfsuite
 
-from assistant.converse.understand import cues
+import assistant.converse.understand.cues as cues
 from assistant.converse.understand.examples import Example
 
 TAGS = ("B-skill", "I-skill", "O")

@@ -22,9 +22,9 @@ from pathlib import Path
 
 import numpy as np
 
-from assistant.converse.understand import cues
-from assistant.converse.understand import model as m
-from assistant.converse.understand import tagger as t
+import assistant.converse.understand.cues as cues
+import assistant.converse.understand.model as m
+import assistant.converse.understand.tagger as t
 from assistant.converse.understand.direction import DirectionClassifier, SpanContext, contexts
 from assistant.converse.understand.examples import (
     EXAMPLES_FILE,

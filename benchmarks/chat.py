@@ -14,8 +14,9 @@ import threading
 import time
 from typing import Any
 
-from assistant.bench import _folder, generate_cohort, write_cohort_csv
 from assistant.config import Settings
+from benchmarks.run import _folder
+from benchmarks.synthetic import generate_cohort, write_cohort_csv
 
 
 def _session(url: str, me: dict[str, Any], turns: int, out: list[float],
@@ -48,7 +49,7 @@ def run_chat(sessions: int = 30, turns: int = 4, people: int = 300, seed: int = 
     root, temporary = _folder(data_dir)
     cohort = generate_cohort(people, seed)
     source = write_cohort_csv(cohort, root / "participants.csv")
-    settings = Settings().with_data_dir(root / "data")
+    settings = Settings(chroma_url="").with_data_dir(root / "data")  # never a server
     out: dict[str, Any] = {"sessions": sessions, "turns_each": turns, "people": people,
                            "cpus": os.cpu_count(), "load_before": os.getloadavg()[0]}
     try:

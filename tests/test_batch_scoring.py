@@ -1,0 +1,204 @@
+"""Vectorised scoring (what ``Matcher.find`` and ``explain`` use) equals the scalar path.
+
+``Matcher._score`` scores one candidate at a time with :func:`direction` and
+:func:`soft_adjustment`; ``Matcher._score_all`` scores every candidate of a request as
+array operations. Same numbers (to float noise), same evidence, notes and flags.
+"""
+
+from __future__ import annotations
+
+import itertools
+from dataclasses import replace
+from typing import Any
+
+import numpy as np
+import pytest
+from test_match import COHORT
+
+from assistant.match import (
+    Candidate,
+    DropKind,
+    FlagKind,
+    Matcher,
+    PreferenceWeights,
+    Request,
+    soft_adjustment,
+)
+from assistant.match.batch import exactness, links
+from assistant.match.preferences import PeopleTable
+from assistant.models import Participant
+from assistant.store import ChromaStore
+
+# the hand-made cohort plus people the vocabulary check weakens, several statements each
+EXTRA: list[dict[str, Any]] = [
+    dict(id="lee", name="Lee Snakeman", offers=["python and reptile care", "Budgeting basics"],
+         wants=["Budgeting basics", "Snapchat", "Public speaking"], department="Finance",
+         career_stage="mid", timezone="Asia/Kolkata"),
+    dict(id="max", name="Max Coder", offers=["Python programming for data analysis", "SQL",
+                                             "Instagram Reels"],
+         wants=["Public speaking", "Negotiating contracts"], career_stage="early",
+         timezone="America/Los_Angeles"),
+    dict(id="ann", name="Ann Learner", offers=["Budgeting basics", "Snapchat stories"],
+         wants=["Python", "Excel financial modelling"], department="marketing",
+         timezone="Australia/Sydney"),
+    dict(id="bob", name="Bob Twin", offers=["Excel financial modelling"],
+         wants=["Editing TikTok clips"], department="Sales", career_stage="mid",
+         location="Berlin", timezone="Europe/Berlin"),
+]
+
+
+@pytest.fixture(scope="module")
+def matcher(tmp_path_factory: pytest.TempPathFactory, embedder: Any) -> Matcher:
+    store = ChromaStore(tmp_path_factory.mktemp("batch") / "chroma")
+    for row in [*COHORT, *EXTRA]:
+        person = Participant(**row)
+        statements = person.statements()
+        vectors = embedder.embed_documents([st.text for st in statements])
+        store.upsert(person, {st.id: v for st, v in zip(statements, vectors, strict=True)})
+    yield Matcher(store, embedder)
+    store.close()
+
+
+def assert_same(fast: Candidate, slow: Candidate) -> None:
+    assert fast.id == slow.id
+    for name in ("score", "reciprocal", "teaches", "learns"):
+        assert getattr(fast, name) == pytest.approx(getattr(slow, name), abs=1e-6), name
+    assert (fast.notes, fast.flags) == (slow.notes, slow.flags)
+    assert (fast.one_sided, fast.weak, fast.misread) == (slow.one_sided, slow.weak, slow.misread)
+    for got, want in ((fast.to_asker, slow.to_asker), (fast.to_candidate, slow.to_candidate)):
+        assert [(x.want, x.offer, x.caveat) for x in got] == [
+            (x.want, x.offer, x.caveat) for x in want]
+        assert [x.similarity for x in got] == pytest.approx([x.similarity for x in want],
+                                                            abs=1e-6)
+        assert [x.strength for x in got] == pytest.approx([x.strength for x in want], abs=1e-6)
+
+
+REQUESTS = [
+    Request(wants=["Python"]),
+    Request(wants=["Excel"], offers=["TikTok"]),
+    Request(wants=["Snapchat", "public speaking"], offers=["budgeting", "python"]),
+    Request(wants=["looking after a pet snake"], offers=["Instagram"]),
+    Request(wants=["Learning Spanish"], offers=[]),
+]
+
+
+def requests(matcher: Matcher) -> list[Request]:
+    people = sorted(matcher.snapshot.people)
+    return REQUESTS + [Request(asker_id=pid) for pid in people] + [
+        Request(wants=["Negotiation"], offers=["Short videos"], asker_id="max"),
+        Request(wants=["Python"], asker_id="ann"),
+    ]
+
+
+def test_every_candidate_scores_the_same_both_ways(matcher: Matcher) -> None:
+    snap = matcher.snapshot
+    compared = caveats = 0
+    for request in requests(matcher):
+        asker = matcher.person(request.asker_id) if request.asker_id else None
+        wants = request.wants or (asker.wants if asker else [])
+        offers = request.offers or (asker.offers if asker else [])
+        want_vecs = matcher._side(request.asker_id, wants, "want")
+        offer_vecs = matcher._side(request.asker_id, offers, "offer")
+        everyone = list(range(len(snap.order)))
+        batch, score, reciprocal = matcher._score_all(asker, everyone, want_vecs, offer_vecs,
+                                                      bool(offers))
+        for c, person in enumerate(snap.order):
+            slow = matcher._score(asker, person, wants, want_vecs, offers, offer_vecs)
+            to_asker, to_cand = links(batch, c, snap.sides["offer"], snap.sides["want"],
+                                      wants, offers, matcher.check)
+            fast = matcher._candidate(asker, person, float(score[c]), float(reciprocal[c]),
+                                      float(batch.teaches[c]), float(batch.learns[c]),
+                                      to_asker, to_cand, bool(offers))
+            assert_same(fast, slow)
+            compared += 1
+            caveats += sum(bool(x.caveat) for x in fast.to_asker + fast.to_candidate)
+    assert compared > 300
+    assert caveats > 0  # the vocabulary check took part
+
+
+def test_find_ranks_as_the_scalar_path(matcher: Matcher) -> None:
+    """find() (vectorised) lists the candidates the scalar scores would, in that order."""
+    snap = matcher.snapshot
+    for request in requests(matcher):
+        result = matcher.find(request, k=50)
+        asker = matcher.person(request.asker_id) if request.asker_id else None
+        want_vecs = matcher._side(request.asker_id, result.wants, "want")
+        offer_vecs = matcher._side(request.asker_id, result.offers, "offer")
+        slow = [matcher._score(asker, snap.people[c.id], result.wants, want_vecs,
+                               result.offers, offer_vecs) for c in result.candidates]
+        for fast, ref in zip(result.candidates, slow, strict=True):
+            assert_same(fast, ref)
+        scores = [c.score for c in slow]
+        assert scores == sorted(scores, reverse=True)
+        shown = {c.id for c in result.candidates} | {c.id for c in result.near_misses}
+        for pid in set(snap.people) - shown - set(result.dropped):
+            other = matcher._score(asker, snap.people[pid], result.wants, want_vecs,
+                                   result.offers, offer_vecs)
+            listed = not other.weak or (other.teaches >= matcher.config.list_below
+                                        and not other.misread)
+            # anyone left out was either not retrieved or not good enough to list
+            assert result.abstained or not listed or not result.candidates or (
+                other.score <= result.candidates[-1].score + 1e-6), pid
+
+
+def test_explain_equals_the_scalar_path(matcher: Matcher) -> None:
+    snap = matcher.snapshot
+    for a, b in itertools.permutations(["ava", "ben", "lee", "max", "ann", "kim"], 2):
+        pa = matcher.person(a)
+        slow = matcher._score(pa, matcher.person(b), pa.wants, snap.vectors["want"][a],
+                              pa.offers, snap.vectors["offer"][a])
+        fast = matcher.explain(a, b)
+        # explain adds the reporting-line flag on top of the scores
+        fast.flags = [f for f in fast.flags if f.kind is not FlagKind.REPORTING_LINE]
+        assert_same(fast, slow)
+
+
+def test_people_table_bonus_equals_soft_adjustment() -> None:
+    crowd = [Participant(**row) for row in [*COHORT, *EXTRA]] + [
+        Participant(id="nz", name="Nia Zed", offers=["x"], wants=["y"],
+                    timezone="Pacific/Auckland", career_stage="executive"),
+        Participant(id="nt", name="No Tz", offers=["x"], wants=["y"], department="Sales"),
+    ]
+    weights = PreferenceWeights()
+    table = PeopleTable(crowd)
+    everyone = np.arange(len(crowd))
+    bonus = table.bonus(everyone, everyone, weights)
+    for i, j in itertools.permutations(range(len(crowd)), 2):
+        assert bonus[i, j] == soft_adjustment(crowd[i], crowd[j], weights)[0]
+
+
+def test_find_keeps_programme_exclusions_and_load(matcher: Matcher) -> None:
+    """The programme's exclusions and partners (``Request.excluded``/``load``) are hard
+    rules before the batch is scored: the excluded never listed, a person the load fills
+    dropped as full (or listed flagged with ``include_full``), the rest ranked as before."""
+    plain = matcher.find(Request(asker_id="ann"), k=50)
+    listed = [c.id for c in plain.candidates]
+    assert len(listed) >= 3
+    gone, full = listed[0], listed[1]
+    capacity = matcher.person(full).capacity
+    request = Request(asker_id="ann", excluded={gone: "ann turned them down"},
+                      load={full: capacity})
+    result = matcher.find(request, k=50)
+    assert result.dropped[gone].kind is DropKind.PROGRAMME
+    assert result.dropped[gone].text == "ann turned them down"
+    assert result.dropped[full].kind is DropKind.FULL
+    assert [c.id for c in result.candidates] == [c for c in listed if c not in (gone, full)]
+    shown = matcher.find(replace(request, include_full=True), k=50)
+    assert full in [c.id for c in shown.candidates]
+    assert shown.dropped[gone].kind is DropKind.PROGRAMME
+
+
+def test_exactness_is_part_of_the_batched_ranking(matcher: Matcher) -> None:
+    """The exactness bonus (``ScoringConfig.exact_weight``) reaches the batched scores as
+    the scalar path adds it: with the bonus off, scores drop by exactly that bonus."""
+    snap = matcher.snapshot
+    everyone = list(range(len(snap.order)))
+    asker = matcher.person("ann")
+    want_vecs, offer_vecs = snap.vectors["want"]["ann"], snap.vectors["offer"]["ann"]
+    batch, score, _ = matcher._score_all(asker, everyone, want_vecs, offer_vecs, True)
+    bonus = exactness(batch, matcher.config, True)
+    assert (bonus > 0).any() and bonus.max() <= matcher.config.exact_weight
+    off = Matcher(matcher.store, matcher.embeddings,
+                  replace(matcher.config, exact_weight=0.0), matcher.weights)
+    _, plain, _ = off._score_all(asker, everyone, want_vecs, offer_vecs, True)
+    np.testing.assert_allclose(score - plain, bonus, atol=1e-12)
