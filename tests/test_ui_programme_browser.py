@@ -95,7 +95,8 @@ def test_chat_proposal_confirmation_feedback_repair_and_health(
         assert programme.pairs()[0].status is Status.ACTIVE
 
         # the feedback form: Rajesh rates the fit 2, and the pair is at risk
-        wait_for_text(page, "#feedback-rater", "Rajesh Menon")
+        page.wait_for_function("() => document.querySelector('#feedback-rater input')?.value "
+                               "=== 'Rajesh Menon'", timeout=TIMEOUT)
         page.locator("#feedback-fit label", has_text=re.compile(r"^\s*2\s*$")).click()
         page.locator("#feedback-note textarea, #feedback-note input").first.fill(
             "we never find a slot that suits us both")
