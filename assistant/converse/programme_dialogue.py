@@ -43,7 +43,7 @@ _DISMISSALS = re.compile(r"\b(?:dismiss\w*|turn(?:ed|s)?\s+down|rejections?|reje
 _NUMBERS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5}
 #: the answer to "how would you rate the fit, 1 to 5?"
 _RATING = re.compile(r"^\W*(?:(?:fit|rating|rate|i\s+(?:would|'d)\s+(?:say|rate\s+it)|"
-                     r"about|a|it(?:'s|\s+is|\s+was)?)\s*)*([1-5]|one|two|three|four|five)"
+                     r"about|a|it(?:'s|\s+is|\s+was)?)\s*)*([1-5]|one|two|three|four|five)\b"
                      r"(?:\s*(?:/|out\s+of|of)\s*5)?(?![\d.])\W*(.*)$", _I | re.DOTALL)
 _CANCEL = re.compile(r"^\W*(?:cancel|never\s*mind|stop|forget\s+it|not\s+now)\W*$", _I)
 _SKIP = re.compile(r"^\W*(?:skip|no|nope|none|nothing|n/?a|-+)\W*$", _I)
