@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 
 from assistant.converse.programme_news import (
     Action,
@@ -32,8 +32,8 @@ from assistant.models import Participant
 from assistant.programme.models import ExclusionKind, Origin, PairRecord, Status
 
 if TYPE_CHECKING:
-    from assistant.converse.conversation import Conversation
     from assistant.programme.api import Programme
+    from assistant.service import PairingService
 
 _I = re.IGNORECASE
 #: a "reset" that is about dismissals rather than the search (the parser reads both as
@@ -58,10 +58,35 @@ class FeedbackDraft:
     fit: int | None = None
 
 
-class ProgrammeDialogue:
-    """The programme steps of one :class:`Conversation` (which owns the state)."""
+class State(Protocol):
+    """The parts of the conversation's dialogue state these steps read and change."""
 
-    def __init__(self, conversation: Conversation) -> None:
+    excluded: list[str]
+    selected: str | None
+    feedback: FeedbackDraft | None
+
+
+class Chat(Protocol):
+    """What these steps need of :class:`~assistant.converse.conversation.Conversation`
+    (a protocol, so this module does not import it back)."""
+
+    service: PairingService
+    asker: Participant | None
+
+    @property
+    def state(self) -> State: ...
+
+    def _target(self, parsed: ParsedRequest) -> Participant | None: ...
+
+    def _named(self, raw: str) -> Participant | None: ...
+
+    def _on_select(self, parsed: ParsedRequest) -> Reply: ...
+
+
+class ProgrammeDialogue:
+    """The programme steps of one conversation (which owns the state)."""
+
+    def __init__(self, conversation: Chat) -> None:
         self.chat = conversation
         #: a feedback dialogue abandoned by the last message, to be said in its answer
         self._dropped: str | None = None
