@@ -174,6 +174,21 @@ def demo(
     service.close()
 
 
+@pytest.fixture(autouse=True)
+def _demo_record_per_test(request: pytest.FixtureRequest) -> Iterator[None]:
+    """The session's ``demo`` is shared, but its programme record is each test's own: a
+    chat selection proposes a pair and "not him" is remembered, so what one test's chat
+    recorded is erased before the next test asks."""
+    yield
+    if "demo" not in request.fixturenames:
+        return
+    programme = request.getfixturevalue("demo").programme
+    people = {pid for pair in programme.pairs() for pid in pair.ids}
+    people |= {d.participant for d in programme.dismissals()}
+    for pid in sorted(people):
+        programme.forget(pid)
+
+
 def raw_files(folder: Path) -> list[Path]:
     """Every regular file below ``folder``."""
     return sorted(p for p in folder.rglob("*") if p.is_file())

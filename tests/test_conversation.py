@@ -129,10 +129,11 @@ def test_why_about_reject_select_agenda(demo: PairingService) -> None:
     rejected = convo.send("not him, someone else")
     assert top.id not in rejected.candidate_ids
 
-    convo.send("who can teach me Snapchat and wants strategy help")
+    relisted = convo.send("who can teach me Snapchat and wants strategy help")
+    assert top.id not in relisted.candidate_ids  # "not him" is remembered for Rajesh
     chosen = convo.send("pair me with the second one")
     assert chosen.kind == "selected"
-    second = first.candidates[1].id
+    second = relisted.candidates[1].id
     assert convo.state.selected == second
 
     agenda = convo.send("draft our first session agenda")

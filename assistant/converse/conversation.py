@@ -15,6 +15,7 @@ from weakref import WeakKeyDictionary
 
 from assistant.converse.agenda import build_agenda
 from assistant.converse.llm import LLMAssist
+from assistant.converse.programme_dialogue import FeedbackDraft, ProgrammeDialogue
 from assistant.converse.reply import (
     DirectionDoubt,
     FilterEmptied,
@@ -89,6 +90,8 @@ class DialogueState:
     focus: str | None = None
     selected: str | None = None
     searched: bool = False
+    #: a feedback dialogue waiting for its fit rating or its line
+    feedback: FeedbackDraft | None = None
 
 
 class Conversation:
@@ -105,14 +108,15 @@ class Conversation:
         self.state = DialogueState()
         self._context_version = -1
         self._learn_people()
+        self.programme = ProgrammeDialogue(self)
         #: intent name -> handler (intents are strings, or a StrEnum equal to them)
         self.handlers: dict[str, Handler] = {
             Intent.SEARCH: self._on_find, Intent.REFINE: self._on_refine,
             Intent.MORE: self._on_more, Intent.REJECT: self._on_reject,
-            Intent.SELECT: self._on_select, Intent.CONFIRM: self._on_select,
+            Intent.SELECT: self._on_select, Intent.CONFIRM: self.programme.confirm,
             Intent.WHY: self._on_why, Intent.ABOUT: self._on_about,
             Intent.AGENDA: self._on_agenda, Intent.PROGRAM: self._on_guidance,
-            Intent.FEEDBACK: self._on_feedback, Intent.RESET: self._on_reset,
+            Intent.FEEDBACK: self.programme.feedback, Intent.RESET: self._on_reset,
             Intent.HELP: self._on_help, Intent.SMALLTALK: self._on_smalltalk,
         }
 
@@ -147,8 +151,11 @@ class Conversation:
 
         try:
             self._learn_people()
+            answer = self.programme.answer(text)  # the feedback dialogue's next step
         except PairingError as exc:  # e.g. a Chroma server that stopped answering
             return Reply(ReplyKind.ERROR, error=exc)
+        if answer is not None:
+            return answer
         parsed = parse(text, self.context, has_candidates=bool(self.state.shown), probe=self)
         if self.llm is not None and parsed.intent in (Intent.HELP, Intent.SMALLTALK):
             parsed = self.llm.parse(text, self.context) or parsed
@@ -157,6 +164,7 @@ class Conversation:
             reply = handler(parsed)
         except PairingError as exc:
             reply = Reply(ReplyKind.ERROR, error=exc)
+        self.programme.annotate(reply)
         reply.intent = str(parsed.intent)
         reply.parsed = parsed
         reply.asker = self.asker
@@ -227,6 +235,7 @@ class Conversation:
         elif self.state.shown:
             self.state.excluded += [c.id for c in self.state.shown]
         self.state.excluded += self._ids(parsed.filters.exclude_names)
+        self.programme.rejected(target)  # remembered for a signed-in asker
         return self._search()
 
     def _on_why(self, parsed: ParsedRequest) -> Reply:
@@ -255,7 +264,8 @@ class Conversation:
         outside = self.request().filters.reason_to_drop(target)
         if outside is not None and outside.kind is DropKind.FILTER:
             notices.append(OutsideFilters(target.name, outside.text))
-        return self._reply(ReplyKind.SELECTED, focus=cand, candidates=[cand], notices=notices)
+        reply = self._reply(ReplyKind.SELECTED, focus=cand, candidates=[cand], notices=notices)
+        return self.programme.selected(reply, target)  # proposed in the programme record
 
     def _on_agenda(self, parsed: ParsedRequest) -> Reply:
         named = self._target(parsed) or self._named(parsed.raw)
@@ -283,14 +293,13 @@ class Conversation:
                                                                if h.score >= 0.25])
 
     def _on_reset(self, parsed: ParsedRequest) -> Reply:
+        if self.programme.about_dismissals(parsed):
+            return self.programme.reset_dismissals()
         self.state = DialogueState()
         return self._info(InfoKind.RESET)
 
     def _on_help(self, parsed: ParsedRequest) -> Reply:
         return self._info(InfoKind.HELP)
-
-    def _on_feedback(self, parsed: ParsedRequest) -> Reply:
-        return self._info(InfoKind.FEEDBACK)
 
     def _on_smalltalk(self, parsed: ParsedRequest) -> Reply:
         return self._info(InfoKind.SMALLTALK)
@@ -326,6 +335,7 @@ class Conversation:
         order = [] if result.abstained else result.candidates
         already = len(self.state.shown) if more else 0
         notices = self._notices(request, result, empty=not order[already:])
+        notices += self.programme.left_out(result)  # dismissed or partnered, by the record
         if not order:
             kind = ReplyKind.NO_MORE if more else ReplyKind.ABSTAIN
             return self._reply(kind, result=result, notices=notices)

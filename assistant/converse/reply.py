@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 
 from assistant.converse.agenda import Agenda
+from assistant.converse.programme_news import PairNews, ProgrammeNotice
 from assistant.converse.understand import ParsedRequest
 from assistant.errors import PairingError
 from assistant.match import Candidate, FilterKind, Flag, MatchResult
@@ -34,6 +35,9 @@ class ReplyKind(StrEnum):
     REFUSED = "refused"
     AGENDA = "agenda"
     GUIDANCE = "guidance"
+    #: a programme step: a pairing confirmed, dismissals reset, the feedback dialogue
+    #: (``Reply.programme``)
+    PROGRAMME = "programme"
     INFO = "info"
     ERROR = "error"
 
@@ -99,7 +103,7 @@ class DirectionDoubt:
     read: str
 
 
-Notice = FilterEmptied | LineRule | OutsideFilters | DirectionDoubt
+Notice = FilterEmptied | LineRule | OutsideFilters | DirectionDoubt | ProgrammeNotice
 
 
 @dataclass
@@ -131,6 +135,8 @@ class Reply:
     error: PairingError | None = None
     #: the flag that made a selection impossible (``REFUSED``)
     refusal: Flag | None = None
+    #: what the programme record now holds (``PROGRAMME``; with ``SELECTED``, the proposal)
+    programme: PairNews | None = None
 
     @property
     def candidate_ids(self) -> list[str]:

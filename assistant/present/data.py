@@ -15,6 +15,8 @@ from assistant.converse.reply import (
 from assistant.match import Candidate
 from assistant.present.figures import Figures
 from assistant.present.markdown import markdown
+from assistant.present.programme import news_json
+from assistant.present.programme import notice_json as programme_notice_json
 from assistant.present.view import Evidence, view
 
 
@@ -53,7 +55,7 @@ def notice_json(n: Notice) -> dict[str, Any]:
         return {"kind": "outside_filters", "name": n.name, "why": n.why}
     if isinstance(n, DirectionDoubt):
         return {"kind": "direction_doubt", "skill": n.skill, "read": n.read}
-    raise TypeError(f"unknown notice {n!r}")
+    return programme_notice_json(n)
 
 
 def reply_json(reply: Reply) -> dict[str, Any]:
@@ -70,5 +72,6 @@ def reply_json(reply: Reply) -> dict[str, Any]:
                        for i, c in enumerate(reply.candidates)],
         "focus": candidate_json(reply.focus, None, reply.two_way) if reply.focus else None,
         "notices": [notice_json(n) for n in reply.notices],
+        "programme": news_json(reply.programme) if reply.programme else None,
         "text": markdown(reply, follow_ups=False),
     }

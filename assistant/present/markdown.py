@@ -18,6 +18,7 @@ from assistant.edge import describe_error
 from assistant.present.agenda import agenda_markdown
 from assistant.present.escape import esc
 from assistant.present.figures import FIT, LEARNS, PAIR, TEACHES, fmt
+from assistant.present.programme import news_markdown, notice_markdown
 from assistant.present.view import CandidateView, Evidence, Lead, view
 
 HELP = (
@@ -70,6 +71,10 @@ def markdown(reply: Reply, follow_ups: bool = True, agenda_in_panel: bool = Fals
     elif kind is ReplyKind.SELECTED and reply.focus is not None:
         text = (f"Great: **{esc(reply.focus.person.name)}** it is. Say *draft our first "
                 "session agenda* and I'll prepare your first meeting.")
+        if reply.programme is not None:  # proposed in the programme record
+            text += "\n\n" + news_markdown(reply.programme)
+    elif kind is ReplyKind.PROGRAMME and reply.programme is not None:
+        text = news_markdown(reply.programme)
     elif kind is ReplyKind.REFUSED and reply.focus is not None:
         flag = f" {esc(reply.refusal.text)}." if reply.refusal else ""
         text = (f"{esc(reply.focus.person.name)} is on your reporting line, so the program "
@@ -235,7 +240,7 @@ def _notice(n: Notice, kind: ReplyKind) -> str:
                     f"teach it, say *I can teach {skill}*.")
         return (f"I read *{skill}* as something you can teach. If you meant you want to learn "
                 f"it, say *I want to learn {skill}*.")
-    raise TypeError(f"unknown notice {n!r}")
+    return notice_markdown(n)
 
 
 def _guidance(reply: Reply) -> str:

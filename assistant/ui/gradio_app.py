@@ -12,6 +12,8 @@ Two tabs:
   see :mod:`assistant.ui.files`).
 * **Coordinator**: pair the whole cohort, see the rationale of each pair and who is
   unmatched and why, download the result as CSV.
+* **Pairs** and **Programme health**: the programme record (rounds, repair, confirming
+  and ending pairs, feedback, charts); see :mod:`assistant.ui.programme_tabs`.
 
 Stable API endpoints for ``gradio_client`` (``Client.predict(..., api_name=...)``):
 
@@ -73,6 +75,7 @@ from assistant.present.escape import esc
 from assistant.present.figures import PAIR_LEGEND
 from assistant.service import PairingService
 from assistant.ui import files
+from assistant.ui.programme_tabs import build_programme_tabs
 
 ANONYMOUS = "anonymous"
 TITLE = "Reciprocal mentoring pairing assistant"
@@ -270,7 +273,7 @@ def build_app(
         who_update = gr.Dropdown(choices=who_choices(service)) if me is None else gr.Dropdown(
             choices=[(f"{me.name} ({me.id})", me.id)], value=me.id, interactive=False,
             info="You are signed in as yourself.")
-        return who_update, gr.Tab(visible=may_coordinate(request))
+        return who_update, *(gr.Tab(visible=may_coordinate(request)) for _ in range(3))
 
     # -- layout --------------------------------------------------------------------
     # served copies of agendas and CSVs name people: drop them after an hour
@@ -334,6 +337,8 @@ def build_app(
                                          column_widths=["28%", "72%"])
                 csv_btn = gr.DownloadButton("Download pairs (.csv)", interactive=False,
                                             elem_id="pairs-csv")
+            # the programme record: pairs, rounds, repair, feedback, health (coordinators)
+            programme_tabs = build_programme_tabs(service, may_coordinate, allowed is None)
 
         chat_out = [state, chatbot, msg, cards, agenda, md_btn, ics_btn]
         who.change(sign_in, [who, state], [*chat_out, profile], api_name="sign_in")
@@ -343,7 +348,8 @@ def build_app(
         msg.submit(send, [msg, state], chat_out, api_visibility="undocumented")
         pair_btn.click(pair, [state], [state, summary, pairs, unmatched, csv_btn],
                        api_name="pair_cohort")
-        demo.load(on_load, None, [who, coord_tab], api_visibility="undocumented")
+        demo.load(on_load, None, [who, coord_tab, *programme_tabs],
+                  api_visibility="undocumented")
     demo.pairing_downloads = root
     return demo
 
