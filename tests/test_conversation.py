@@ -238,10 +238,10 @@ def test_llm_parse_must_be_grounded_in_the_message(demo: PairingService) -> None
     text = "ugh, pivot tables are killing me; my thing is contract negotiation"
     good = LLMAssist(fake('{"wants": ["pivot tables"], "offers": ["contract negotiation"]}',
                           "unused rephrase"))
-    reply = Conversation(demo, llm=good).send(text)
-    if reply.parsed is not None and reply.parsed.intent == "find":
-        assert reply.result is not None
-        assert reply.result.wants and reply.result.offers
+    parsed = good.parse(text, Conversation(demo).context)
+    assert parsed is not None and parsed.intent == "search"
+    assert (parsed.wants, parsed.offers) == (["pivot tables"], ["contract negotiation"])
+    assert good.used == 1
 
     bad = LLMAssist(fake('{"wants": ["quantum computing"], "offers": []}'))
     parsed = bad.parse("hello there friend", Conversation(demo).context)

@@ -124,7 +124,7 @@ def test_baselines_get_the_request_the_chat_parsed(tiny_report: SuiteReport) -> 
     q1 = next(c for c in tiny_report.cases if c.case.id == "q1")
     assert q1.kind in ("candidates", "abstain")
     assert any("tiktok" in w.casefold() for w in q1.wants)
-    assert q1.parsed["intent"] == "find"
+    assert q1.parsed["intent"] == "search"
     q4 = next(c for c in tiny_report.cases if c.case.id == "q4")
     assert q4.wants == ["Excel pivot tables"]  # the profile fills in a bare partner request
 

@@ -228,15 +228,18 @@ def _phrase(text: str, toks: list[tuple[str, int, int]], i: int, j: int,
     def dropped(tok: str) -> bool:
         return tok.casefold() in edge or not any(ch.isalnum() for ch in tok)
 
-    while i < j and dropped(toks[i][0]):
-        i += 1
-    while j > i and dropped(toks[j - 1][0]):
-        j -= 1
-    if j - i > 1 and toks[i][0].casefold() in _LEADING:
-        i += 1
-    if j - i > 1 and toks[j - 1][0].casefold() in _TRAILING:
-        j -= 1
-    return text[toks[i][1]:toks[j - 1][2]] if i < j else ""
+    while True:
+        before = (i, j)
+        while i < j and dropped(toks[i][0]):
+            i += 1
+        while j > i and dropped(toks[j - 1][0]):
+            j -= 1
+        if j - i > 1 and toks[i][0].casefold() in _LEADING:
+            i += 1
+        if j - i > 1 and toks[j - 1][0].casefold() in _TRAILING:
+            j -= 1
+        if (i, j) == before:
+            return text[toks[i][1]:toks[j - 1][2]] if i < j else ""
 
 
 def _dedupe(items: list[str]) -> list[str]:
