@@ -20,6 +20,7 @@ from typing import Any
 
 import gradio as gr
 
+import assistant.programme.rounds as rounds
 from assistant.edge import describe_error
 from assistant.errors import InputFormatError, PairingError, ProgrammeStateError
 from assistant.present.escape import esc
@@ -79,12 +80,13 @@ def build_programme_tabs(
         def run() -> str:
             if number is None or int(number) != number or number < 1:
                 raise InputFormatError("a round is a whole number from 1")
-            out = programme.start_round(int(number))
+            out = rounds.start_round(programme, int(number))
             return pv.round_outcome(out, pv.names_of(programme))
         return act(run, show, request)
 
     def repair(show: str, request: gr.Request) -> tuple[Any, ...]:
-        return act(lambda: pv.repair_outcome(programme.repair(), pv.names_of(programme)),
+        return act(lambda: pv.repair_outcome(rounds.repair(programme),
+                                                   pv.names_of(programme)),
                    show, request)
 
     def confirm(pair_id: str | None, show: str, request: gr.Request) -> tuple[Any, ...]:
