@@ -71,6 +71,8 @@ def format_report(r: dict[str, Any]) -> str:
         ("", f"outcomes: {outcomes}; " + ", ".join(
             f"{k} requests ({v['requests']}) p50 {v['p50_ms']:.0f} / p95 {v['p95_ms']:.0f} ms"
             for k, v in ask["by_request"].items())),
+        ("parse", f"p50 {r['parse']['p50_ms']:.1f} ms, p95 {r['parse']['p95_ms']:.1f} ms over "
+                  f"{r['parse']['messages']} messages (understanding alone, warm)"),
         ("cohort pairing", f"{pair['seconds']:.2f} s ({pair['cpu_seconds']:.2f} s CPU): "
                            f"{pair['pairs']} pairs, {pair['matched_fraction']:.1%} of people "
                            f"matched ({pair['matched_of_available']:.1%} of "

@@ -90,7 +90,8 @@ def _demo_folder(root: Path, seed: int, derived: Path) -> tuple[Path, str]:
 def run(n: int = 1000, requests: int = 100, seed: int = 7, data_dir: Path | None = None,
         cold_runs: int = 3, verbose: bool = False) -> dict[str, Any]:
     """Run the benchmark on a synthetic cohort of ``n`` people; returns every figure."""
-    from assistant.converse.conversation import Conversation
+    from assistant.converse.conversation import Conversation, parse_context
+    from assistant.converse.understand import parse
     from assistant.embed import make_embeddings
     from assistant.service import DERIVED_DIR, PairingService
 
@@ -217,6 +218,17 @@ def run(n: int = 1000, requests: int = 100, seed: int = 7, data_dir: Path | None
         }
         memory["ask"] = _rss_mib()
         _say(verbose, f"ask: p50 {out['ask']['p50_ms']:.0f} ms")
+        # understanding alone: the parse of each request's message, warm
+        context = parse_context(service)
+        parse_ms = []
+        for spec in make_requests(people, requests, seed):
+            started = time.perf_counter()
+            parse(spec.text, context)
+            parse_ms.append((time.perf_counter() - started) * 1000)
+        out["parse"] = {"messages": len(parse_ms),
+                        "p50_ms": float(np.percentile(parse_ms, 50)) if parse_ms else 0.0,
+                        "p95_ms": float(np.percentile(parse_ms, 95)) if parse_ms else 0.0}
+        _say(verbose, f"parse: p50 {out['parse']['p50_ms']:.1f} ms")
 
         # 6. cohort pairing --------------------------------------------------------------
         snap = service.matcher.snapshot

@@ -90,6 +90,7 @@ def test_small_run_reports_every_metric(tmp_path: Path, capsys: pytest.CaptureFi
     assert ask["requests"] == 5 and sum(ask["outcomes"].values()) == 5
     assert ask["via"] == "Conversation.send"
     assert 0 < ask["p50_ms"] <= ask["p95_ms"] <= ask["max_ms"]
+    assert r["parse"]["messages"] == 5 and 0 < r["parse"]["p50_ms"] <= r["parse"]["p95_ms"]
 
     pairing = r["pairing"]
     assert pairing["pairs"] > 0 and pairing["optimal"] is True and pairing["gap"] == 0.0
