@@ -84,7 +84,7 @@ def test_every_profile_only_wording_returns_partners_in_the_chat(
         assert reply.result is not None
         assert reply.result.wants == profile.wants, text
         assert reply.result.offers == profile.offers, text
-    assert misread == []
+    assert misread == [], (len(misread), misread)
 
 
 def test_every_profile_only_wording_returns_partners_in_the_cli(
@@ -96,4 +96,4 @@ def test_every_profile_only_wording_returns_partners_in_the_cli(
         answer = json.loads(capsys.readouterr().out)
         if code != 0 or answer["kind"] != "candidates" or not answer["candidates"]:
             misread.append((text, answer["kind"]))
-    assert misread == []
+    assert misread == [], (len(misread), misread)

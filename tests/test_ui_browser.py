@@ -22,9 +22,6 @@ pytestmark = pytest.mark.browser
 ROOT = Path(__file__).resolve().parents[1]
 CORPUS = ROOT / "corpus"
 SHOTS = ROOT / "artifacts" / "screenshots"
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync"]
 SNAPCHAT = "who can teach me Snapchat and wants strategy help"
 HOSTILE_NAME = "<script>alert(1)</script> Eve ${alert(2)}"
 HOSTILE_OFFER = ("Snapchat <img src=x onerror=alert(1)>; [click me](javascript:alert(1)) "
@@ -36,17 +33,6 @@ HOSTILE_ROWS = (
     "x2,Sam Senior,business strategy,Snapchat stories,Sales,London\n"
 )
 TIMEOUT = 20_000  # ms for one answer to appear
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    if not CHROMIUM.exists():
-        pytest.skip("Debian chromium is not installed (scripts/setup.sh --with-browser)")
-    sync_api = pytest.importorskip("playwright.sync_api")
-    with sync_api.sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
 
 
 @pytest.fixture(scope="module")

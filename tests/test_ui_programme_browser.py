@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from test_ui_browser import CHROMIUM, CHROMIUM_ARGS, SNAPCHAT, TIMEOUT, Page, wait_for_text
+from test_ui_browser import SNAPCHAT, TIMEOUT, Page, wait_for_text
 from ui_support import serve
 
 from assistant.embed import CachedEmbeddings
@@ -21,17 +21,6 @@ from assistant.programme import Origin, RiskKind, Status
 
 pytestmark = pytest.mark.browser
 CORPUS = Path(__file__).resolve().parents[1] / "corpus"
-
-
-@pytest.fixture(scope="module")
-def chromium() -> Iterator[Any]:
-    if not CHROMIUM.exists():
-        pytest.skip("Debian chromium is not installed (scripts/setup.sh --with-browser)")
-    sync_api = pytest.importorskip("playwright.sync_api")
-    with sync_api.sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
 
 
 @pytest.fixture(scope="module")
@@ -62,12 +51,12 @@ def rows_text(page: Any) -> str:
 
 
 def test_chat_proposal_confirmation_feedback_repair_and_health(
-    chromium: Any, programme_app: tuple[str, Any], tmp_path: Path
+    browser: Any, programme_app: tuple[str, Any], tmp_path: Path
 ) -> None:
     url, service = programme_app
     programme = service.programme
     shots_dir = Path(os.environ.get("PAIRING_SCREENSHOTS") or tmp_path / "screenshots")
-    ui = Page(chromium, url)
+    ui = Page(browser, url)
     page = ui.page
     shot = Shots(page, shots_dir)
     try:
