@@ -256,7 +256,7 @@ def test_hostile_profile_text_stays_text(browser: Any, hostile_url: str) -> None
         user_bubbles = page.locator("#conversation [data-testid='user']")
         assert user_bubbles.last.inner_text().strip() == typed
         assert page.locator("#conversation a[href^='javascript'], #conversation img[src='x'], "
-                            "#conversation strong:text('not bold')").count() == 0
+                            "#conversation strong:text-is('not bold')").count() == 0
 
         ui.sign_in("Eve", "<script>alert(1)</script> Eve ${alert(2)} (x1)")
         page.locator("#profile .pa-name", has_text="Eve").wait_for(timeout=TIMEOUT)

@@ -24,7 +24,8 @@ _REWRITES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
 
 
 def normalise(text: str) -> str:
-    out = text.translate(_TRANSLATE)
+    # a lone surrogate (possible in a browser's text) is no character: it becomes "?"
+    out = text.encode("utf-8", "replace").decode("utf-8").translate(_TRANSLATE)
     for pattern, repl in _REWRITES:
         out = pattern.sub(repl, out)
     return out.strip()
