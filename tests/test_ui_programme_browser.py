@@ -108,6 +108,11 @@ def test_chat_proposal_confirmation_feedback_repair_and_health(
         new = [p for p in programme.pairs() if p.origin is Origin.REPAIR]
         assert any(p.has("hf002") for p in new)
         assert all(p.ids != pair.ids for p in new)
+        # the re-paired pair is the reason of one new pair of each of its people; a further
+        # new pair of someone with two places fills the place that was free anyway
+        for pid in pair.ids:
+            mine = [p for p in new if p.has(pid)]
+            assert mine and sum(pair.id in p.replaces for p in mine) == 1, (pid, mine)
 
         # programme health: the counts and the charts
         page.get_by_role("tab", name="Programme health").click()

@@ -148,14 +148,23 @@ def repair(programme: Programme, min_score: float | None = None,
     today = programme.clock()
     fresh = [m for m in result.pairs if not m.locked]
     matched = {pid for m in fresh for pid in (m.a.id, m.b.id)}
+    # each ended or at-risk pair is the reason of one new pair of each of its people; a
+    # person's further new pair fills a place that was free anyway
+    pending = {pid: list(items) for pid, items in why.items()}
     with programme.record.write() as w:
         for made in fresh:
             ids = ordered(made.a.id, made.b.id)
-            reasons = [r for pid in ids for _, r in why.get(pid, [])] or []
-            reasons += [Reason(pid, "free") for pid in ids if pid not in needy]
-            replaces = sorted({old.id for pid in ids for old, _ in why.get(pid, [])})
+            reasons: list[Reason] = []
+            replaces: set[int] = set()
+            for pid in ids:
+                if pending.get(pid):
+                    old, reason = pending[pid].pop(0)
+                    reasons.append(reason)
+                    replaces.add(old.id)
+                else:
+                    reasons.append(Reason(pid, "free"))
             w.add_pair(*ids, number, Origin.REPAIR, today, programme.components(*ids),
-                       replaces=replaces, reasons=reasons)
+                       replaces=sorted(replaces), reasons=reasons)
         for pair in open_now:
             if pair.id in risky and matched & set(pair.ids):
                 w.end(pair.id, today, EndReason.REPAIRED)
