@@ -73,3 +73,12 @@ class Clock:
     def advance(self, days: int) -> date:
         self.today += timedelta(days=days)
         return self.today
+
+
+def ring_on_a_clock(service_factory: Any, folder: Path) -> tuple[Any, Clock]:
+    """A service with the ring ingested, its programme on a clock the test moves."""
+    clock = Clock()
+    service = service_factory()
+    service.programme.clock = clock
+    service.ingest([write_ring(folder)])
+    return service, clock

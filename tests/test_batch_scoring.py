@@ -28,6 +28,7 @@ from assistant.match.batch import exactness, links
 from assistant.match.preferences import PeopleTable
 from assistant.models import Participant
 from assistant.store import ChromaStore
+from assistant.store.writer import embed_and_store
 
 # the hand-made cohort plus people the vocabulary check weakens, several statements each
 EXTRA: list[dict[str, Any]] = [
@@ -50,11 +51,7 @@ EXTRA: list[dict[str, Any]] = [
 @pytest.fixture(scope="module")
 def matcher(tmp_path_factory: pytest.TempPathFactory, embedder: Any) -> Matcher:
     store = ChromaStore(tmp_path_factory.mktemp("batch") / "chroma")
-    for row in [*COHORT, *EXTRA]:
-        person = Participant(**row)
-        statements = person.statements()
-        vectors = embedder.embed_documents([st.text for st in statements])
-        store.upsert(person, {st.id: v for st, v in zip(statements, vectors, strict=True)})
+    embed_and_store(embedder, store, [Participant(**row) for row in [*COHORT, *EXTRA]])
     yield Matcher(store, embedder)
     store.close()
 

@@ -29,6 +29,7 @@ from assistant.match import (
 from assistant.match.cohort import soft_matrix
 from assistant.models import Participant
 from assistant.store import ChromaStore
+from assistant.store.writer import embed_and_store
 
 EXCEL = "Financial modelling in Excel"
 TIKTOK = "Editing short TikTok videos and short-form content"
@@ -87,10 +88,7 @@ def people() -> list[Participant]:
 @pytest.fixture(scope="module")
 def matcher(tmp_path_factory: pytest.TempPathFactory, embedder: Any) -> Matcher:
     store = ChromaStore(tmp_path_factory.mktemp("match") / "chroma")
-    for person in people():
-        statements = person.statements()
-        vectors = embedder.embed_documents([s.text for s in statements])
-        store.upsert(person, {s.id: v for s, v in zip(statements, vectors, strict=True)})
+    embed_and_store(embedder, store, people())
     yield Matcher(store, embedder)
     store.close()
 
@@ -480,10 +478,7 @@ def test_evidence_is_right_for_people_with_more_than_ten_statements(
                            wants=["Learning Figma"])
     store = make_store(backend, tmp_path)
     try:
-        for person in (many, gardener):
-            statements = person.statements()
-            vectors = embeddings.embed_documents([s.text for s in statements])
-            store.upsert(person, {s.id: v for s, v in zip(statements, vectors, strict=True)})
+        embed_and_store(embeddings, store, [many, gardener])
         matcher = Matcher(store, embeddings)
         assert matcher.snapshot.texts["want"]["many"] == many.wants
         cand = matcher.explain("many", "gardener")
@@ -532,17 +527,14 @@ def test_vocabulary_check_weakens_other_meanings_and_other_skills() -> None:
 @pytest.fixture(scope="module")
 def python_matcher(tmp_path_factory: pytest.TempPathFactory, embedder: Any) -> Matcher:
     store = ChromaStore(tmp_path_factory.mktemp("senses") / "chroma")
-    for row in [
+    rows = [
         dict(id="lee", name="Lee Snakeman", offers=["python and reptile care"],
              wants=["Budgeting basics"]),
         dict(id="max", name="Max Coder", offers=["Python programming for data analysis"],
              wants=["Public speaking"]),
         dict(id="ann", name="Ann Learner", offers=["Budgeting basics"], wants=["Python"]),
-    ]:
-        person = Participant(**row)
-        statements = person.statements()
-        vectors = embedder.embed_documents([st.text for st in statements])
-        store.upsert(person, {st.id: v for st, v in zip(statements, vectors, strict=True)})
+    ]
+    embed_and_store(embedder, store, [Participant(**row) for row in rows])
     yield Matcher(store, embedder)
     store.close()
 

@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 from conftest import files_containing
-from programme_support import Clock, jun, sen, write_ring
+from programme_support import jun, ring_on_a_clock, sen, write_ring
 
 from assistant.errors import ConstraintConflict, ProgrammeStateError
 from assistant.match import DropKind, DropReason, Request
@@ -39,10 +39,7 @@ def suggested(service: Any, asker: str, k: int = 20) -> list[str]:
 def test_a_whole_programme_survives_a_restart(
     service_factory: Any, data_dir: Path, tmp_path: Path
 ) -> None:
-    clock = Clock()
-    service = service_factory()
-    service.programme.clock = clock
-    service.ingest([write_ring(tmp_path)])
+    service, clock = ring_on_a_clock(service_factory, tmp_path)
     programme = service.programme
 
     # a chat selection: Helena picks Tiana, who accepts
@@ -171,10 +168,7 @@ def test_hard_rules_hold_for_proposals(service_factory: Any, tmp_path: Path) -> 
 
 def test_no_session_for_too_long_puts_a_pair_at_risk(service_factory: Any, tmp_path: Path
                                                     ) -> None:
-    clock = Clock()
-    service = service_factory()
-    service.programme.clock = clock
-    service.ingest([write_ring(tmp_path)])
+    service, clock = ring_on_a_clock(service_factory, tmp_path)
     programme = service.programme
     start_round(programme, 1)
     programme.confirm_all()
@@ -203,10 +197,7 @@ def test_no_session_for_too_long_puts_a_pair_at_risk(service_factory: Any, tmp_p
 def test_forget_erases_a_person_from_the_record(
     service_factory: Any, data_dir: Path, tmp_path: Path
 ) -> None:
-    clock = Clock()
-    service = service_factory()
-    service.programme.clock = clock
-    service.ingest([write_ring(tmp_path)])
+    service, _ = ring_on_a_clock(service_factory, tmp_path)
     programme = service.programme
     start_round(programme, 1)
     programme.confirm_all()
