@@ -106,8 +106,9 @@ class Conversation:
         self.asker: Participant | None = service.get(asker_id) if asker_id else None
         self.page = page
         self.state = DialogueState()
-        self._context_version = -1
-        self._learn_people()
+        self.context = parse_context(service)
+        if llm is not None:
+            llm.names = list(self.context.names)
         self.programme = ProgrammeDialogue(self)
         #: intent name -> handler (intents are strings, or a StrEnum equal to them)
         self.handlers: dict[str, Handler] = {
@@ -122,14 +123,13 @@ class Conversation:
 
     def _learn_people(self) -> None:
         """Names, places and departments the parser knows, again whenever the store changed
-        (with a Chroma server, another process may have ingested people since)."""
-        self.service.refresh()
-        if self.service.store.version == self._context_version:
-            return
-        self._context_version = self.service.store.version
-        self.context = parse_context(self.service)
-        if self.llm is not None:
-            self.llm.names = list(self.context.names)
+        (with a Chroma server, another process may have ingested people since):
+        :func:`parse_context` refreshes the store and keeps one context per version."""
+        context = parse_context(self.service)
+        if context is not self.context:
+            self.context = context
+            if self.llm is not None:
+                self.llm.names = list(context.names)
 
     def sign_in(self, asker_id: str | None) -> None:
         """Switch who is asking; the dialogue starts afresh."""
@@ -293,7 +293,7 @@ class Conversation:
                                                                if h.score >= 0.25])
 
     def _on_reset(self, parsed: ParsedRequest) -> Reply:
-        if self.programme.about_dismissals(parsed):
+        if parsed.dismissals:
             return self.programme.reset_dismissals()
         self.state = DialogueState()
         return self._info(InfoKind.RESET)
