@@ -141,3 +141,11 @@ def test_a_bare_name_asks_about_them() -> None:
     for text in ("Bilal?", "and Chen Wei?", "what about Ana"):
         r = p(text, has_candidates=True)
         assert r.intent is Intent.ABOUT and r.target is not None, text
+
+
+def test_a_reset_says_whether_it_is_the_dismissals_or_the_search() -> None:
+    for text in ("reset my dismissals", "clear the people I turned down"):
+        r = p(text)
+        assert (r.intent, r.dismissals) == (Intent.RESET, True), text
+    r = p("start over")
+    assert (r.intent, r.dismissals) == (Intent.RESET, False)

@@ -36,10 +36,6 @@ if TYPE_CHECKING:
     from assistant.service import PairingService
 
 _I = re.IGNORECASE
-#: a "reset" that is about dismissals rather than the search (the parser reads both as
-#: RESET; see the report of the phase that added it)
-_DISMISSALS = re.compile(r"\b(?:dismiss\w*|turn(?:ed|s)?\s+down|rejections?|rejected|"
-                         r"declined|blocked)\b", _I)
 _NUMBERS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5}
 #: the answer to "how would you rate the fit, 1 to 5?"
 _RATING = re.compile(r"^\W*(?:(?:fit|rating|rate|i\s+(?:would|'d)\s+(?:say|rate\s+it)|"
@@ -198,9 +194,6 @@ class ProgrammeDialogue:
         programme.dismiss(asker.id, target.id)
         self._just.add(target.name)
         self._notices.append(Dismissed(target.name, remembered=True))
-
-    def about_dismissals(self, parsed: ParsedRequest) -> bool:
-        return bool(_DISMISSALS.search(parsed.raw))
 
     def reset_dismissals(self) -> Reply:
         asker = self.chat.asker

@@ -57,6 +57,9 @@ _RESET = re.compile(
     r"(?:start\s+(?:over|again|afresh|from\s+scratch)|reset|restart|clear(?:\s+(?:everything|"
     r"all|(?:the\s+|my\s+|all\s+)?filters|(?:the\s+|my\s+)?search))?|begin\s+again|new\s+search|"
     r"forget\s+(?:everything|all\s+that|all\s+of\s+that)|from\s+the\s+top)\b", _I)
+#: what "reset my dismissals" and the like reset: the people turned down, not the search
+_DISMISSALS = re.compile(r"\b(?:dismiss\w*|turn(?:ed|s)?\s+down|rejections?|rejected|"
+                         r"declined|blocked)\b", _I)
 _BARE_NO = re.compile(r"(?:no|nope|nah|no\s+thanks?|no\s+thank\s+you|not\s+really)", _I)
 #: "what about" and the like before a bare name ("Priya?", "and Sam?"): asking about them
 _BARE_NAME_LEAD = re.compile(r"(?:and|so|ok(?:ay)?|hm+|what\s+about|and\s+what\s+about)?", _I)
@@ -96,7 +99,8 @@ def parse(text: str, context: ParseContext | None = None, has_candidates: bool =
         return ParsedRequest(Intent.HELP if "?" in normal else Intent.SMALLTALK, [], [],
                              Filters(), raw=raw)
     if _RESET.match(short):
-        return ParsedRequest(Intent.RESET, [], [], Filters(), raw=raw)
+        return ParsedRequest(Intent.RESET, [], [], Filters(), raw=raw,
+                             dismissals=bool(_DISMISSALS.search(normal)))
     if has_candidates and BARE_ORDINAL.fullmatch(short):
         digits = re.sub(r"\D", "", short)
         position: Target = find_ordinal(short) or Ordinal(int(digits))
@@ -162,7 +166,8 @@ def parse(text: str, context: ParseContext | None = None, has_candidates: bool =
         filters.exclude_names = union(filters.exclude_names, [target.name])
     return ParsedRequest(intent, wants, offers, filters, target=target,
                          question=raw.strip() if intent is Intent.PROGRAM else None,
-                         raw=raw, scores=scores, unsure=unsure)
+                         raw=raw, scores=scores, unsure=unsure,
+                         dismissals=intent is Intent.RESET and bool(_DISMISSALS.search(normal)))
 
 
 def _settle(intent: Intent, target: Target | None, scores: dict[str, float], skills: bool,

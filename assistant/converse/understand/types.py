@@ -113,6 +113,7 @@ class ParsedRequest:
     later, by the dialogue). ``target`` is the person a targeted intent acts on.
     ``question`` is set for programme questions. ``scores`` holds the intent
     classifier's probabilities, ``unsure`` the skills whose direction was a close call.
+    ``dismissals``: a reset of the people the asker turned down, not of the search.
     """
 
     intent: Intent
@@ -124,6 +125,7 @@ class ParsedRequest:
     raw: str = ""
     scores: dict[str, float] = field(default_factory=dict)
     unsure: list[Unsure] = field(default_factory=list)
+    dismissals: bool = False
 
 
 @dataclass
