@@ -122,13 +122,13 @@ def test_a_question_naming_a_skill_is_programme_help_only_when_the_guidance_fits
     from assistant.converse.understand.types import Filters
 
     def settle(probe: FixedProbe) -> Intent:
-        return _settle(Intent.PROGRAM, None, {}, True, Filters(), False, "text", probe)[0]
+        return _settle(Intent.PROGRAM, None, True, Filters(), False, "text", probe)[0]
 
     assert settle(FixedProbe(0.70, 0.40)) is Intent.PROGRAM
     assert settle(FixedProbe(0.40, 0.70)) is Intent.SEARCH
     assert settle(FixedProbe(0.52, 0.50)) is Intent.SEARCH  # not clearly better: people
     # with no skill read, a programme question stays one whatever the cohort holds
-    assert _settle(Intent.PROGRAM, None, {}, False, Filters(), False, "text",
+    assert _settle(Intent.PROGRAM, None, False, Filters(), False, "text",
                    FixedProbe(0.1, 0.9))[0] is Intent.PROGRAM
 
 

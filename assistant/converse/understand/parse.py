@@ -154,7 +154,7 @@ def parse(text: str, context: ParseContext | None = None, has_candidates: bool =
     scores = model.intents.predict(masked, vector)
     intent = intent_of(scores)
     target = find_target(short, ctx) if intent in TARGETED else None
-    intent, target = _settle(intent, target, scores, bool(wants or offers), scan.filters,
+    intent, target = _settle(intent, target, bool(wants or offers), scan.filters,
                              has_candidates, normal, probe)
     if intent is Intent.SEARCH and not tagged \
             and model.names_skill.binary(masked, vector) >= NAMES_SKILL:
@@ -170,9 +170,9 @@ def parse(text: str, context: ParseContext | None = None, has_candidates: bool =
                          dismissals=intent is Intent.RESET and bool(_DISMISSALS.search(normal)))
 
 
-def _settle(intent: Intent, target: Target | None, scores: dict[str, float], skills: bool,
-            filters: Filters, has_candidates: bool, text: str,
-            probe: Probe | None) -> tuple[Intent, Target | None]:
+def _settle(intent: Intent, target: Target | None, skills: bool, filters: Filters,
+            has_candidates: bool, text: str, probe: Probe | None,
+            ) -> tuple[Intent, Target | None]:
     """Apply what the classifier cannot see: targets, filters, the cohort and the guidance."""
     if isinstance(target, Named) and target.name in filters.exclude_names:
         # "someone other than Jasmine": the one named is the one left out; with skills
