@@ -19,6 +19,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from assistant.allocator import lean_allocator
 from assistant.config import Settings, default_data_dir
 from assistant.edge import describe_error, exit_code
 from assistant.errors import (
@@ -410,6 +411,8 @@ COMMANDS = {
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    if Settings().lean_memory:  # before any thread starts: arenas are per thread
+        lean_allocator()
     try:
         return COMMANDS[args.command](args)
     except PairingError as exc:

@@ -65,6 +65,12 @@ class Settings:
         default_factory=lambda: reporting_levels(os.environ.get("PAIRING_REPORTING_LEVELS"))
     )
 
+    #: large freed blocks go back to the system at once, two allocator arenas
+    #: (:mod:`assistant.allocator`); ``PAIRING_LEAN_MEMORY=0`` keeps glibc's defaults
+    lean_memory: bool = field(
+        default_factory=lambda: os.environ.get("PAIRING_LEAN_MEMORY", "1").strip() != "0"
+    )
+
     def with_data_dir(self, data_dir: str | Path | None) -> Settings:
         return self if data_dir is None else replace(self, data_dir=Path(data_dir).expanduser())
 

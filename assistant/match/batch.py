@@ -44,8 +44,11 @@ class Side:
         count = np.bincount(owner, minlength=n).astype(np.int64)
         start = (np.cumsum(count) - count).astype(np.int64)
         dim = matrix.vectors.shape[1] if matrix.vectors.ndim == 2 else 0
-        vectors = (np.ascontiguousarray(matrix.vectors[keep], dtype=np.float32) if keep
-                   else np.zeros((0, dim), dtype=np.float32))
+        if keep == list(range(len(matrix.statements))):  # the store's order: no copy
+            vectors = np.ascontiguousarray(matrix.vectors, dtype=np.float32)
+        else:
+            vectors = (np.ascontiguousarray(matrix.vectors[keep], dtype=np.float32) if keep
+                       else np.zeros((0, dim), dtype=np.float32))
         return cls([matrix.statements[i].text for i in keep], vectors, owner, start, count)
 
     def rows(self, people: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

@@ -98,8 +98,8 @@ class Snapshot:
         self.table = PeopleTable(self.order)
         kinds: tuple[StatementKind, ...] = ("offer", "want")
         self.matrix = {kind: store.statements(kind) for kind in kinds}
-        # profile order: stores sort by statement id, where "::10" comes before "::2",
-        # and explain() pairs these vectors with the profile's own lists
+        # profile order (explain() pairs these vectors with the profile's own lists); the
+        # stores keep it already, so the sides share the stores' vectors
         self.sides = {kind: Side.of(self.matrix[kind], self.position) for kind in kinds}
         self.texts: dict[StatementKind, dict[str, list[str]]] = {"offer": {}, "want": {}}
         self.vectors: dict[StatementKind, dict[str, np.ndarray]] = {"offer": {}, "want": {}}

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from abc import ABC, abstractmethod
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 from langchain_core.embeddings import Embeddings
@@ -23,12 +23,29 @@ class StatementHit:
     similarity: float
 
 
+def statement_order(statement: Statement) -> tuple[str, int]:
+    """How a store orders the statements of a kind: by owner, then as the owner wrote them
+    (the matcher reads each person's statements as one run, with no reordering copy)."""
+    return statement.participant_id, statement.index
+
+
 @dataclass
 class StatementMatrix:
-    """All statements of one kind with their vectors (rows aligned with ``statements``)."""
+    """All statements of one kind with their vectors (rows aligned with ``statements``,
+    in :func:`statement_order`)."""
 
     statements: list[Statement]
     vectors: np.ndarray
+    _norms: np.ndarray | None = field(default=None, repr=False, compare=False)
+
+    @property
+    def norms(self) -> np.ndarray:
+        """Each row's length, computed once (queries divide by it instead of normalising
+        a copy of every stored vector each time)."""
+        if self._norms is None:
+            stored = np.asarray(self.vectors, dtype=np.float32)
+            self._norms = np.maximum(np.linalg.norm(stored, axis=1), 1e-12)
+        return self._norms
 
 
 class ParticipantStore(ABC):
@@ -113,20 +130,30 @@ class ParticipantStore(ABC):
 
 def exact_top_k(matrix: StatementMatrix, vectors: np.ndarray, k: int) -> list[list[StatementHit]]:
     """For each query vector, the ``k`` statements of ``matrix`` with the highest cosine,
-    exactly; ties go to the lower statement id (``matrix`` is ordered by id), so the same
-    query gives the same hits in every process."""
+    exactly; ties go to the earlier row (``matrix`` is in :func:`statement_order`), so the
+    same query gives the same hits in every process."""
     if not matrix.statements or len(vectors) == 0:
         return [[] for _ in range(len(vectors))]
     stored = np.asarray(matrix.vectors, dtype=np.float32)
-    stored = stored / np.maximum(np.linalg.norm(stored, axis=1, keepdims=True), 1e-12)
     asked = np.asarray(vectors, dtype=np.float32)
     asked = asked / np.maximum(np.linalg.norm(asked, axis=1, keepdims=True), 1e-12)
-    sims = asked @ stored.T
+    sims = (asked @ stored.T) / matrix.norms
     out = []
     for row in sims:
-        top = np.argsort(-row, kind="stable")[:k]
-        out.append([StatementHit(matrix.statements[i], float(row[i])) for i in top])
+        out.append([StatementHit(matrix.statements[i], float(row[i])) for i in _top(row, k)])
     return out
+
+
+def _top(row: np.ndarray, k: int) -> np.ndarray:
+    """Indices of the ``k`` largest values, largest first, ties to the lower index; the
+    same as a stable descending sort cut at ``k``, without sorting the whole row."""
+    if k >= len(row):
+        return np.argsort(-row, kind="stable")[:k]
+    if k <= 0:
+        return np.zeros(0, dtype=np.int64)
+    kth = row[np.argpartition(-row, k - 1)[:k]].min()
+    near = np.flatnonzero(row >= kth)  # the top k and everything tied with the k-th
+    return near[np.lexsort((near, -row[near]))][:k]
 
 
 def guidance_metadata(chunk: GuidanceChunk) -> dict[str, str | int]:

@@ -35,6 +35,7 @@ from assistant.store.base import (
     StatementMatrix,
     exact_top_k,
     guidance_metadata,
+    statement_order,
 )
 
 COLLECTIONS = {"offer": "offers", "want": "wants"}
@@ -58,20 +59,34 @@ def _client(path: Path | None) -> Any:
 #: records a single Chroma ``get`` returns: Chroma binds one SQL variable a record, and
 #: SQLite refuses more than 32,766 (every read of a 50,000-person cohort failed)
 PAGE = 20_000
+#: records a page when vectors are read: Chroma hands a page of vectors over as Python
+#: floats before numpy sees them (a 20,000-vector page peaked at 450 MB for 60 MB of
+#: float32), so vectors come in small pages and are kept as float32 as they arrive
+VECTOR_PAGE = 2_000
 
 
-def _get_all(col: Any, include: list[str]) -> dict[str, list[Any]]:
-    """Every record of a collection, read a page at a time."""
-    out: dict[str, list[Any]] = {"ids": [], **{key: [] for key in include}}
+def _get_all(col: Any, include: list[str]) -> dict[str, Any]:
+    """Every record of a collection, read a page at a time; ``embeddings``, when asked
+    for, is one float32 matrix (a row per id)."""
+    page = VECTOR_PAGE if "embeddings" in include else PAGE
+    out: dict[str, Any] = {"ids": [], **{key: [] for key in include}}
     offset = 0
     while True:
-        got = col.get(include=include, limit=PAGE, offset=offset)
+        got = col.get(include=include, limit=page, offset=offset)
         for key in out:
             part = got.get(key)
-            out[key].extend(list(part) if part is not None else [])
+            if key == "embeddings":
+                if part is not None and len(part):
+                    out[key].append(np.asarray(part, dtype=np.float32))
+            else:
+                out[key].extend(list(part) if part is not None else [])
         offset += len(got["ids"])
-        if len(got["ids"]) < PAGE:
-            return out
+        if len(got["ids"]) < page:
+            break
+    if "embeddings" in out:
+        out["embeddings"] = (np.concatenate(out["embeddings"]) if out["embeddings"]
+                             else np.zeros((0, 0), dtype=np.float32))
+    return out
 
 
 class ChromaStore(ParticipantStore):
@@ -201,19 +216,12 @@ class ChromaStore(ParticipantStore):
     def statements(self, kind: StatementKind) -> StatementMatrix:
         if kind not in self._cache:
             got = _get_all(self._cols[kind], ["embeddings", "documents", "metadatas"])
-            rows = sorted(
-                zip(got["ids"], got["documents"] or [], got["metadatas"] or [],
-                    got["embeddings"] if got["embeddings"] is not None else [], strict=True),
-                key=lambda r: r[0],
-            )
-            statements = [
-                Statement(str(m["participant_id"]), kind, int(m["index"]), str(d))
-                for _, d, m, _ in rows
-            ]
-            vectors = (
-                np.asarray([r[3] for r in rows], dtype=np.float32)
-                if rows else np.zeros((0, 0), dtype=np.float32)
-            )
+            found = [Statement(str(m["participant_id"]), kind, int(m["index"]), str(d))
+                     for m, d in zip(got["metadatas"], got["documents"], strict=True)]
+            order = sorted(range(len(found)), key=lambda i: statement_order(found[i]))
+            statements = [found[i] for i in order]
+            vectors = (got["embeddings"][order] if order
+                       else np.zeros((0, 0), dtype=np.float32))
             self._cache[kind] = StatementMatrix(statements, vectors)
         return self._cache[kind]
 

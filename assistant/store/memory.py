@@ -17,6 +17,7 @@ from assistant.store.base import (
     StatementMatrix,
     exact_top_k,
     guidance_metadata,
+    statement_order,
 )
 
 
@@ -68,7 +69,8 @@ class MemoryStore(ParticipantStore):
 
     def statements(self, kind: StatementKind) -> StatementMatrix:
         if kind not in self._cache:
-            ids = sorted(self._statements[kind])
+            ids = sorted(self._statements[kind],
+                         key=lambda i: statement_order(self._statements[kind][i]))
             vectors = (
                 np.stack([self._vectors[kind][i] for i in ids])
                 if ids else np.zeros((0, 0), dtype=np.float32)
