@@ -275,18 +275,36 @@ def test_forget_on_a_server_erases_what_it_can_and_names_the_rest(
             assert report.statements == 3 and report.reject_rows == 1
             assert report.residue is not None and "chroma vacuum" in report.residue
             assert [p.id for p in service.participants()] == ["p1", "p2"]
+        # the server's index files are written from its own memory, unused space included:
+        # in about a third of runs they held a fragment of the server's earlier requests
+        # (the ingest's JSON body), so the residue names them and only they may keep text
+        assert "data_level0.bin" in report.residue
         for needle in needles:
             assert files_containing(data_dir, needle) == [], needle
-            # the old collections' files are gone; only the server's SQLite may keep text
-            assert {f.name for f in files_containing(server.path, needle)} <= {"chroma.sqlite3"}
+            # the server's SQLite and its current index files may keep text, nothing else
+            assert all(f.name == "chroma.sqlite3" or _index_file(server.path, f)
+                       for f in files_containing(server.path, needle)), needle
     finally:
         server.stop()
     vacuum = subprocess.run([chroma_command(), "vacuum", "--path", str(server.path), "--force"],
                             capture_output=True, text=True, timeout=120)
     assert vacuum.returncode == 0, vacuum.stdout + vacuum.stderr
-    for needle in needles:
-        assert files_containing(server.path, needle) == [], needle
+    for needle in needles:  # vacuum erased the SQLite file's free pages
+        assert all(_index_file(server.path, f) for f in files_containing(server.path, needle)
+                   ), needle
     assert files_containing(server.path, "Ada Byrne")  # the others are still there
+
+
+def _index_file(root: Path, file: Path) -> bool:
+    """A vector index file of a collection the server still has (in a segment folder)."""
+    if file.parent.parent != root:
+        return False
+    db = sqlite3.connect(root / "chroma.sqlite3")
+    try:
+        live = {row[0] for row in db.execute("SELECT id FROM segments WHERE scope = 'VECTOR'")}
+    finally:
+        db.close()
+    return file.parent.name in live
 
 
 def test_a_chat_whose_server_stops_says_so(tmp_path: Path, data_dir: Path, embeddings: Any

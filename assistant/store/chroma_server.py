@@ -108,7 +108,10 @@ class ChromaServerStore(ChromaStore):
         generation = int(self._state.get("generation", 0))
         return {name: _named(name, generation) for name in BASE_NAMES}
 
-    def _collection(self, client: Any, name: str) -> Any:
+    def _collection(self, client: Any, name: str, base: str) -> Any:
+        # Chroma's default index here, not the cheap one of the folder's store: the server
+        # writes a cheap index's buffer with bytes of its own heap, and after a forget
+        # those held the forgotten person's name (test_forget_on_a_server_...)
         if not int(self._state.get("generation", 0)):
             return client.get_or_create_collection(name, metadata=SPACE)
         # a later generation exists once its purge published it; never create it again
@@ -266,7 +269,11 @@ class ChromaServerStore(ChromaStore):
     @property
     def purge_residue(self) -> str | None:
         return (f"the Chroma server at {self.url} may keep deleted text in free pages of its "
-                f"chroma.sqlite3 until its operator runs `chroma vacuum`: {VACUUM_HINT}")
+                f"chroma.sqlite3 until its operator runs `chroma vacuum`: {VACUUM_HINT}; "
+                "and the vector index files it writes (data_level0.bin) can hold, in their "
+                "unused space, leftovers of requests the server received, which vacuum "
+                "does not reach: a server folder rebuilt by a process that never held "
+                "the text is the only sure erasure")
 
     def purge(self) -> None:
         """Copy the live records into a new generation of collections, drop the old ones."""

@@ -17,9 +17,9 @@ def embed_and_store(
 ) -> None:
     """Embed ``todo``'s statements and store them; the store writes one part while
     the model embeds the next (a writer thread), and the model gets large calls so
-    its length-sorted batches waste little padding (a few thousand texts: the vectors
-    of one part come back as Python floats, 30 bytes each, so parts stay that size)."""
-    embed_step, store_step = 512, 256
+    its length-sorted batches waste little padding (at 2,000 people, parts of 512 people
+    ingested at 0.61x the raw encode rate, parts of 2,048 at 0.69x)."""
+    embed_step, store_step = 2048, 256
     done = 0
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="ingest-writer") as writer:
         pending: list[Future[int]] = []
