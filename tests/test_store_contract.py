@@ -299,3 +299,69 @@ def test_closing_one_of_two_stores_on_one_folder_keeps_the_other(
         assert [p.id for p in again.participants()] == ["alice", "bob"]
     finally:
         again.close()
+
+
+def test_statements_come_in_owner_order_with_their_vectors(
+    store: ParticipantStore, embeddings: Any
+) -> None:
+    """Every store orders a kind's statements by owner, then as written ("::10" after
+    "::2"), so the matcher reads each person's statements as one run without a copy."""
+    many = Participant(id="m", name="Mo Many", offers=[f"Skill number {i}" for i in range(12)],
+                       wants=["Public speaking"])
+    for person in (BOB, many, ALICE):
+        store.upsert(person, vectors_for(person, embeddings))
+    matrix = store.statements("offer")
+    got = [(st.participant_id, st.index) for st in matrix.statements]
+    assert got == [("alice", 0), ("alice", 1), ("bob", 0), *[("m", i) for i in range(12)]]
+    assert matrix.vectors.dtype == np.float32 and matrix.vectors.shape == (15, 384)
+    again = embeddings.embed_documents([st.text for st in matrix.statements])
+    np.testing.assert_allclose(matrix.vectors, np.asarray(again, dtype=np.float32), atol=1e-6)
+
+
+def test_exact_top_k_is_a_stable_sort_cut_at_k() -> None:
+    """The partial selection gives what sorting every row would: the k best, ties to the
+    earlier row."""
+    from assistant.models import Statement
+    from assistant.store.base import StatementMatrix, exact_top_k
+
+    rng = np.random.default_rng(3)
+    stored = rng.integers(-3, 4, size=(40, 6)).astype(np.float32)  # many exact ties
+    stored[stored.sum(axis=1) == 0, 0] = 1.0
+    matrix = StatementMatrix([Statement("p", "offer", i, f"t{i}") for i in range(40)], stored)
+    asked = rng.integers(-3, 4, size=(7, 6)).astype(np.float32) + 0.5
+    # the same arithmetic as the store's, so that equal cosines stay exactly equal
+    unit = asked / np.linalg.norm(asked, axis=1, keepdims=True)
+    every = (unit @ stored.T) / np.linalg.norm(stored, axis=1)
+    assert any(len(set(row.tolist())) < len(row) for row in every)  # ties to break
+    for k in (1, 5, 17, 40, 60):
+        got = exact_top_k(matrix, asked, k)
+        for sims, hits in zip(every, got, strict=True):
+            want = np.argsort(-sims, kind="stable")[:k]
+            assert [h.statement.index for h in hits] == want.tolist()
+            np.testing.assert_allclose([h.similarity for h in hits], sims[want], atol=1e-6)
+
+
+def test_chroma_reads_every_vector_across_small_pages(
+    tmp_path: Path, embeddings: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Vectors are read a small page at a time: pages of 2 records give the same matrix
+    (float32, owner order) as one page for everything."""
+    import assistant.store.chroma as chroma
+
+    store = make_store("chroma", tmp_path)
+    try:
+        for person in (ALICE, BOB, CARA):
+            store.upsert(person, vectors_for(person, embeddings))
+        whole = store.statements("want")
+        monkeypatch.setattr(chroma, "VECTOR_PAGE", 2)
+        store.close()
+        paged = make_store("chroma", tmp_path)
+        try:
+            again = paged.statements("want")
+        finally:
+            paged.close()
+    finally:
+        store.close()
+    assert [st.id for st in again.statements] == [st.id for st in whole.statements]
+    assert len(again.statements) == 4 and again.vectors.dtype == np.float32
+    np.testing.assert_array_equal(again.vectors, whole.vectors)
