@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from assistant.allocator import lean_allocator
-from assistant.config import Settings, default_data_dir
+from assistant.config import Settings, default_data_dir, lean_memory
 from assistant.edge import describe_error, exit_code
 from assistant.errors import (
     EmptyStore,
@@ -411,7 +411,7 @@ COMMANDS = {
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    if Settings().lean_memory:  # before any thread starts: arenas are per thread
+    if lean_memory():  # before any thread starts: arenas are per thread
         lean_allocator()
     try:
         return COMMANDS[args.command](args)

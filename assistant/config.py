@@ -47,6 +47,11 @@ def default_data_dir() -> Path:
     return Path(base) / "reciprocal-pairing"
 
 
+def lean_memory() -> bool:
+    """``PAIRING_LEAN_MEMORY``: anything but ``0`` (the default is on)."""
+    return os.environ.get("PAIRING_LEAN_MEMORY", "1").strip() != "0"
+
+
 @dataclass(frozen=True)
 class Settings:
     """Configuration of one assistant instance."""
@@ -67,9 +72,7 @@ class Settings:
 
     #: large freed blocks go back to the system at once, two allocator arenas
     #: (:mod:`assistant.allocator`); ``PAIRING_LEAN_MEMORY=0`` keeps glibc's defaults
-    lean_memory: bool = field(
-        default_factory=lambda: os.environ.get("PAIRING_LEAN_MEMORY", "1").strip() != "0"
-    )
+    lean_memory: bool = field(default_factory=lambda: lean_memory())
 
     def with_data_dir(self, data_dir: str | Path | None) -> Settings:
         return self if data_dir is None else replace(self, data_dir=Path(data_dir).expanduser())
