@@ -13,7 +13,7 @@ import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 
 from langchain_core.embeddings import Embeddings
 
@@ -25,7 +25,6 @@ from assistant.ingest.files import classify
 from assistant.ingest.ledger import file_rejects, forget_rejects
 from assistant.match import Matcher
 from assistant.models import GuidanceChunk, Participant
-from assistant.programme.api import Programme
 from assistant.store import ParticipantStore
 from assistant.store.journal import Interrupted, WriteJournal
 from assistant.store.writer import embed_and_store
@@ -78,6 +77,12 @@ class ForgetReport:
     unreachable: list[str] = field(default_factory=list)
 
 
+class ForgetsPeople(Protocol):
+    """What a forget needs of the programme record: erase a person's rows, say how many."""
+
+    def forget(self, person: str, name: str = "") -> int: ...
+
+
 class FolderWrites:
     """Ingest, forget and the embedding-model check of one data folder."""
 
@@ -92,9 +97,9 @@ class FolderWrites:
     matcher: Matcher
     _built_with: str | object | None
 
-    if TYPE_CHECKING:  # the service's (a cached property there)
+    if TYPE_CHECKING:  # the service's programme record (a cached property there)
         @property
-        def programme(self) -> Programme: ...
+        def programme(self) -> ForgetsPeople: ...
 
     # ingest ------------------------------------------------------------------------
     def ingest(
