@@ -109,9 +109,9 @@ class ChromaServerStore(ChromaStore):
         return {name: _named(name, generation) for name in BASE_NAMES}
 
     def _collection(self, client: Any, name: str, base: str) -> Any:
-        # Chroma's default index here, not the cheap one of the folder's store: the server
-        # writes a cheap index's buffer with bytes of its own heap, and after a forget
-        # those held the forgotten person's name (test_forget_on_a_server_...)
+        # Chroma's default index here, not the cheap one of the folder's store: a server
+        # writes its index files from its own memory (see purge_residue), and the cheap
+        # index was not measured against that
         if not int(self._state.get("generation", 0)):
             return client.get_or_create_collection(name, metadata=SPACE)
         # a later generation exists once its purge published it; never create it again
