@@ -48,7 +48,10 @@ def default_data_dir() -> Path:
 
 
 def lean_memory() -> bool:
-    """``PAIRING_LEAN_MEMORY``: anything but ``0`` (the default is on)."""
+    """``PAIRING_LEAN_MEMORY``: anything but ``0`` (the default is on). Read on its own,
+    before a command builds its :class:`Settings`: large freed blocks go back to the
+    system at once, two allocator arenas (:mod:`assistant.allocator`); ``0`` keeps
+    glibc's defaults."""
     return os.environ.get("PAIRING_LEAN_MEMORY", "1").strip() != "0"
 
 
@@ -69,10 +72,6 @@ class Settings:
     reporting_levels: int | None = field(
         default_factory=lambda: reporting_levels(os.environ.get("PAIRING_REPORTING_LEVELS"))
     )
-
-    #: large freed blocks go back to the system at once, two allocator arenas
-    #: (:mod:`assistant.allocator`); ``PAIRING_LEAN_MEMORY=0`` keeps glibc's defaults
-    lean_memory: bool = field(default_factory=lambda: lean_memory())
 
     def with_data_dir(self, data_dir: str | Path | None) -> Settings:
         return self if data_dir is None else replace(self, data_dir=Path(data_dir).expanduser())

@@ -8,14 +8,14 @@ import sys
 import pytest
 
 from assistant.allocator import lean_allocator
-from assistant.config import Settings
+from assistant.config import lean_memory
 
 
 def test_lean_memory_is_on_unless_turned_off(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("PAIRING_LEAN_MEMORY", raising=False)
-    assert Settings().lean_memory is True
+    assert lean_memory() is True
     monkeypatch.setenv("PAIRING_LEAN_MEMORY", "0")
-    assert Settings().lean_memory is False
+    assert lean_memory() is False
 
 
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="glibc only")
