@@ -113,9 +113,11 @@ class FolderWrites:
         people_files, guide_files = classify(paths)
         report = IngestReport()
         batch = None
+        known: dict[str, str] | None = None  # who is stored, read once (a read of everyone)
         if people_files:  # read and validate everything before the first write
-            batch = load_participants(people_files, mapping,
-                                      known_ids=self.store.fingerprints().keys(), strict=strict)
+            known = self.store.fingerprints()
+            batch = load_participants(people_files, mapping, known_ids=known.keys(),
+                                      strict=strict)
         chunks = load_guidance(guide_files) if guide_files else []
         if self.interrupted is not None:
             report.resumed = self.interrupted.describe()
@@ -123,14 +125,16 @@ class FolderWrites:
             self.journal.begin("ingest", self.embedding_name)
         if self.built_with() not in (None, self.embedding_name):
             self._reembed_stored(report, progress)
-        if batch is not None:
-            self._ingest_people(batch, rejects_path, progress, report)
+        if batch is not None and known is not None:
+            self._ingest_people(batch, known, rejects_path, progress, report)
         if chunks:
             self._ingest_guidance(chunks)
             report.guidance_chunks = len(chunks)
             report.guidance_files = len({c.source for c in chunks})
         if self.persistent:
-            if self.store.fingerprints() or self.store.guidance_count():
+            people = (bool(known or report.added or report.updated) if known is not None
+                      else bool(self.store.fingerprints()))
+            if people or self.store.guidance_count():
                 if self.store.shared:  # with the vectors, where every process sees it
                     self.store.set_label(EMBEDDING_LABEL, self.embedding_name)
                 else:
@@ -193,10 +197,9 @@ class FolderWrites:
         report.reembedded_guidance = len(chunks)
 
     def _ingest_people(
-        self, batch: ParticipantBatch, rejects_path: Path | None, progress: Progress | None,
-        report: IngestReport,
+        self, batch: ParticipantBatch, before: dict[str, str], rejects_path: Path | None,
+        progress: Progress | None, report: IngestReport,
     ) -> None:
-        before = self.store.fingerprints()
         report.rejected = len(batch.rejects)
         report.problems = [p.describe() for p in batch.problems]
         if self.persistent or rejects_path is not None:

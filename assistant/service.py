@@ -19,7 +19,7 @@ from langchain_core.embeddings import Embeddings
 from langchain_core.vectorstores import VectorStore
 
 from assistant.config import Settings
-from assistant.embed import CachedEmbeddings, make_embeddings, warm_up
+from assistant.embed import CachedEmbeddings, embed_array, make_embeddings, warm_up
 from assistant.errors import (
     EmptyStore,
     UnknownParticipant,
@@ -281,4 +281,4 @@ class PairingService(FolderWrites):
         }
 
     def embed(self, texts: list[str]) -> np.ndarray:
-        return np.asarray(self.embeddings.embed_documents(texts), dtype=np.float32)
+        return embed_array(self.embeddings, texts)

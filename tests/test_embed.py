@@ -14,6 +14,7 @@ from assistant.embed import (
     CachedEmbeddings,
     EmbeddingModel,
     SentenceTransformerModel,
+    embed_array,
     make_embeddings,
     text_key,
 )
@@ -49,6 +50,37 @@ def test_cache_counts_hits_and_misses(embedder: CachedEmbeddings) -> None:
     assert len(cache) == 4
     assert cache.embed_documents([]) == []
     assert np.allclose(cache.embed_query("alpha skill"), first[0])
+
+
+def test_every_layer_hands_over_one_float32_matrix_equal_to_its_lists(
+    embedder: CachedEmbeddings, tmp_path: Path
+) -> None:
+    """The model, the vocabulary and the cache (memory and file) give ``embed_array`` a
+    writable float32 matrix with the same numbers as LangChain's ``embed_documents``;
+    any other LangChain ``Embeddings`` is converted."""
+    texts = ["Public speaking", "Making short TikTok videos", "Public speaking"]
+    on_file = CachedEmbeddings(embedder, tmp_path / "cache.sqlite", "unit")
+    layers = [embedder.inner, embedder, CachedEmbeddings(embedder, None, "unit"), on_file]
+    if getattr(embedder.inner, "inner", None) is not None:
+        layers.append(embedder.inner.inner)
+    for layer in layers:
+        matrix = embed_array(layer, texts)
+        assert matrix.dtype == np.float32 and matrix.shape == (3, 384)
+        assert matrix.flags.writeable
+        np.testing.assert_allclose(matrix, np.asarray(layer.embed_documents(texts)), atol=1e-6)
+        assert embed_array(layer, []).size == 0
+    on_file.close()
+
+    class Lists(Embeddings):
+        def embed_documents(self, texts: list[str]) -> list[list[float]]:
+            return [[float(len(t)), 1.0] for t in texts]
+
+        def embed_query(self, text: str) -> list[float]:
+            return [float(len(text)), 1.0]
+
+    converted = embed_array(Lists(), ["ab", "abc"])
+    assert converted.dtype == np.float32
+    np.testing.assert_array_equal(converted, [[2.0, 1.0], [3.0, 1.0]])
 
 
 def test_cached_vectors_equal_model_vectors(st_model: SentenceTransformerModel) -> None:

@@ -365,3 +365,43 @@ def test_chroma_reads_every_vector_across_small_pages(
     assert [st.id for st in again.statements] == [st.id for st in whole.statements]
     assert len(again.statements) == 4 and again.vectors.dtype == np.float32
     np.testing.assert_array_equal(again.vectors, whole.vectors)
+
+
+def test_chroma_keeps_texts_in_metadata_and_reads_older_folders_documents(
+    tmp_path: Path, embeddings: Any
+) -> None:
+    """Texts and profiles live in metadata (no full-text index is built); a folder written
+    with them as Chroma documents, as before, reads back the same."""
+    from assistant.store.chroma import COLLECTIONS, PEOPLE
+
+    store = ChromaStore(tmp_path / "new")
+    try:
+        store.upsert(ALICE, vectors_for(ALICE, embeddings))
+        assert store.client.get_collection(PEOPLE).get(include=["documents"])["documents"] == [None]
+        offers = store.client.get_collection(COLLECTIONS["offer"]).get(include=["documents"])
+        assert offers["documents"] == [None, None]
+        expected = (store.participants(), store.statements("offer").statements)
+    finally:
+        store.close()
+    assert expected[0] == [ALICE]
+
+    old = ChromaStore(tmp_path / "old")
+    try:
+        vecs = vectors_for(ALICE, embeddings)
+        old.client.get_collection(PEOPLE).add(
+            ids=[ALICE.id], embeddings=[vecs[next(iter(vecs))]],
+            documents=[ALICE.model_dump_json()],
+            metadatas=[{"fingerprint": ALICE.fingerprint(), "name": ALICE.name}])
+        for kind, name in COLLECTIONS.items():
+            mine = [st for st in ALICE.statements() if st.kind == kind]
+            if mine:
+                old.client.get_collection(name).add(
+                    ids=[st.id for st in mine], embeddings=[vecs[st.id] for st in mine],
+                    documents=[st.text for st in mine],
+                    metadatas=[{"participant_id": st.participant_id, "kind": st.kind,
+                                "index": st.index} for st in mine])
+        assert old.participants() == expected[0]
+        assert old.statements("offer").statements == expected[1]
+        assert old.fingerprints() == {ALICE.id: ALICE.fingerprint()}
+    finally:
+        old.close()

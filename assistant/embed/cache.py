@@ -11,6 +11,8 @@ from pathlib import Path
 import numpy as np
 from langchain_core.embeddings import Embeddings
 
+from assistant.embed.base import embed_array
+
 #: how long a write waits for another process's transaction on the same cache file
 BUSY_SECONDS = 30.0
 
@@ -64,24 +66,27 @@ class CachedEmbeddings(Embeddings):
         self._db.executemany("INSERT OR REPLACE INTO vectors VALUES (?, ?)", items.items())
         self._db.commit()
 
-    def embed_documents(self, texts: list[str]) -> list[list[float]]:
+    def embed_array(self, texts: list[str]) -> np.ndarray:
+        """Vectors of ``texts`` (a float32 row each), the model asked only for new texts."""
         if not texts:
-            return []
+            return np.zeros((0, 0), dtype=np.float32)
         keys = [text_key(self.model_name, t) for t in texts]
         with self._lock:
             found = self._get(list(dict.fromkeys(keys)))
             missing = [t for t, k in dict(zip(texts, keys, strict=True)).items() if k not in found]
             if missing:
-                vectors = self.inner.embed_documents(missing)
-                new = {
-                    text_key(self.model_name, t): np.asarray(v, dtype=np.float32).tobytes()
-                    for t, v in zip(missing, vectors, strict=True)
-                }
+                vectors = embed_array(self.inner, missing)
+                new = {text_key(self.model_name, t): row.tobytes()
+                       for t, row in zip(missing, vectors, strict=True)}
                 self._put(new)
                 found.update(new)
                 self.computed += len(missing)
             self.hits += len(texts) - len(missing)
-        return [np.frombuffer(found[k], dtype=np.float32).tolist() for k in keys]
+        joined = bytearray(b"".join(found[k] for k in keys))  # writable, not copied again
+        return np.frombuffer(joined, dtype=np.float32).reshape(len(keys), -1)
+
+    def embed_documents(self, texts: list[str]) -> list[list[float]]:
+        return self.embed_array(texts).tolist() if texts else []
 
     def embed_query(self, text: str) -> list[float]:
         return self.embed_documents([text])[0]

@@ -94,5 +94,10 @@ class SentenceTransformerModel(EmbeddingModel):
                 self._model = load_sentence_model(self.model_path)
             return self._model
 
+    def embed_array(self, texts: list[str]) -> Any:
+        if not texts:
+            return super().embed_array(texts)
+        return encode_with(self.model, list(texts), self.batch_size).astype("float32", copy=False)
+
     def embed_batch(self, texts: list[str]) -> list[list[float]]:
-        return [v.tolist() for v in encode_with(self.model, texts, self.batch_size)]
+        return self.embed_array(texts).tolist()

@@ -28,6 +28,8 @@ from pathlib import Path
 import numpy as np
 from langchain_core.embeddings import Embeddings
 
+from assistant.embed.base import embed_array
+
 DEFAULT_VOCABULARY = Path(__file__).with_name("skills.toml")
 #: bump when :meth:`ConceptEnrichedEmbeddings.enrich` changes, so stored vectors count as stale
 ENRICHMENT_VERSION = 2
@@ -101,7 +103,7 @@ class ConceptEnrichedEmbeddings(Embeddings):
                 kept = np.load(path, allow_pickle=False)
                 if kept.dtype == np.float32 and kept.ndim == 2 and len(kept) == len(texts):
                     return np.asarray(kept)
-        aliases = np.asarray(self.inner.embed_documents(texts), dtype=np.float32)
+        aliases = embed_array(self.inner, texts)
         if path is not None:
             with contextlib.suppress(OSError):  # a read-only folder only costs the next start
                 path.parent.mkdir(parents=True, exist_ok=True)
@@ -159,11 +161,13 @@ class ConceptEnrichedEmbeddings(Embeddings):
         out /= np.linalg.norm(out, axis=1, keepdims=True)
         return out
 
-    def embed_documents(self, texts: list[str]) -> list[list[float]]:
+    def embed_array(self, texts: list[str]) -> np.ndarray:
         if not texts:
-            return []
-        vectors = np.asarray(self.inner.embed_documents(texts), dtype=np.float32)
-        return [row.tolist() for row in self.enrich(vectors)]
+            return np.zeros((0, 0), dtype=np.float32)
+        return self.enrich(embed_array(self.inner, texts))
+
+    def embed_documents(self, texts: list[str]) -> list[list[float]]:
+        return self.embed_array(texts).tolist() if texts else []
 
     def embed_query(self, text: str) -> list[float]:
         return self.embed_documents([text])[0]

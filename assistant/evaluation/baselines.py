@@ -32,6 +32,7 @@ import numpy as np
 from langchain_core.embeddings import Embeddings
 from rank_bm25 import BM25Okapi
 
+from assistant.embed.base import embed_array
 from assistant.match import DEFAULT_LINE_LEVELS, CandidateFilter, CohortScores, ReportingLines
 from assistant.models import Participant
 
@@ -161,7 +162,7 @@ class DenseOffers:
         self._offers: dict[str, np.ndarray] = {}
 
     def _embed(self, texts: Sequence[str]) -> np.ndarray:
-        return np.asarray(self.embeddings.embed_documents(list(texts)), dtype=np.float32)
+        return embed_array(self.embeddings, list(texts))
 
     def _offer_vectors(self, person: Participant) -> np.ndarray:
         if person.id not in self._offers:

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 import numpy as np
 from langchain_core.embeddings import Embeddings
 
+from assistant.embed.base import embed_array
 from assistant.errors import EmptyStore, UnknownParticipant
 from assistant.match.batch import Batch, Side, exactness, links, score_batch
 from assistant.match.constraints import CandidateFilter, ReportingLines, capacity_note
@@ -152,7 +153,7 @@ class Matcher:
     def _embed(self, texts: list[str]) -> np.ndarray:
         if not texts:
             return np.zeros((0, 0), dtype=np.float32)
-        return np.asarray(self.embeddings.embed_documents(texts), dtype=np.float32)
+        return embed_array(self.embeddings, texts)
 
     def _side(self, pid: str | None, texts: list[str], kind: StatementKind) -> np.ndarray:
         snap = self.snapshot

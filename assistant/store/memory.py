@@ -44,7 +44,7 @@ class MemoryStore(ParticipantStore):
         self._people[person.id] = person
         for st in person.statements():
             self._statements[st.kind][st.id] = st
-            self._vectors[st.kind][st.id] = np.asarray(vectors[st.id], dtype=np.float32)
+            self._vectors[st.kind][st.id] = np.array(vectors[st.id], dtype=np.float32)  # a copy
         self._changed()
 
     def delete(self, participant_id: str) -> bool:
