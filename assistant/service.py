@@ -125,7 +125,7 @@ class PairingService(FolderWrites):
                 raise
         self.matcher = Matcher(self.store, self.embeddings, self.config, self.weights)
         self._guidance_vs: VectorStore | None = None
-        self._guidance_version = -1
+        self._guidance_version: tuple[int, int] = (-1, -1)
 
     # lifecycle -------------------------------------------------------------------
     @functools.cached_property
@@ -250,9 +250,10 @@ class PairingService(FolderWrites):
         return hits
 
     def _guidance_store(self) -> VectorStore:
-        if self._guidance_vs is None or self._guidance_version != self.store.version:
+        made_for = (self.store.version, self.store.connection)
+        if self._guidance_vs is None or self._guidance_version != made_for:
             self._guidance_vs = self.store.guidance_store(self.embeddings)
-            self._guidance_version = self.store.version
+            self._guidance_version = made_for
         return self._guidance_vs
 
     def stats(self) -> dict[str, object]:

@@ -405,3 +405,27 @@ def test_chroma_keeps_texts_in_metadata_and_reads_older_folders_documents(
         assert old.fingerprints() == {ALICE.id: ALICE.fingerprint()}
     finally:
         old.close()
+
+
+def test_chroma_lets_its_client_go_once_everyone_is_loaded(tmp_path: Path, embeddings: Any) -> None:
+    """Chroma keeps what a read loaded until its client closes: once everyone and both
+    kinds of statement are held, the store closes it, answers from what it holds, and a
+    later guidance search opens Chroma again through a fresh LangChain store."""
+    store = ChromaStore(tmp_path / "chroma")
+    try:
+        for person in (ALICE, BOB):
+            store.upsert(person, vectors_for(person, embeddings))
+        chunks = chunk_markdown(GUIDE_A, "rules.md")
+        store.set_guidance(chunks, embeddings.embed_documents([c.text for c in chunks]))
+        opened = store.connection
+        assert store.participants() == [ALICE, BOB]
+        store.statements("offer")
+        assert store.connection == opened  # the wants are not loaded yet
+        wants = store.statements("want")
+        assert store.connection == opened + 1
+        assert store.statements("want") is wants and store.participants() == [ALICE, BOB]
+        hits = store.guidance_store(embeddings).similarity_search("cancel a meeting", k=1)
+        assert [h.metadata["heading"] for h in hits] == ["Ground rules: Cancelling"]
+        assert store.connection == opened + 1  # opened again, not closed again
+    finally:
+        store.close()

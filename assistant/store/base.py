@@ -124,6 +124,12 @@ class ParticipantStore(ABC):
         """Changes whenever stored data changes (lets callers cache derived matrices)."""
         return getattr(self, "_version", 0)
 
+    @property
+    def connection(self) -> int:
+        """Changes whenever objects this store handed out earlier (a
+        :meth:`guidance_store`) may have stopped working: the store closed its client."""
+        return getattr(self, "_connection", 0)
+
     def _bump(self) -> None:
         self._version = self.version + 1
 

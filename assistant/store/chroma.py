@@ -238,6 +238,7 @@ class ChromaStore(ParticipantStore):
             people = [Participant.model_validate_json(_text(m, d, PROFILE))
                       for m, d in zip(got["metadatas"], got["documents"], strict=True)]
             self._people_cache = sorted(people, key=lambda p: p.id)
+            self._let_go_when_loaded()
         return list(self._people_cache)
 
     def fingerprints(self) -> dict[str, str]:
@@ -255,7 +256,19 @@ class ChromaStore(ParticipantStore):
             vectors = (got["embeddings"][order] if order
                        else np.zeros((0, 0), dtype=np.float32))
             self._cache[kind] = StatementMatrix(statements, vectors)
+            self._let_go_when_loaded()
         return self._cache[kind]
+
+    def _let_go_when_loaded(self) -> None:
+        """Close the client once everyone and every statement are held here.
+
+        Chroma keeps what a read loaded (the records' vectors) until its client closes:
+        about 120 MB for 10,000 people, beside this store's own copy. The next call that
+        needs Chroma (guidance, a write) opens it again, and loads only what it reads.
+        """
+        if self.path is not None and self._people_cache is not None \
+                and all(kind in self._cache for kind in COLLECTIONS):
+            self.close()
 
     def query(self, kind: StatementKind, vectors: np.ndarray, k: int) -> list[list[StatementHit]]:
         """Exact nearest statements, ties broken by id (see :func:`exact_top_k`).
@@ -374,6 +387,7 @@ class ChromaStore(ParticipantStore):
         with contextlib.suppress(Exception):
             self.client.close()
         self._handles = None
+        self._connection = self.connection + 1
 
 
 

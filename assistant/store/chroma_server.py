@@ -305,6 +305,9 @@ class ChromaServerStore(ChromaStore):
             with contextlib.suppress(NotFoundError):  # another purge got there first
                 client.delete_collection(col.name)
 
+    def _let_go_when_loaded(self) -> None:
+        """Nothing to let go: the server, not this process, holds what a read loads."""
+
     def close(self) -> None:
         self._handles = None
         if self._http is not None:
