@@ -260,14 +260,14 @@ class ChromaStore(ParticipantStore):
         return self._cache[kind]
 
     def _let_go_when_loaded(self) -> None:
-        """Close the client once everyone and every statement are held here.
+        """Close the client after a whole collection was read into this store.
 
         Chroma keeps what a read loaded (the records' vectors) until its client closes:
-        about 120 MB for 10,000 people, beside this store's own copy. The next call that
-        needs Chroma (guidance, a write) opens it again, and loads only what it reads.
+        about 120 MB for 10,000 people, beside this store's own copy. Closed after each
+        collection, it never holds more than one. The next call that needs Chroma (the
+        next collection, guidance, a write) opens it again.
         """
-        if self.path is not None and self._people_cache is not None \
-                and all(kind in self._cache for kind in COLLECTIONS):
+        if self.path is not None:
             self.close()
 
     def query(self, kind: StatementKind, vectors: np.ndarray, k: int) -> list[list[StatementHit]]:
