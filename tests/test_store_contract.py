@@ -346,7 +346,7 @@ def test_chroma_reads_every_vector_across_small_pages(
 ) -> None:
     """Vectors are read a small page at a time: pages of 2 records give the same matrix
     (float32, owner order) as one page for everything."""
-    import assistant.store.chroma as chroma
+    import assistant.store.chroma_records as chroma
 
     store = make_store("chroma", tmp_path)
     try:
@@ -372,7 +372,7 @@ def test_chroma_keeps_texts_in_metadata_and_reads_older_folders_documents(
 ) -> None:
     """Texts and profiles live in metadata (no full-text index is built); a folder written
     with them as Chroma documents, as before, reads back the same."""
-    from assistant.store.chroma import COLLECTIONS, PEOPLE
+    from assistant.store.chroma_records import COLLECTIONS, PEOPLE
 
     store = ChromaStore(tmp_path / "new")
     try:

@@ -1,8 +1,7 @@
 """ChromaDB backend: a ``PersistentClient`` in the data folder, telemetry off.
 
-Collections: ``participants`` (one record a person, the profile as JSON in its metadata),
-``offers`` and ``wants`` (one vector a statement, its text and owner in metadata) and
-``guidance`` (chunks, written and searched through LangChain's Chroma vector store).
+Collections and their records: :mod:`assistant.store.chroma_records`. Guidance is written
+and searched through LangChain's Chroma vector store.
 
 Chroma keeps the text of deleted records in its SQLite write-ahead queue
 (``embeddings_queue``), free pages of its metadata tables, its full-text index (older
@@ -38,91 +37,21 @@ from assistant.store.base import (
     guidance_metadata,
     statement_order,
 )
-
-COLLECTIONS = {"offer": "offers", "want": "wants"}
-PEOPLE = "participants"
-GUIDANCE = "guidance"
-SPACE: dict[str, str | int] = {"hnsw:space": "cosine"}
-BASE_NAMES = (PEOPLE, *COLLECTIONS.values(), GUIDANCE)
-#: people and statements: Chroma builds an HNSW index as records arrive, and nothing
-#: searches these collections' index (queries are exact over the loaded vectors, see
-#: :meth:`ChromaStore.query`), so it is built cheaply: 10,000 adds took 5.1 s against
-#: 7.6 s with Chroma's defaults. Collections made before keep their settings.
-UNSEARCHED: dict[str, str | int] = {**SPACE, "hnsw:construction_ef": 10, "hnsw:M": 4}
-
-
-#: metadata keys holding a statement's text and a person's profile (JSON). Kept out of
-#: Chroma's ``documents``: Chroma builds a trigram full-text index over documents, which
-#: nothing here searches, and that index was half the cost of an add (8,000 statements:
-#: 0.56 ms a record with the text as a document, 0.33 ms in metadata; 3,000 profiles:
-#: 1.04 ms against 0.39 ms). Folders written before keep theirs in documents, still read.
-TEXT = "text"
-PROFILE = "profile"
-
-
-def statement_metadata(st: Statement) -> dict[str, str | int]:
-    return {"participant_id": st.participant_id, "kind": st.kind, "index": st.index,
-            TEXT: st.text}
-
-
-def person_metadata(person: Participant) -> dict[str, str]:
-    return {"fingerprint": person.fingerprint(), "name": person.name,
-            PROFILE: person.model_dump_json()}
-
-
-def _text(metadata: dict[str, Any], document: str | None, key: str) -> str:
-    """What a record stores under ``key`` in its metadata, or as its document (older folders)."""
-    value = metadata.get(key)
-    return str(value if value is not None else document)
-
-
-def collection_metadata(base: str) -> dict[str, str | int]:
-    """Metadata a collection is created with, by its base name (one of BASE_NAMES)."""
-    return dict(SPACE) if base == GUIDANCE else dict(UNSEARCHED)
-
-
-def _client(path: Path | None) -> Any:
-    import chromadb
-    from chromadb.config import Settings as ChromaSettings
-
-    settings = ChromaSettings(anonymized_telemetry=False, allow_reset=True)
-    if path is None:
-        return chromadb.EphemeralClient(settings=settings)
-    path.mkdir(parents=True, exist_ok=True)
-    return chromadb.PersistentClient(path=str(path), settings=settings)
-
-
-#: records a single Chroma ``get`` returns: Chroma binds one SQL variable a record, and
-#: SQLite refuses more than 32,766 (every read of a 50,000-person cohort failed)
-PAGE = 20_000
-#: records a page when vectors are read: Chroma hands a page of vectors over as Python
-#: floats before numpy sees them (a 20,000-vector page peaked at 450 MB for 60 MB of
-#: float32), so vectors come in small pages and are kept as float32 as they arrive
-VECTOR_PAGE = 2_000
-
-
-def _get_all(col: Any, include: list[str]) -> dict[str, Any]:
-    """Every record of a collection, read a page at a time; ``embeddings``, when asked
-    for, is one float32 matrix (a row per id)."""
-    page = VECTOR_PAGE if "embeddings" in include else PAGE
-    out: dict[str, Any] = {"ids": [], **{key: [] for key in include}}
-    offset = 0
-    while True:
-        got = col.get(include=include, limit=page, offset=offset)
-        for key in out:
-            part = got.get(key)
-            if key == "embeddings":
-                if part is not None and len(part):
-                    out[key].append(np.asarray(part, dtype=np.float32))
-            else:
-                out[key].extend(list(part) if part is not None else [])
-        offset += len(got["ids"])
-        if len(got["ids"]) < page:
-            break
-    if "embeddings" in out:
-        out["embeddings"] = (np.concatenate(out["embeddings"]) if out["embeddings"]
-                             else np.zeros((0, 0), dtype=np.float32))
-    return out
+from assistant.store.chroma_records import (
+    BASE_NAMES,
+    COLLECTIONS,
+    GUIDANCE,
+    PEOPLE,
+    PROFILE,
+    SPACE,
+    TEXT,
+    collection_metadata,
+    get_all,
+    open_client,
+    person_metadata,
+    record_text,
+    statement_metadata,
+)
 
 
 class ChromaStore(ParticipantStore):
@@ -154,7 +83,7 @@ class ChromaStore(ParticipantStore):
         return self._handles
 
     def _make_client(self) -> Any:
-        return _client(self.path)
+        return open_client(self.path)
 
     def _collection(self, client: Any, name: str, base: str) -> Any:
         return client.get_or_create_collection(name, metadata=collection_metadata(base))
@@ -234,22 +163,23 @@ class ChromaStore(ParticipantStore):
 
     def participants(self) -> list[Participant]:
         if self._people_cache is None:
-            got = _get_all(self._people, ["metadatas", "documents"])
-            people = [Participant.model_validate_json(_text(m, d, PROFILE))
+            got = get_all(self._people, ["metadatas", "documents"])
+            people = [Participant.model_validate_json(record_text(m, d, PROFILE))
                       for m, d in zip(got["metadatas"], got["documents"], strict=True)]
             self._people_cache = sorted(people, key=lambda p: p.id)
             self._let_go_when_loaded()
         return list(self._people_cache)
 
     def fingerprints(self) -> dict[str, str]:
-        got = _get_all(self._people, ["metadatas"])
+        got = get_all(self._people, ["metadatas"])
         metas = got["metadatas"] or []
         return {i: str(m.get("fingerprint", "")) for i, m in zip(got["ids"], metas, strict=True)}
 
     def statements(self, kind: StatementKind) -> StatementMatrix:
         if kind not in self._cache:
-            got = _get_all(self._cols[kind], ["embeddings", "documents", "metadatas"])
-            found = [Statement(str(m["participant_id"]), kind, int(m["index"]), _text(m, d, TEXT))
+            got = get_all(self._cols[kind], ["embeddings", "documents", "metadatas"])
+            found = [Statement(str(m["participant_id"]), kind, int(m["index"]),
+                               record_text(m, d, TEXT))
                      for m, d in zip(got["metadatas"], got["documents"], strict=True)]
             order = sorted(range(len(found)), key=lambda i: statement_order(found[i]))
             statements = [found[i] for i in order]
@@ -306,7 +236,7 @@ class ChromaStore(ParticipantStore):
         return int(self._guidance.count())
 
     def guidance_chunks(self) -> list[GuidanceChunk]:
-        got = _get_all(self._guidance, ["documents", "metadatas"])
+        got = get_all(self._guidance, ["documents", "metadatas"])
         chunks = [
             GuidanceChunk(str(m["source"]), str(m["heading"]), str(d), int(m["order"]))
             for d, m in zip(got["documents"] or [], got["metadatas"] or [], strict=True)
@@ -331,7 +261,7 @@ class ChromaStore(ParticipantStore):
                 "metadatas": got["metadatas"] or [],
             }
             for name, col in self._all_collections().items()
-            for got in [_get_all(col, ["embeddings", "documents", "metadatas"])]
+            for got in [get_all(col, ["embeddings", "documents", "metadatas"])]
         }
         self.close()
         gc.collect()  # drop this process's index objects before their folder goes
@@ -405,7 +335,7 @@ def _finish_swap(path: Path) -> None:
 def _rebuild(dump_file: Path, target: Path) -> None:
     """Create a Chroma folder at ``target`` from a JSON dump of every collection."""
     dump = json.loads(dump_file.read_text(encoding="utf-8"))
-    client = _client(target)
+    client = open_client(target)
     size = max(1, int(client.get_max_batch_size()))
     for name, got in dump.items():
         col = client.get_or_create_collection(name, metadata=collection_metadata(name))

@@ -44,7 +44,8 @@ import numpy as np
 from assistant.errors import ConfigError, StoreUnreachable
 from assistant.models import Participant, StatementKind
 from assistant.store.base import StatementMatrix
-from assistant.store.chroma import BASE_NAMES, SPACE, ChromaStore
+from assistant.store.chroma import ChromaStore
+from assistant.store.chroma_records import BASE_NAMES, SPACE
 
 STATE = "pairing-state"
 #: what an operator runs to clear deleted text from the server's own files
