@@ -370,16 +370,19 @@ def test_chroma_reads_every_vector_across_small_pages(
 def test_chroma_keeps_texts_in_metadata_and_reads_older_folders_documents(
     tmp_path: Path, embeddings: Any
 ) -> None:
-    """Texts and profiles live in metadata (no full-text index is built); a folder written
-    with them as Chroma documents, as before, reads back the same."""
+    """Profiles live in metadata (no full-text index is built) and statements' texts are
+    their profiles'; a folder written with them as Chroma documents, as before, reads
+    back the same."""
     from assistant.store.chroma_records import COLLECTIONS, PEOPLE
 
     store = ChromaStore(tmp_path / "new")
     try:
         store.upsert(ALICE, vectors_for(ALICE, embeddings))
         assert store.client.get_collection(PEOPLE).get(include=["documents"])["documents"] == [None]
-        offers = store.client.get_collection(COLLECTIONS["offer"]).get(include=["documents"])
+        offers = store.client.get_collection(COLLECTIONS["offer"]).get(
+            include=["documents", "metadatas"])
         assert offers["documents"] == [None, None]
+        assert offers["metadatas"] == [{"participant_id": "alice"}] * 2  # text: the profile's
         expected = (store.participants(), store.statements("offer").statements)
     finally:
         store.close()
@@ -429,3 +432,25 @@ def test_chroma_lets_its_client_go_after_each_whole_read(tmp_path: Path, embeddi
         assert store.connection == opened + 3  # opened again, not closed again
     finally:
         store.close()
+
+
+def test_chroma_skips_a_statement_record_whose_owner_has_no_such_statement(
+    tmp_path: Path, embeddings: Any
+) -> None:
+    """A statement's text is its owner's profile's: a record left without one (its owner
+    gone, or an index the profile no longer has) is not read as a statement."""
+    from assistant.store.chroma_records import COLLECTIONS
+
+    store = ChromaStore(tmp_path / "chroma")
+    try:
+        store.upsert(ALICE, vectors_for(ALICE, embeddings))
+        vector = vectors_for(ALICE, embeddings)[ALICE.statements()[0].id]
+        store.client.get_collection(COLLECTIONS["offer"]).add(
+            ids=["ghost::offer::0", "alice::offer::7"], embeddings=[vector, vector],
+            metadatas=[{"participant_id": "ghost"}, {"participant_id": "alice"}])
+        offers = store.statements("offer")
+    finally:
+        store.close()
+    assert [st.id for st in offers.statements] == ["alice::offer::0", "alice::offer::1"]
+    assert [st.text for st in offers.statements] == ALICE.offers
+    assert offers.vectors.shape == (2, 384)

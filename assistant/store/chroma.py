@@ -44,11 +44,12 @@ from assistant.store.chroma_records import (
     PEOPLE,
     PROFILE,
     SPACE,
-    TEXT,
     collection_metadata,
     get_all,
+    needs_owner,
     open_client,
     person_metadata,
+    read_statement,
     record_text,
     statement_metadata,
 )
@@ -56,6 +57,9 @@ from assistant.store.chroma_records import (
 
 class ChromaStore(ParticipantStore):
     """Chroma persistent store in ``path`` (or in memory when ``path`` is None)."""
+
+    #: statement records also keep their text (see :func:`statement_metadata`)
+    texts_in_statements = False
 
     def __init__(self, path: Path | None) -> None:
         self.path = path
@@ -134,7 +138,8 @@ class ChromaStore(ParticipantStore):
                 col.add(
                     ids=[st.id for st, _ in part],
                     embeddings=np.asarray([v for _, v in part], dtype=np.float32),
-                    metadatas=[statement_metadata(st) for st, _ in part],
+                    metadatas=[statement_metadata(st, self.texts_in_statements)
+                               for st, _ in part],
                 )
         for _person, vecs in items:
             mean = np.mean(np.asarray(list(vecs.values()), dtype=np.float32), axis=0)
@@ -178,12 +183,15 @@ class ChromaStore(ParticipantStore):
     def statements(self, kind: StatementKind) -> StatementMatrix:
         if kind not in self._cache:
             got = get_all(self._cols[kind], ["embeddings", "documents", "metadatas"])
-            found = [Statement(str(m["participant_id"]), kind, int(m["index"]),
-                               record_text(m, d, TEXT))
-                     for m, d in zip(got["metadatas"], got["documents"], strict=True)]
-            order = sorted(range(len(found)), key=lambda i: statement_order(found[i]))
-            statements = [found[i] for i in order]
-            vectors = (got["embeddings"][order] if order
+            records = list(zip(got["ids"], got["metadatas"], got["documents"], strict=True))
+            owners = ({p.id: p for p in ChromaStore.participants(self)}
+                      if any(needs_owner(m, d) for _, m, d in records) else {})
+            read = [(row, read_statement(i, m, d, kind, owners))
+                    for row, (i, m, d) in enumerate(records)]
+            found = [(row, st) for row, st in read if st is not None]
+            found.sort(key=lambda item: statement_order(item[1]))
+            statements = [st for _, st in found]
+            vectors = (got["embeddings"][[row for row, _ in found]] if found
                        else np.zeros((0, 0), dtype=np.float32))
             self._cache[kind] = StatementMatrix(statements, vectors)
             self._let_go_when_loaded()

@@ -7,13 +7,14 @@ Collections: ``participants`` (one record a person, the profile as JSON in its m
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
 from assistant.config import Settings  # noqa: F401  (telemetry off before chromadb loads)
-from assistant.models import Participant, Statement
+from assistant.models import Participant, Statement, StatementKind
 
 COLLECTIONS = {"offer": "offers", "want": "wants"}
 PEOPLE = "participants"
@@ -36,9 +37,41 @@ TEXT = "text"
 PROFILE = "profile"
 
 
-def statement_metadata(st: Statement) -> dict[str, str | int]:
-    return {"participant_id": st.participant_id, "kind": st.kind, "index": st.index,
-            TEXT: st.text}
+def statement_metadata(st: Statement, with_text: bool) -> dict[str, str | int]:
+    """A statement record's metadata: its owner, what deleting a person selects by.
+
+    The record's id (``owner::kind::index``) gives the rest, and the text is the owner's
+    profile's; each metadata key costs every add (8,000 statements: about 0.25 ms a record
+    with kind, index and text, 0.15 ms with the owner alone). ``with_text`` also keeps
+    the text, for readers that check statements against profiles (a shared server).
+    """
+    meta: dict[str, str | int] = {"participant_id": st.participant_id}
+    if with_text:
+        meta[TEXT] = st.text
+    return meta
+
+
+def read_statement(record_id: str, metadata: dict[str, Any], document: str | None,
+                   kind: StatementKind, owners: Mapping[str, Participant]) -> Statement | None:
+    """The statement a record holds, in any layout this package wrote: kind and index in
+    metadata or only in the id, the text in metadata, as the document, or only in the
+    owner's profile. None for a record whose owner's profile does not have it."""
+    owner_id = str(metadata["participant_id"])
+    index = metadata.get("index")
+    index = int(index) if index is not None else int(record_id.rsplit("::", 1)[1])
+    text = metadata.get(TEXT, document)
+    if text is None:
+        owner = owners.get(owner_id)
+        said = () if owner is None else (owner.offers if kind == "offer" else owner.wants)
+        if index >= len(said):
+            return None
+        text = said[index]
+    return Statement(owner_id, kind, index, str(text))
+
+
+def needs_owner(metadata: dict[str, Any], document: str | None) -> bool:
+    """Whether a statement record's text is only in its owner's profile."""
+    return metadata.get(TEXT, document) is None
 
 
 def person_metadata(person: Participant) -> dict[str, str]:

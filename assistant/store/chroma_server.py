@@ -306,6 +306,9 @@ class ChromaServerStore(ChromaStore):
             with contextlib.suppress(NotFoundError):  # another purge got there first
                 client.delete_collection(col.name)
 
+    #: readers check each person's statements against their profile (``_torn``)
+    texts_in_statements = True
+
     def _let_go_when_loaded(self) -> None:
         """Nothing to let go: the server, not this process, holds what a read loads."""
 
