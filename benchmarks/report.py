@@ -37,6 +37,7 @@ def _peers(p: dict[str, Any]) -> list[tuple[str, str]]:
 
 def format_report(r: dict[str, Any]) -> str:
     raw, ing, re_, ask, pair = r["raw_encode"], r["ingest"], r["reingest"], r["ask"], r["pairing"]
+    after = r["raw_encode_after"]
     outcomes = ", ".join(f"{k} {v}" for k, v in ask["outcomes"].items())
     m = r["machine"]
     mem = ", ".join(f"{k} {v:.0f}" for k, v in r["peak_rss_mib_after"].items())
@@ -59,6 +60,9 @@ def format_report(r: dict[str, Any]) -> str:
                    f"({ing['statements_embedded']} embedded in {ing['seconds']:.2f} s, "
                    f"empty cache; {ing['statements_per_s']:.0f} statements/s counting "
                    f"all {ing['statements']})"),
+        ("", f"raw encode again right after: {after['statements_per_s']:.0f} statements/s "
+             f"on an even sample of {after['texts']}; ingest = "
+             f"{r['ratios']['ingest_vs_raw_encode_after']:.2f}x that rate"),
         ("cold ask", f"{r['cold_ask']['corpus']}: " + _cold(r["cold_ask"])),
         ("", f"whole cohort: {_cold(r['cold_ask_cohort'])}"),
         ("re-ingest", f"{re_['seconds']:.2f} s, {re_['statements_embedded']} statements "

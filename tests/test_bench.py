@@ -72,6 +72,11 @@ def test_small_run_reports_every_metric(tmp_path: Path, capsys: pytest.CaptureFi
     assert ingest["embedded_per_s"] > 0
     assert r["ratios"]["ingest_vs_raw_encode"] == pytest.approx(
         ingest["embedded_per_s"] / raw["statements_per_s"])
+    after = r["raw_encode_after"]  # the raw rate again right after, on a sample
+    assert 0 < after["texts"] <= min(r["unique_statements"], 4096) and after["seconds"] > 0
+    assert r["ratios"]["ingest_vs_raw_encode_after"] == pytest.approx(
+        ingest["embedded_per_s"] / after["statements_per_s"])
+    assert "raw encode again right after" in printed
 
     for cold in (r["cold_ask"], r["cold_ask_cohort"]):
         assert cold["runs"] == 1 and cold["asks_that_encoded"] == 1  # the model was needed
