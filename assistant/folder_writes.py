@@ -275,14 +275,9 @@ class FolderWrites:
 
     def _reattach_reports(self, gone: Participant) -> None:
         """Keep reporting lines whole: the person's reports now report to their manager."""
-        reports = [p for p in self.store.participants() if p.manager_id == gone.id]
-        for person in reports:
-            moved = person.model_copy(update={"manager_id": gone.manager_id})
-            statements = moved.statements()
-            vectors = self.embeddings.embed_documents([st.text for st in statements])
-            self.store.upsert(
-                moved, {st.id: v for st, v in zip(statements, vectors, strict=True)}
-            )
+        moved = [p.model_copy(update={"manager_id": gone.manager_id})
+                 for p in self.store.participants() if p.manager_id == gone.id]
+        self._embed_and_store(moved, None)
 
     def suggest(self, ref: str, limit: int = 3) -> list[str]:
         import difflib
