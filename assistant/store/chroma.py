@@ -50,8 +50,8 @@ from assistant.store.chroma_records import (
     open_client,
     person_metadata,
     read_statement,
-    record_text,
     statement_metadata,
+    stored_text,
 )
 
 
@@ -169,7 +169,7 @@ class ChromaStore(ParticipantStore):
     def participants(self) -> list[Participant]:
         if self._people_cache is None:
             got = get_all(self._people, ["metadatas", "documents"])
-            people = [Participant.model_validate_json(record_text(m, d, PROFILE))
+            people = [Participant.model_validate_json(str(stored_text(m, d, PROFILE)))
                       for m, d in zip(got["metadatas"], got["documents"], strict=True)]
             self._people_cache = sorted(people, key=lambda p: p.id)
             self._let_go_when_loaded()

@@ -59,7 +59,7 @@ def read_statement(record_id: str, metadata: dict[str, Any], document: str | Non
     owner_id = str(metadata["participant_id"])
     index = metadata.get("index")
     index = int(index) if index is not None else int(record_id.rsplit("::", 1)[1])
-    text = metadata.get(TEXT, document)
+    text = stored_text(metadata, document, TEXT)
     if text is None:
         owner = owners.get(owner_id)
         said = () if owner is None else (owner.offers if kind == "offer" else owner.wants)
@@ -71,7 +71,7 @@ def read_statement(record_id: str, metadata: dict[str, Any], document: str | Non
 
 def needs_owner(metadata: dict[str, Any], document: str | None) -> bool:
     """Whether a statement record's text is only in its owner's profile."""
-    return metadata.get(TEXT, document) is None
+    return stored_text(metadata, document, TEXT) is None
 
 
 def person_metadata(person: Participant) -> dict[str, str]:
@@ -79,10 +79,11 @@ def person_metadata(person: Participant) -> dict[str, str]:
             PROFILE: person.model_dump_json()}
 
 
-def record_text(metadata: dict[str, Any], document: str | None, key: str) -> str:
-    """What a record stores under ``key`` in its metadata, or as its document (older folders)."""
+def stored_text(metadata: dict[str, Any], document: str | None, key: str) -> str | None:
+    """What a record keeps under ``key`` in its metadata, else its document (older
+    folders), else None."""
     value = metadata.get(key)
-    return str(value if value is not None else document)
+    return str(value) if value is not None else document
 
 
 def collection_metadata(base: str) -> dict[str, str | int]:
