@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from assistant.errors import ConstraintConflict
+from assistant.allocator import release_freed
 from assistant.match.batch import Side
 from assistant.match.constraints import ReportingLines, capacity_note
 from assistant.match.pairs import PairScorer, Rules, merge_edges, stream
@@ -201,10 +202,12 @@ def pair_people(
     plan = _plan(people, config, locks, exclusions, min_score)
     rules = Rules(people, plan.slots, plan.floor, plan.blocked, plan.lines)
     started = time.perf_counter()
+    release_freed()  # what earlier work freed, before the blocks of scores
     scorer = PairScorer(people, offers, wants, config, weights, check)
     found = stream(scorer, rules, k, scorer.order(), ask=plan.fixed)
     streamed = time.perf_counter() - started
     ei, ej, score, reciprocal = merge_edges(n, found.pairs, found.score, found.reciprocal)
+    release_freed()  # the blocks' temporaries, before the solver
     graph = _Graph(ei, ej, score, reciprocal, found.acceptable, found.best_partner,
                    found.best_reciprocal)
 

@@ -32,6 +32,8 @@ import numpy as np
 from scipy import sparse
 from scipy.optimize import Bounds, LinearConstraint, linprog, milp
 
+from assistant.allocator import release_freed
+
 #: more partners for some people: (people, k) -> (pairs [2, m], scores, new tau)
 More = Callable[[np.ndarray, int], tuple[np.ndarray, np.ndarray, np.ndarray]]
 TOL = 1e-9
@@ -41,6 +43,10 @@ MAX_DEEPEN = 2_000
 #: search runs only when this few edges are left to decide; the LP rounded is already
 #: within a hair of the LP, and the bound for pairs outside the graph dominates the gap
 MIP_EDGES = 2_000
+#: HiGHS's presolve on the LP relaxation: off. The matching LP has nothing for it to
+#: remove, and its copies of the model cost memory: at 10,000 people (168,978 edges) the
+#: LP peaked 184 MB above where it started with presolve, 134 MB without, in the same time
+LP_PRESOLVE = False
 
 
 @dataclass(frozen=True)
@@ -90,7 +96,8 @@ def _lp(n: int, ei: np.ndarray, ej: np.ndarray, w: np.ndarray, slots: np.ndarray
     if len(ei) == 0:
         return 0.0, np.zeros(0), np.zeros(n)
     res = linprog(-w, A_ub=_incidence(n, ei, ej), b_ub=slots.astype(float), bounds=(0, 1),
-                  method="highs")
+                  method="highs", options={"presolve": LP_PRESOLVE})
+    release_freed()  # HiGHS frees about 150 MB of small blocks at 10,000 people
     if res.status != 0:
         raise RuntimeError(f"the LP relaxation failed: {res.message}")
     return -float(res.fun), np.asarray(res.x), -np.asarray(res.ineqlin.marginals)
