@@ -20,8 +20,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from assistant.errors import ConstraintConflict
 from assistant.allocator import release_freed
+from assistant.errors import ConstraintConflict
 from assistant.match.batch import Side
 from assistant.match.constraints import ReportingLines, capacity_note
 from assistant.match.pairs import PairScorer, Rules, merge_edges, stream
