@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import itertools
 from dataclasses import replace
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -100,7 +101,8 @@ def test_every_candidate_scores_the_same_both_ways(matcher: Matcher) -> None:
         batch, score, reciprocal = matcher._score_all(asker, everyone, want_vecs, offer_vecs,
                                                       bool(offers))
         for c, person in enumerate(snap.order):
-            slow = matcher._score(asker, person, wants, want_vecs, offers, offer_vecs)
+            slow = matcher._score(asker, person, wants, want_vecs, offers, offer_vecs,
+                                  batch.ceilings)
             to_asker, to_cand = links(batch, c, snap.sides["offer"], snap.sides["want"],
                                       wants, offers, matcher.check)
             fast = matcher._candidate(asker, person, float(score[c]), float(reciprocal[c]),
@@ -121,8 +123,10 @@ def test_find_ranks_as_the_scalar_path(matcher: Matcher) -> None:
         asker = matcher.person(request.asker_id) if request.asker_id else None
         want_vecs = matcher._side(request.asker_id, result.wants, "want")
         offer_vecs = matcher._side(request.asker_id, result.offers, "offer")
+        assert result.rank_ceilings is not None
         slow = [matcher._score(asker, snap.people[c.id], result.wants, want_vecs,
-                               result.offers, offer_vecs) for c in result.candidates]
+                               result.offers, offer_vecs, result.rank_ceilings)
+                for c in result.candidates]
         for fast, ref in zip(result.candidates, slow, strict=True):
             assert_same(fast, ref)
         scores = [c.score for c in slow]
@@ -130,7 +134,7 @@ def test_find_ranks_as_the_scalar_path(matcher: Matcher) -> None:
         shown = {c.id for c in result.candidates} | {c.id for c in result.near_misses}
         for pid in set(snap.people) - shown - set(result.dropped):
             other = matcher._score(asker, snap.people[pid], result.wants, want_vecs,
-                                   result.offers, offer_vecs)
+                                   result.offers, offer_vecs, result.rank_ceilings)
             listed = not other.weak or (other.teaches >= matcher.config.list_below
                                         and not other.misread)
             # anyone left out was either not retrieved or not good enough to list
@@ -199,3 +203,33 @@ def test_exactness_is_part_of_the_batched_ranking(matcher: Matcher) -> None:
                   replace(matcher.config, exact_weight=0.0), matcher.weights)
     _, plain, _ = off._score_all(asker, everyone, want_vecs, offer_vecs, True)
     np.testing.assert_allclose(score - plain, bonus, atol=1e-12)
+
+
+def test_someone_who_names_the_skill_outranks_a_neighbouring_skill_with_reciprocity(
+    tmp_path: Path, embedder: Any,
+) -> None:
+    """``relative_ceiling``: with someone whose offer names the wanted skill among the
+    candidates, a neighbouring skill no longer counts as fully taught in the ranking, so
+    wanting what the asker offers cannot lift it above them; with the fixed ceiling it
+    does. Shown strengths and the abstention keep the fixed ceiling."""
+    people = [
+        Participant(id="asker", name="Ann Asker", offers=["Canva design"], wants=["Mandarin"]),
+        Participant(id="exact", name="Mei Exact", offers=["Mandarin"], wants=["Graphic design"]),
+        Participant(id="near", name="Jun Near", offers=["Japanese"], wants=["Canva design"]),
+    ]
+    store = ChromaStore(tmp_path / "chroma")
+    embed_and_store(embedder, store, people)
+    try:
+        relative = Matcher(store, embedder)
+        fixed = Matcher(store, embedder, replace(relative.config, relative_ceiling=None))
+        request = Request(asker_id="asker")
+        ranked = relative.find(request, k=5)
+        plain = fixed.find(request, k=5)
+        assert [c.id for c in plain.candidates] == ["near", "exact"]
+        assert [c.id for c in ranked.candidates] == ["exact", "near"]
+        assert plain.rank_ceilings is None and ranked.rank_ceilings is not None
+        for a, b in zip(sorted(ranked.candidates, key=lambda c: c.id),
+                        sorted(plain.candidates, key=lambda c: c.id), strict=True):
+            assert (a.teaches, a.learns, a.weak) == (b.teaches, b.learns, b.weak)
+    finally:
+        store.close()

@@ -292,9 +292,13 @@ def test_anonymous_request_without_offers(matcher: Matcher) -> None:
     for cand in result.candidates:
         assert cand.learns == 0.0
         assert cand.to_candidate == []
-        # one direction: the ranking is what they teach, plus exactness at most
-        assert cand.teaches <= cand.score <= cand.teaches + matcher.config.exact_weight
+        # one direction: the ranking is what they teach (against the closest offer among
+        # the candidates, so at most their strength), plus exactness at most
+        assert cand.score <= cand.teaches + matcher.config.exact_weight
         assert cand.notes == []
+    # the closest offer keeps its full strength in the ranking
+    top = max(result.candidates, key=lambda c: c.to_asker[0].similarity)
+    assert top.teaches <= top.score
     assert "jon" not in found and "kim" not in found
 
 

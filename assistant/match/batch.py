@@ -85,20 +85,37 @@ class Batch:
     l_why: np.ndarray
     l_start: np.ndarray     #: first row of each candidate
     l_rows: np.ndarray      #: want row of each row
+    #: the asked-for direction as the ranking reads it (``teaches`` when not relative)
+    teaches_rank: np.ndarray
+    #: the ranking's ceiling of each wanted statement (None: not relative)
+    ceilings: np.ndarray | None = None
 
 
 def _strengths(
     want_vecs: np.ndarray, offer_vecs: np.ndarray, config: ScoringConfig,
     check: VocabularyCheck | None, wants: Profile | None, offers: Profile | None,
-) -> tuple[np.ndarray, np.ndarray, np.ndarray | None]:
-    """Similarities, calibrated strengths with the vocabulary's factors, and its reasons."""
+) -> tuple[np.ndarray, np.ndarray, np.ndarray | None, np.ndarray | None]:
+    """Similarities, calibrated strengths with the vocabulary's factors, its reasons and
+    the factors themselves."""
     sims = want_vecs @ offer_vecs.T
     strengths = config.calibrate(sims)
-    why = None
+    why = factors = None
     if check is not None and wants is not None and offers is not None:
         factors, why = check.factors(wants, offers)
         strengths = strengths * factors
-    return sims, strengths, why
+    return sims, strengths, why, factors
+
+
+def _ranked(config: ScoringConfig, sims: np.ndarray, why: np.ndarray | None,
+            factors: np.ndarray | None, seg: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The ranking's ceiling of each want (from the closest offer the vocabulary left
+    alone) and each candidate's best strength under it, [want, candidate]."""
+    kept = sims if why is None else np.where(why < 0, sims, -np.inf)
+    ceilings = config.rank_ceilings(kept.max(axis=1))
+    ranked = config.calibrate_rows(sims, ceilings)
+    if factors is not None:
+        ranked = ranked * factors
+    return ceilings, np.maximum.reduceat(ranked, seg, axis=1)
 
 
 def _blend(config: ScoringConfig, mean: np.ndarray, top: np.ndarray) -> np.ndarray:
@@ -109,13 +126,19 @@ def _blend(config: ScoringConfig, mean: np.ndarray, top: np.ndarray) -> np.ndarr
 def score_batch(
     offers: Side, wants: Side, people: np.ndarray, want_vecs: np.ndarray,
     offer_vecs: np.ndarray, config: ScoringConfig, check: VocabularyCheck | None,
+    relative: bool = True,
 ) -> Batch:
     """Score the candidates ``people`` (snapshot indices) for a request whose wants and
-    offers are ``want_vecs`` and ``offer_vecs``."""
+    offers are ``want_vecs`` and ``offer_vecs``. ``relative``: rank the asked-for
+    direction against the closest offer among these candidates
+    (``ScoringConfig.relative_ceiling``); off for one person scored alone."""
+    relative = relative and config.relative_ceiling is not None
     people = np.asarray(people, dtype=np.int64)
     n = len(people)
     profile = check.profile if check is not None else None
     teaches = np.zeros(n, dtype=np.float32)
+    teaches_rank = np.zeros(n, dtype=np.float32)
+    ceilings = np.full(0, config.ceiling, dtype=np.float32)
     misread = np.zeros(n, dtype=bool)
     q = len(want_vecs)
     t_col = np.zeros((q, n), dtype=np.int64)
@@ -125,7 +148,7 @@ def score_batch(
     cols, starts = offers.rows(people)
     has = offers.count[people] > 0
     if q and len(cols):
-        sims, strengths, why = _strengths(
+        sims, strengths, why, factors = _strengths(
             want_vecs, offers.vectors[cols], config, check,
             profile(want_vecs) if profile else None,
             _rows(offers.profile, cols),
@@ -143,6 +166,9 @@ def score_batch(
         t_strength[:, has] = strengths[rows, chosen]
         best = t_strength[:, has]
         teaches[has] = _blend(config, best.mean(axis=0), best.max(axis=0))
+        if relative:
+            ceilings, ranked = _ranked(config, sims, why, factors, seg)
+            teaches_rank[has] = _blend(config, ranked.mean(axis=0), ranked.max(axis=0))
         if why is not None:
             t_why[:, has] = why[rows, chosen]
             misread[has] = (t_why[:, has] >= 0).all(axis=0)
@@ -155,7 +181,7 @@ def score_batch(
     l_strength = np.zeros(m, dtype=np.float32)
     l_why = np.full(m, -1, dtype=np.int64)
     if len(offer_vecs) and m:
-        sims, strengths, why = _strengths(
+        sims, strengths, why, _ = _strengths(
             wants.vectors[w_rows], offer_vecs, config, check,
             _rows(wants.profile, w_rows), profile(offer_vecs) if profile else None,
         )
@@ -169,8 +195,11 @@ def score_batch(
         mean = np.add.reduceat(l_strength, seg) / wants.count[people][has_w]
         learns[has_w] = _blend(config, mean.astype(np.float32),
                                np.maximum.reduceat(l_strength, seg))
+    if not relative:
+        teaches_rank = teaches
     return Batch(people, teaches, learns, misread, t_col, t_sim, t_strength, t_why, cols,
-                 l_best, l_sim, l_strength, l_why, w_starts, w_rows)
+                 l_best, l_sim, l_strength, l_why, w_starts, w_rows, teaches_rank,
+                 ceilings if relative else None)
 
 
 def exactness(batch: Batch, config: ScoringConfig, has_offers: bool) -> np.ndarray:

@@ -14,7 +14,7 @@ from assistant.match.batch import Batch, Side, exactness, links, score_batch
 from assistant.match.constraints import CandidateFilter, ReportingLines, capacity_note
 from assistant.match.preferences import PeopleTable, PreferenceWeights, soft_adjustment
 from assistant.match.reasons import DropKind, DropReason, Flag, FlagKind
-from assistant.match.scoring import Link, ScoringConfig, direction
+from assistant.match.scoring import Link, ScoringConfig, direction, rank_teach
 from assistant.match.vocabulary_check import VocabularyCheck
 from assistant.models import Participant, StatementKind
 from assistant.store.base import ParticipantStore
@@ -79,6 +79,9 @@ class MatchResult:
     dropped: dict[str, DropReason] = field(default_factory=dict)
     widen: list[str] = field(default_factory=list)
     one_directional: bool = False
+    #: the ranking's ceiling of each wanted statement among the candidates considered
+    #: (``ScoringConfig.relative_ceiling``); None when the ranking used the fixed one
+    rank_ceilings: np.ndarray | None = None
 
 
 class Snapshot:
@@ -206,7 +209,7 @@ class Matcher:
 
         result = MatchResult(
             request, wants, offers, [candidate(c) for c in good[:k]], abstained=not good,
-            dropped=dropped, one_directional=not offers,
+            dropped=dropped, one_directional=not offers, rank_ceilings=batch.ceilings,
         )
         if not good:
             # the closest offers, if any comes near enough to be worth a look
@@ -223,7 +226,7 @@ class Matcher:
         snap = self.snapshot
         batch, score, reciprocal = self._score_all(
             a, [snap.position[b.id]], snap.vectors["want"][a.id], snap.vectors["offer"][a.id],
-            bool(a.offers),
+            bool(a.offers), relative=False,
         )
         to_asker, to_cand = links(batch, 0, snap.sides["offer"], snap.sides["want"], a.wants,
                                   a.offers, self.check)
@@ -248,7 +251,7 @@ class Matcher:
         person, snap = self.person(pid), self.snapshot
         batch, score, reciprocal = self._score_all(
             asker, [snap.position[pid]], self._side(asker_id, wants, "want"),
-            self._side(asker_id, offers, "offer"), bool(offers))
+            self._side(asker_id, offers, "offer"), bool(offers), relative=False)
         to_asker, to_cand = links(batch, 0, snap.sides["offer"], snap.sides["want"], wants,
                                   offers, self.check)
         return self._candidate(asker, person, float(score[0]), float(reciprocal[0]),
@@ -285,21 +288,22 @@ class Matcher:
 
     def _score_all(
         self, asker: Participant | None, people: list[int], want_vecs: np.ndarray,
-        offer_vecs: np.ndarray, has_offers: bool,
+        offer_vecs: np.ndarray, has_offers: bool, relative: bool = True,
     ) -> tuple[Batch, np.ndarray, np.ndarray]:
         """Both directions, ranking score (with the soft preferences) and reciprocity of
-        every candidate in ``people`` (snapshot indices) at once."""
+        every candidate in ``people`` (snapshot indices) at once; ``relative``: ranked
+        against the closest offer among them (off for one person scored alone)."""
         snap = self.snapshot
         idx = np.asarray(people, dtype=np.int64)
         batch = score_batch(snap.sides["offer"], snap.sides["want"], idx, want_vecs,
-                            offer_vecs, self.config, self.check)
-        teaches = batch.teaches.astype(np.float64)
+                            offer_vecs, self.config, self.check, relative)
+        teaches = batch.teaches_rank.astype(np.float64)
         exact = exactness(batch, self.config, has_offers)
         if has_offers:
             ranking = self.config.rank_many(teaches, batch.learns.astype(np.float64)) + exact
             reciprocal = self.config.fuse(batch.teaches, batch.learns).astype(np.float64)
         else:
-            ranking, reciprocal = teaches + exact, teaches
+            ranking, reciprocal = teaches + exact, batch.teaches.astype(np.float64)
         bonus = np.zeros(len(idx))
         if asker is not None and len(idx):
             row = np.asarray([snap.position[asker.id]])
@@ -335,9 +339,11 @@ class Matcher:
     def _score(
         self, asker: Participant | None, person: Participant, wants: list[str],
         want_vecs: np.ndarray, offers: list[str], offer_vecs: np.ndarray,
+        ceilings: np.ndarray | None = None,
     ) -> Candidate:
         """One candidate, statement matrix by statement matrix: the reference that
-        :meth:`_score_all` (what :meth:`find` uses) is tested against."""
+        :meth:`_score_all` (what :meth:`find` uses) is tested against; ``ceilings``: the
+        ranking's ceiling of each want (None: the fixed one, as for one person alone)."""
         snap = self.snapshot
         teaches, to_asker = direction(
             want_vecs, wants, snap.vectors["offer"][person.id], snap.texts["offer"][person.id],
@@ -349,7 +355,9 @@ class Matcher:
         )
         reciprocal = float(self.config.fuse(teaches, learns)) if offers else teaches
         exact = self.config.exactness(to_asker, to_cand if offers else None)
-        ranking = (self.config.rank(teaches, learns) if offers else teaches) + exact
+        ranked = teaches if ceilings is None else rank_teach(
+            want_vecs, snap.vectors["offer"][person.id], self.config, self.check, ceilings)
+        ranking = (self.config.rank(ranked, learns) if offers else ranked) + exact
         bonus = soft_adjustment(asker, person, self.weights)[0] if asker else 0.0
         return self._candidate(asker, person, ranking + bonus, reciprocal, teaches, learns,
                                to_asker, to_cand, bool(offers))
