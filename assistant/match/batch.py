@@ -138,9 +138,9 @@ def score_batch(
     profile = check.profile if check is not None else None
     teaches = np.zeros(n, dtype=np.float32)
     teaches_rank = np.zeros(n, dtype=np.float32)
-    ceilings = np.full(0, config.ceiling, dtype=np.float32)
     misread = np.zeros(n, dtype=bool)
     q = len(want_vecs)
+    ceilings = np.full(q, config.ceiling, dtype=np.float32)
     t_col = np.zeros((q, n), dtype=np.int64)
     t_sim = np.zeros((q, n), dtype=np.float32)
     t_strength = np.zeros((q, n), dtype=np.float32)
