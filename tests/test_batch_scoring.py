@@ -205,16 +205,18 @@ def test_exactness_is_part_of_the_batched_ranking(matcher: Matcher) -> None:
     np.testing.assert_allclose(score - plain, bonus, atol=1e-12)
 
 
-def test_someone_who_names_the_skill_outranks_a_neighbouring_skill_with_reciprocity(
+def test_a_neighbouring_skill_ranks_below_the_skill_named_outright(
     tmp_path: Path, embedder: Any,
 ) -> None:
-    """``relative_ceiling``: with someone whose offer names the wanted skill among the
-    candidates, a neighbouring skill no longer counts as fully taught in the ranking, so
-    wanting what the asker offers cannot lift it above them; with the fixed ceiling it
-    does. Shown strengths and the abstention keep the fixed ceiling."""
+    """``relative_ceiling``: two candidates who both want exactly what the asker offers,
+    one offering the wanted skill by name (Mandarin), one a neighbouring skill
+    (Japanese, which the vocabulary pulls close). On the fixed ceiling both count as
+    fully teaching it and only the small exactness bonus separates them; relative to the
+    closest offer among the candidates, the neighbour no longer counts as fully taught.
+    Shown strengths, reciprocity and flags keep the fixed ceiling."""
     people = [
         Participant(id="asker", name="Ann Asker", offers=["Canva design"], wants=["Mandarin"]),
-        Participant(id="exact", name="Mei Exact", offers=["Mandarin"], wants=["Graphic design"]),
+        Participant(id="exact", name="Mei Exact", offers=["Mandarin"], wants=["Canva design"]),
         Participant(id="near", name="Jun Near", offers=["Japanese"], wants=["Canva design"]),
     ]
     store = ChromaStore(tmp_path / "chroma")
@@ -225,11 +227,17 @@ def test_someone_who_names_the_skill_outranks_a_neighbouring_skill_with_reciproc
         request = Request(asker_id="asker")
         ranked = relative.find(request, k=5)
         plain = fixed.find(request, k=5)
-        assert [c.id for c in plain.candidates] == ["near", "exact"]
-        assert [c.id for c in ranked.candidates] == ["exact", "near"]
         assert plain.rank_ceilings is None and ranked.rank_ceilings is not None
+        score = {c.id: c.score for c in ranked.candidates}
+        plain_score = {c.id: c.score for c in plain.candidates}
+        assert [c.id for c in ranked.candidates] == ["exact", "near"]
+        gap, plain_gap = (score["exact"] - score["near"],
+                          plain_score["exact"] - plain_score["near"])
+        assert plain_gap < relative.config.exact_weight  # only the exactness bonus
+        assert gap > plain_gap + 0.05
         for a, b in zip(sorted(ranked.candidates, key=lambda c: c.id),
                         sorted(plain.candidates, key=lambda c: c.id), strict=True):
-            assert (a.teaches, a.learns, a.weak) == (b.teaches, b.learns, b.weak)
+            assert (a.teaches, a.learns, a.reciprocal, a.weak, a.flags) == (
+                b.teaches, b.learns, b.reciprocal, b.weak, b.flags)
     finally:
         store.close()

@@ -85,10 +85,20 @@ class Batch:
     l_why: np.ndarray
     l_start: np.ndarray     #: first row of each candidate
     l_rows: np.ndarray      #: want row of each row
-    #: the asked-for direction as the ranking reads it (``teaches`` when not relative)
+    #: both directions as the ranking reads them (``teaches``/``learns`` when not relative)
     teaches_rank: np.ndarray
-    #: the ranking's ceiling of each wanted statement (None: not relative)
-    ceilings: np.ndarray | None = None
+    learns_rank: np.ndarray
+    #: the ranking's ceilings (None: not relative)
+    ceilings: Ceilings | None = None
+
+
+@dataclass(frozen=True)
+class Ceilings:
+    """The ranking's ceiling of each wanted statement of a request, and of each offered
+    one (``ScoringConfig.relative_ceiling``), from the closest candidates."""
+
+    wants: np.ndarray
+    offers: np.ndarray
 
 
 def _strengths(
@@ -107,15 +117,15 @@ def _strengths(
 
 
 def _ranked(config: ScoringConfig, sims: np.ndarray, why: np.ndarray | None,
-            factors: np.ndarray | None, seg: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """The ranking's ceiling of each want (from the closest offer the vocabulary left
-    alone) and each candidate's best strength under it, [want, candidate]."""
+            factors: np.ndarray | None, axis: int) -> tuple[np.ndarray, np.ndarray]:
+    """Ceilings along ``axis`` of ``sims`` (1: one per row, from the closest column; 0:
+    one per column) from the links the vocabulary left alone, and the strengths under
+    them (with the vocabulary's factors)."""
     kept = sims if why is None else np.where(why < 0, sims, -np.inf)
-    ceilings = config.rank_ceilings(kept.max(axis=1))
-    ranked = config.calibrate_rows(sims, ceilings)
-    if factors is not None:
-        ranked = ranked * factors
-    return ceilings, np.maximum.reduceat(ranked, seg, axis=1)
+    ceilings = config.rank_ceilings(kept.max(axis=axis))
+    ranked = (config.calibrate_rows(sims, ceilings) if axis == 1
+              else config.calibrate_rows(sims.T, ceilings).T)
+    return ceilings, ranked if factors is None else ranked * factors
 
 
 def _blend(config: ScoringConfig, mean: np.ndarray, top: np.ndarray) -> np.ndarray:
@@ -140,7 +150,8 @@ def score_batch(
     teaches_rank = np.zeros(n, dtype=np.float32)
     misread = np.zeros(n, dtype=bool)
     q = len(want_vecs)
-    ceilings = np.full(q, config.ceiling, dtype=np.float32)
+    ceilings = Ceilings(np.full(q, config.ceiling, dtype=np.float32),
+                        np.full(len(offer_vecs), config.ceiling, dtype=np.float32))
     t_col = np.zeros((q, n), dtype=np.int64)
     t_sim = np.zeros((q, n), dtype=np.float32)
     t_strength = np.zeros((q, n), dtype=np.float32)
@@ -167,13 +178,16 @@ def score_batch(
         best = t_strength[:, has]
         teaches[has] = _blend(config, best.mean(axis=0), best.max(axis=0))
         if relative:
-            ceilings, ranked = _ranked(config, sims, why, factors, seg)
-            teaches_rank[has] = _blend(config, ranked.mean(axis=0), ranked.max(axis=0))
+            wanted, ranked = _ranked(config, sims, why, factors, axis=1)
+            ceilings = Ceilings(wanted, ceilings.offers)
+            top_rank = np.maximum.reduceat(ranked, seg, axis=1)
+            teaches_rank[has] = _blend(config, top_rank.mean(axis=0), top_rank.max(axis=0))
         if why is not None:
             t_why[:, has] = why[rows, chosen]
             misread[has] = (t_why[:, has] >= 0).all(axis=0)
 
     learns = np.zeros(n, dtype=np.float32)
+    learns_rank = np.zeros(n, dtype=np.float32)
     w_rows, w_starts = wants.rows(people)
     m = len(w_rows)
     l_best = np.zeros(m, dtype=np.int64)
@@ -181,7 +195,7 @@ def score_batch(
     l_strength = np.zeros(m, dtype=np.float32)
     l_why = np.full(m, -1, dtype=np.int64)
     if len(offer_vecs) and m:
-        sims, strengths, why, _ = _strengths(
+        sims, strengths, why, factors = _strengths(
             wants.vectors[w_rows], offer_vecs, config, check,
             _rows(wants.profile, w_rows), profile(offer_vecs) if profile else None,
         )
@@ -195,11 +209,18 @@ def score_batch(
         mean = np.add.reduceat(l_strength, seg) / wants.count[people][has_w]
         learns[has_w] = _blend(config, mean.astype(np.float32),
                                np.maximum.reduceat(l_strength, seg))
+        if relative:
+            offered, ranked = _ranked(config, sims, why, factors, axis=0)
+            ceilings = Ceilings(ceilings.wants, offered)
+            best_rank = ranked.max(axis=1)
+            mean = np.add.reduceat(best_rank, seg) / wants.count[people][has_w]
+            learns_rank[has_w] = _blend(config, mean.astype(np.float32),
+                                        np.maximum.reduceat(best_rank, seg))
     if not relative:
-        teaches_rank = teaches
+        teaches_rank, learns_rank = teaches, learns
     return Batch(people, teaches, learns, misread, t_col, t_sim, t_strength, t_why, cols,
                  l_best, l_sim, l_strength, l_why, w_starts, w_rows, teaches_rank,
-                 ceilings if relative else None)
+                 learns_rank, ceilings if relative else None)
 
 
 def exactness(batch: Batch, config: ScoringConfig, has_offers: bool) -> np.ndarray:

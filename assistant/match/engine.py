@@ -10,11 +10,11 @@ from langchain_core.embeddings import Embeddings
 
 from assistant.embed.base import embed_array
 from assistant.errors import EmptyStore, UnknownParticipant
-from assistant.match.batch import Batch, Side, exactness, links, score_batch
+from assistant.match.batch import Batch, Ceilings, Side, exactness, links, score_batch
 from assistant.match.constraints import CandidateFilter, ReportingLines, capacity_note
 from assistant.match.preferences import PeopleTable, PreferenceWeights, soft_adjustment
 from assistant.match.reasons import DropKind, DropReason, Flag, FlagKind
-from assistant.match.scoring import Link, ScoringConfig, direction, rank_teach
+from assistant.match.scoring import Link, ScoringConfig, direction, rank_direction
 from assistant.match.vocabulary_check import VocabularyCheck
 from assistant.models import Participant, StatementKind
 from assistant.store.base import ParticipantStore
@@ -81,7 +81,7 @@ class MatchResult:
     one_directional: bool = False
     #: the ranking's ceiling of each wanted statement among the candidates considered
     #: (``ScoringConfig.relative_ceiling``); None when the ranking used the fixed one
-    rank_ceilings: np.ndarray | None = None
+    rank_ceilings: Ceilings | None = None
 
 
 class Snapshot:
@@ -300,7 +300,7 @@ class Matcher:
         teaches = batch.teaches_rank.astype(np.float64)
         exact = exactness(batch, self.config, has_offers)
         if has_offers:
-            ranking = self.config.rank_many(teaches, batch.learns.astype(np.float64)) + exact
+            ranking = self.config.rank_many(teaches, batch.learns_rank.astype(np.float64)) + exact
             reciprocal = self.config.fuse(batch.teaches, batch.learns).astype(np.float64)
         else:
             ranking, reciprocal = teaches + exact, batch.teaches.astype(np.float64)
@@ -339,11 +339,11 @@ class Matcher:
     def _score(
         self, asker: Participant | None, person: Participant, wants: list[str],
         want_vecs: np.ndarray, offers: list[str], offer_vecs: np.ndarray,
-        ceilings: np.ndarray | None = None,
+        ceilings: Ceilings | None = None,
     ) -> Candidate:
         """One candidate, statement matrix by statement matrix: the reference that
         :meth:`_score_all` (what :meth:`find` uses) is tested against; ``ceilings``: the
-        ranking's ceiling of each want (None: the fixed one, as for one person alone)."""
+        ranking's ceilings (None: the fixed one, as for one person alone)."""
         snap = self.snapshot
         teaches, to_asker = direction(
             want_vecs, wants, snap.vectors["offer"][person.id], snap.texts["offer"][person.id],
@@ -355,9 +355,13 @@ class Matcher:
         )
         reciprocal = float(self.config.fuse(teaches, learns)) if offers else teaches
         exact = self.config.exactness(to_asker, to_cand if offers else None)
-        ranked = teaches if ceilings is None else rank_teach(
-            want_vecs, snap.vectors["offer"][person.id], self.config, self.check, ceilings)
-        ranking = (self.config.rank(ranked, learns) if offers else ranked) + exact
+        ranked_t, ranked_l = teaches, learns
+        if ceilings is not None:
+            ranked_t = rank_direction(want_vecs, snap.vectors["offer"][person.id],
+                                      self.config, self.check, ceilings.wants)
+            ranked_l = rank_direction(snap.vectors["want"][person.id], offer_vecs,
+                                      self.config, self.check, ceilings.offers, by="offer")
+        ranking = (self.config.rank(ranked_t, ranked_l) if offers else ranked_t) + exact
         bonus = soft_adjustment(asker, person, self.weights)[0] if asker else 0.0
         return self._candidate(asker, person, ranking + bonus, reciprocal, teaches, learns,
                                to_asker, to_cand, bool(offers))

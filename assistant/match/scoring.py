@@ -56,10 +56,12 @@ class ScoringConfig:
     #: to the closest offer among the candidates minus this (offers the vocabulary check
     #: weakened do not count), so that when someone names the skill outright, a
     #: neighbouring skill (Japanese for Mandarin, Excel formulas for Power BI) no longer
-    #: ranks as fully taught and reciprocity cannot lift it above them. Shown strengths,
-    #: abstention and the weak flag keep the fixed ceiling; None: fixed for ranking too.
-    #: Measured on dev (evals/README.md): blind hit@1 0.709 -> 0.747, conversation
-    #: 0.833 -> 0.875, at a cost of 0.013 ndcg@5 on demo and traps
+    #: ranks as fully taught and reciprocity cannot lift it above them; the same for the
+    #: other direction, per offer of the asker, from the closest want among the
+    #: candidates. Shown strengths, abstention and the flags keep the fixed ceiling;
+    #: None: fixed for ranking too. Measured on dev (evals/README.md): blind hit@1
+    #: 0.709 -> 0.747, conversation 0.833 -> 0.875, at a cost of about 0.01 ndcg@5 on
+    #: demo and traps
     relative_ceiling: float | None = 0.10
     #: reporting-line rule: never pair people within this many levels of one management
     #: chain (2: manager and skip-level, reports and their reports); None: the whole chain
@@ -177,15 +179,19 @@ def direction(
     return config.aggregate(strength), links
 
 
-def rank_teach(
+def rank_direction(
     want_vecs: np.ndarray, offer_vecs: np.ndarray, config: ScoringConfig,
-    check: VocabularyCheck | None, ceilings: np.ndarray,
+    check: VocabularyCheck | None, ceilings: np.ndarray, by: str = "want",
 ) -> float:
-    """The asked-for direction as the ranking reads it: :func:`direction`'s score with a
-    ceiling per wanted statement (:meth:`ScoringConfig.rank_ceilings`)."""
+    """A direction as the ranking reads it: :func:`direction`'s score with a ceiling per
+    wanted statement (``by="want"``, the asked-for direction) or per offered statement
+    (``by="offer"``, the asker's offers against a candidate's wants); see
+    :meth:`ScoringConfig.rank_ceilings`."""
     if len(want_vecs) == 0 or len(offer_vecs) == 0:
         return 0.0
-    strengths = config.calibrate_rows(want_vecs @ offer_vecs.T, ceilings)
+    sims = want_vecs @ offer_vecs.T
+    strengths = (config.calibrate_rows(sims, ceilings) if by == "want"
+                 else config.calibrate_rows(sims.T, ceilings).T)
     if check is not None:
         strengths = strengths * check.between(want_vecs, offer_vecs)[0]
     return config.aggregate(strengths.max(axis=1))
