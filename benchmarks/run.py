@@ -50,6 +50,25 @@ RAW_STEP = 2048
 AFTER_SAMPLE = 4096
 
 
+def _bare(model: Any) -> Any:
+    """The bare model under any wrapper (vocabulary, cache)."""
+    while getattr(model, "inner", None) is not None:
+        model = model.inner
+    return model
+
+
+def _raw_encode(model: Any, texts: list[str]) -> dict[str, float]:
+    """The model encoding ``texts`` in parts, as ingest calls it, into its own float32
+    arrays (no conversion to Python lists): texts, seconds and statements per second."""
+    from assistant.embed import embed_array
+
+    started = time.perf_counter()
+    for start in range(0, len(texts), RAW_STEP):
+        embed_array(model, texts[start : start + RAW_STEP])
+    seconds = time.perf_counter() - started
+    return {"texts": len(texts), "seconds": seconds, "statements_per_s": len(texts) / seconds}
+
+
 def _rss_mib() -> float:
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     return round(peak / (1024 * 1024 if sys.platform == "darwin" else 1024), 1)
@@ -98,7 +117,7 @@ def run(n: int = 1000, requests: int = 100, seed: int = 7, data_dir: Path | None
     """Run the benchmark on a synthetic cohort of ``n`` people; returns every figure."""
     from assistant.converse.conversation import Conversation, parse_context
     from assistant.converse.understand import parse
-    from assistant.embed import embed_array, make_embeddings
+    from assistant.embed import make_embeddings
     from assistant.service import DERIVED_DIR, PairingService
 
     root, temporary = _folder(data_dir)
@@ -126,22 +145,16 @@ def run(n: int = 1000, requests: int = 100, seed: int = 7, data_dir: Path | None
         # 1. raw encode rate -------------------------------------------------------------
         model, model_name = make_embeddings(settings.embedding)
         out["model"] = model_name
-        while getattr(model, "inner", None) is not None:  # the bare model under any wrapper
-            model = model.inner  # type: ignore[attr-defined]
+        model = _bare(model)
         out["raw_model"] = str(getattr(model, "name", model_name))
         started = time.perf_counter()
         model.embed_documents(["warm up"])  # sentence-transformers loads on first use
         out["model_load_seconds"] = time.perf_counter() - started
-        started = time.perf_counter()
-        for start in range(0, len(unique), RAW_STEP):  # in parts, as ingest calls it;
-            embed_array(model, unique[start : start + RAW_STEP])  # the model's own arrays
-        seconds = time.perf_counter() - started
-        out["raw_encode"] = {"texts": len(unique), "seconds": seconds,
-                             "statements_per_s": len(unique) / seconds}
+        out["raw_encode"] = _raw_encode(model, unique)
         del model
         gc.collect()
         memory["raw_encode"] = _rss_mib()
-        _say(verbose, f"raw encode: {len(unique) / seconds:.0f} statements/s")
+        _say(verbose, f"raw encode: {out['raw_encode']['statements_per_s']:.0f} statements/s")
 
         # 2. ingest into a fresh folder, empty cache, own model instance -------------------
         started = time.perf_counter()
@@ -165,16 +178,8 @@ def run(n: int = 1000, requests: int = 100, seed: int = 7, data_dir: Path | None
             raise RuntimeError(f"generated rows were rejected: {report.problems[:3]}")
         # the machine's speed drifts (the raw rate alone moved 229-412/s between runs):
         # the raw rate again, right after, on an even sample of the same texts
-        bare = service.embeddings
-        while getattr(bare, "inner", None) is not None:
-            bare = bare.inner
         sample = unique[:: max(1, -(-len(unique) // AFTER_SAMPLE))]
-        started = time.perf_counter()
-        for start in range(0, len(sample), RAW_STEP):
-            embed_array(bare, sample[start : start + RAW_STEP])
-        seconds = time.perf_counter() - started
-        out["raw_encode_after"] = {"texts": len(sample), "seconds": seconds,
-                                   "statements_per_s": len(sample) / seconds}
+        out["raw_encode_after"] = _raw_encode(_bare(service.embeddings), sample)
         ratios["ingest_vs_raw_encode_after"] = (out["ingest"]["embedded_per_s"]
                                                 / out["raw_encode_after"]["statements_per_s"])
         service.close()
