@@ -133,6 +133,14 @@ def _blend(config: ScoringConfig, mean: np.ndarray, top: np.ndarray) -> np.ndarr
     return (config.breadth * mean + (1 - config.breadth) * top).astype(np.float32)
 
 
+def _blend_rows(config: ScoringConfig, best: np.ndarray, seg: np.ndarray,
+                counts: np.ndarray) -> np.ndarray:
+    """:func:`_blend` of each candidate's rows (one per want of theirs, starting at
+    ``seg``): the mean and the maximum of ``best`` over them."""
+    mean = np.add.reduceat(best, seg) / counts
+    return _blend(config, mean.astype(np.float32), np.maximum.reduceat(best, seg))
+
+
 def score_batch(
     offers: Side, wants: Side, people: np.ndarray, want_vecs: np.ndarray,
     offer_vecs: np.ndarray, config: ScoringConfig, check: VocabularyCheck | None,
@@ -205,17 +213,12 @@ def score_batch(
         if why is not None:
             l_why = why[r, l_best]
         has_w = wants.count[people] > 0
-        seg = w_starts[has_w]
-        mean = np.add.reduceat(l_strength, seg) / wants.count[people][has_w]
-        learns[has_w] = _blend(config, mean.astype(np.float32),
-                               np.maximum.reduceat(l_strength, seg))
+        seg, counts = w_starts[has_w], wants.count[people][has_w]
+        learns[has_w] = _blend_rows(config, l_strength, seg, counts)
         if relative:
             offered, ranked = _ranked(config, sims, why, factors, axis=0)
             ceilings = Ceilings(ceilings.wants, offered)
-            best_rank = ranked.max(axis=1)
-            mean = np.add.reduceat(best_rank, seg) / wants.count[people][has_w]
-            learns_rank[has_w] = _blend(config, mean.astype(np.float32),
-                                        np.maximum.reduceat(best_rank, seg))
+            learns_rank[has_w] = _blend_rows(config, ranked.max(axis=1), seg, counts)
     if not relative:
         teaches_rank, learns_rank = teaches, learns
     return Batch(people, teaches, learns, misread, t_col, t_sim, t_strength, t_why, cols,
