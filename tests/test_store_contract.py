@@ -372,7 +372,7 @@ def test_chroma_keeps_texts_in_metadata_and_reads_older_folders_documents(
 ) -> None:
     """Profiles live in metadata (no full-text index is built) and statements' texts are
     their profiles'; a folder written with them as Chroma documents, as before, reads
-    back the same."""
+    back the same, and so does one whose statements name their owner in metadata."""
     from assistant.store.chroma_records import COLLECTIONS, PEOPLE
 
     store = ChromaStore(tmp_path / "new")
@@ -382,7 +382,8 @@ def test_chroma_keeps_texts_in_metadata_and_reads_older_folders_documents(
         offers = store.client.get_collection(COLLECTIONS["offer"]).get(
             include=["documents", "metadatas"])
         assert offers["documents"] == [None, None]
-        assert offers["metadatas"] == [{"participant_id": "alice"}] * 2  # text: the profile's
+        # owner, kind and index in the id, the text in the profile: no metadata at all
+        assert offers["metadatas"] == [None, None]
         expected = (store.participants(), store.statements("offer").statements)
     finally:
         store.close()
@@ -408,6 +409,59 @@ def test_chroma_keeps_texts_in_metadata_and_reads_older_folders_documents(
         assert old.fingerprints() == {ALICE.id: ALICE.fingerprint()}
     finally:
         old.close()
+
+    owned = ChromaStore(tmp_path / "owned")  # the layout of 2026-11: the owner in metadata
+    try:
+        vecs = vectors_for(ALICE, embeddings)
+        owned.client.get_collection(PEOPLE).add(
+            ids=[ALICE.id], embeddings=[vecs[next(iter(vecs))]],
+            metadatas=[{"fingerprint": ALICE.fingerprint(), "name": ALICE.name,
+                        "profile": ALICE.model_dump_json()}])
+        for kind, name in COLLECTIONS.items():
+            mine = [st for st in ALICE.statements() if st.kind == kind]
+            owned.client.get_collection(name).add(
+                ids=[st.id for st in mine], embeddings=[vecs[st.id] for st in mine],
+                metadatas=[{"participant_id": st.participant_id} for st in mine])
+        assert owned.participants() == expected[0]
+        assert owned.statements("offer").statements == expected[1]
+        fewer = ALICE.model_copy(update={"offers": ALICE.offers[:1]})
+        owned.upsert(fewer, vectors_for(fewer, embeddings))  # re-ingest: one offer less
+        kept = owned.client.get_collection(COLLECTIONS["offer"]).get(include=[])["ids"]
+        assert kept == ["alice::offer::0"]
+        assert [st.text for st in owned.statements("offer").statements] == fewer.offers
+    finally:
+        owned.close()
+
+
+def test_chroma_drops_what_a_new_profile_no_longer_says_and_forgets_strays(
+    tmp_path: Path, embeddings: Any
+) -> None:
+    """Statement records name their owner only in their id: re-ingesting a person with
+    fewer statements deletes the ones the new profile lacks, and forgetting someone
+    deletes every record whose id names them, also records an ingest killed between its
+    writes left without a profile."""
+    from assistant.store.chroma_records import COLLECTIONS
+
+    store = ChromaStore(tmp_path / "chroma")
+    try:
+        store.upsert_many([(p, vectors_for(p, embeddings)) for p in (ALICE, BOB)])
+        fewer = BOB.model_copy(update={"wants": BOB.wants[1:]})
+        store.upsert_many([(fewer, vectors_for(fewer, embeddings))])
+        wants = store.client.get_collection(COLLECTIONS["want"])
+        assert sorted(wants.get(include=[])["ids"]) == ["alice::want::0", "bob::want::0"]
+        assert [(st.participant_id, st.text) for st in store.statements("want").statements] == [
+            ("alice", ALICE.wants[0]), ("bob", "Public speaking")]
+        stray = vectors_for(CARA, embeddings)
+        store.client.get_collection(COLLECTIONS["offer"]).add(
+            ids=["cara::offer::0"], embeddings=[stray["cara::offer::0"]])
+        assert store.delete("cara") is False  # no profile was stored
+        assert store.delete("bob") is True
+        left = {name: sorted(store.client.get_collection(name).get(include=[])["ids"])
+                for name in COLLECTIONS.values()}
+        assert left == {"offers": ["alice::offer::0", "alice::offer::1"],
+                        "wants": ["alice::want::0"]}
+    finally:
+        store.close()
 
 
 def test_chroma_lets_its_client_go_after_each_whole_read(tmp_path: Path, embeddings: Any) -> None:

@@ -50,7 +50,9 @@ from assistant.store.chroma_records import (
     open_client,
     person_metadata,
     read_statement,
+    statement_ids,
     statement_metadata,
+    statement_owner,
     stored_text,
 )
 
@@ -124,10 +126,7 @@ class ChromaStore(ParticipantStore):
         """Store several people in a few Chroma calls (ingest of large files)."""
         if not items:
             return
-        ids = [p.id for p, _ in items]
-        for col in self._cols.values():
-            for start, end in self._batches(len(ids)):
-                col.delete(where={"participant_id": {"$in": ids[start:end]}})
+        self._drop_statements([p for p, _ in items])
         profile_vectors = []
         for kind, col in self._cols.items():
             rows: list[tuple[Statement, Sequence[float]]] = [
@@ -135,11 +134,11 @@ class ChromaStore(ParticipantStore):
             ]
             for start, end in self._batches(len(rows)):
                 part = rows[start:end]
-                col.add(
+                metas = [statement_metadata(st, self.texts_in_statements) for st, _ in part]
+                col.upsert(
                     ids=[st.id for st, _ in part],
                     embeddings=np.asarray([v for _, v in part], dtype=np.float32),
-                    metadatas=[statement_metadata(st, self.texts_in_statements)
-                               for st, _ in part],
+                    metadatas=None if None in metas else metas,
                 )
         for _person, vecs in items:
             mean = np.mean(np.asarray(list(vecs.values()), dtype=np.float32), axis=0)
@@ -153,10 +152,40 @@ class ChromaStore(ParticipantStore):
             )
         self._changed()
 
+    def _drop_statements(self, people: list[Participant]) -> None:
+        """Delete the statement records of ``people``'s stored profiles that their new
+        profiles do not have (the rest are overwritten). A shared server's records name
+        their owner in metadata, deleted by owner; a local folder's name it in the id
+        only, and the stored profile says which ids it has (a person stored for the first
+        time has none: nothing to delete)."""
+        ids = [p.id for p in people]
+        if self.texts_in_statements:
+            for col in self._cols.values():
+                for start, end in self._batches(len(ids)):
+                    col.delete(where={"participant_id": {"$in": ids[start:end]}})
+            return
+        got = self._people.get(ids=ids, include=["metadatas", "documents"])
+        new = {p.id: statement_ids(p) for p in people}
+        stale = sorted(
+            sid
+            for pid, m, d in zip(got["ids"], got["metadatas"] or [], got["documents"] or [],
+                                 strict=True)
+            for sid in statement_ids(Participant.model_validate_json(
+                str(stored_text(m, d, PROFILE))))
+            if sid not in new.get(pid, set())
+        )
+        for kind, col in self._cols.items():
+            mine = [sid for sid in stale if sid.rsplit("::", 2)[1] == kind]
+            for start, end in self._batches(len(mine)):
+                col.delete(ids=mine[start:end])
+
     def delete(self, participant_id: str) -> bool:
         found = self._people.get(ids=[participant_id], include=[])["ids"]
         for col in self._cols.values():
-            col.delete(where={"participant_id": participant_id})
+            col.delete(where={"participant_id": participant_id})  # records that name owners
+            mine = [i for i in get_all(col, [])["ids"] if statement_owner(i) == participant_id]
+            for start, end in self._batches(len(mine)):
+                col.delete(ids=mine[start:end])
         self._people.delete(ids=[participant_id])
         self._changed()
         return bool(found)
