@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -508,3 +509,31 @@ def test_chroma_skips_a_statement_record_whose_owner_has_no_such_statement(
     assert [st.id for st in offers.statements] == ["alice::offer::0", "alice::offer::1"]
     assert [st.text for st in offers.statements] == ALICE.offers
     assert offers.vectors.shape == (2, 384)
+
+
+@pytest.mark.skipif(not hasattr(os, "setpriority"), reason="thread niceness is POSIX")
+def test_ingest_writes_from_a_thread_that_yields_the_cpu_to_the_model(
+    embeddings: Any
+) -> None:
+    """The store is written from a thread below the model's priority (the model keeps
+    both cores; the writes take what it leaves), and the caller's priority is untouched."""
+    import threading
+
+    from assistant.store.memory import MemoryStore
+    from assistant.store.writer import WRITER_NICE, embed_and_store
+
+    seen: list[tuple[int, int]] = []
+
+    class Watched(MemoryStore):
+        def upsert(self, person: Participant, vectors: dict[str, Any]) -> None:
+            me = threading.get_native_id()
+            seen.append((me, os.getpriority(os.PRIO_PROCESS, me)))
+            super().upsert(person, vectors)
+
+    caller = os.getpriority(os.PRIO_PROCESS, threading.get_native_id())
+    store = Watched()
+    embed_and_store(embeddings, store, [ALICE, BOB, CARA])
+    assert len(seen) == 3 and {tid for tid, _ in seen} != {threading.get_native_id()}
+    assert {nice for _, nice in seen} == {max(caller, WRITER_NICE)}
+    assert os.getpriority(os.PRIO_PROCESS, threading.get_native_id()) == caller
+    assert sorted(p.id for p in store.participants()) == ["alice", "bob", "cara"]
