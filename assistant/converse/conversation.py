@@ -10,28 +10,24 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import dataclass, field
-from weakref import WeakKeyDictionary
 
 from assistant.converse.agenda import build_agenda
 from assistant.converse.llm import LLMAssist
-from assistant.converse.programme_dialogue import FeedbackDraft, ProgrammeDialogue
+from assistant.converse.notices import missing_notices
+from assistant.converse.programme_dialogue import ProgrammeDialogue
 from assistant.converse.reply import (
     DirectionDoubt,
-    FilterEmptied,
     InfoKind,
-    LineRule,
     Notice,
     OutsideFilters,
     Reply,
     ReplyKind,
 )
+from assistant.converse.state import LISTED, DialogueState, parse_context
 from assistant.converse.understand import (
-    Filters,
     Intent,
     Named,
     Ordinal,
-    ParseContext,
     ParsedRequest,
     Previous,
     parse,
@@ -42,56 +38,12 @@ from assistant.match import (
     CandidateFilter,
     DropKind,
     FlagKind,
-    MatchResult,
     Request,
-    line_rule,
 )
 from assistant.models import Participant
 from assistant.service import PairingService
 
-#: how many ranked candidates one search keeps for paging ("more")
-LISTED = 100
 Handler = Callable[[ParsedRequest], Reply]
-
-
-_CONTEXTS: WeakKeyDictionary[PairingService, tuple[int, ParseContext]] = WeakKeyDictionary()
-
-
-def parse_context(service: PairingService) -> ParseContext:
-    """Names, places, departments and timezones of the participants, built once per
-    version of the store (a new conversation per `pairing ask` would otherwise walk
-    every participant: 10 ms a request at 10,000 people)."""
-    service.refresh()  # a shared store: what other processes wrote counts
-    version = service.store.version
-    kept = _CONTEXTS.get(service)
-    if kept is None or kept[0] != version:
-        people = service.participants()
-        kept = (version, ParseContext(
-            names=[p.name for p in people],
-            locations=sorted({p.location for p in people if p.location}),
-            departments=sorted({p.department for p in people if p.department}),
-            timezones=sorted({p.timezone for p in people if p.timezone}),
-        ))
-        _CONTEXTS[service] = kept
-    return kept[1]
-
-
-@dataclass
-class DialogueState:
-    """What a follow-up needs to know about the conversation so far."""
-
-    wants: list[str] = field(default_factory=list)
-    offers: list[str] = field(default_factory=list)
-    filters: Filters = field(default_factory=Filters)
-    excluded: list[str] = field(default_factory=list)
-    #: everyone shown so far, in the order shown (what "the second one" counts in)
-    shown: list[Candidate] = field(default_factory=list)
-    last: MatchResult | None = None
-    focus: str | None = None
-    selected: str | None = None
-    searched: bool = False
-    #: a feedback dialogue waiting for its fit rating or its line
-    feedback: FeedbackDraft | None = None
 
 
 class Conversation:
@@ -334,7 +286,8 @@ class Conversation:
         self.state.last = result
         order = [] if result.abstained else result.candidates
         already = len(self.state.shown) if more else 0
-        notices = self._notices(request, result, empty=not order[already:])
+        notices = missing_notices(self.service, request, result,
+                                  empty=not order[already:])
         notices += self.programme.left_out(result)  # dismissed or partnered, by the record
         if not order:
             kind = ReplyKind.NO_MORE if more else ReplyKind.ABSTAIN
@@ -347,38 +300,6 @@ class Conversation:
         self.state.focus = page[0].id
         return self._reply(ReplyKind.CANDIDATES, result=result, notices=notices,
                            start=already + 1, candidates=page)
-
-    def _notices(self, request: Request, result: MatchResult, empty: bool) -> list[Notice]:
-        """Why people are missing: the reporting-line rule, and filters that emptied the list."""
-        out: list[Notice] = []
-        removed = sum(1 for why in result.dropped.values()
-                      if why.kind is DropKind.REPORTING_LINE)
-        if removed:
-            out.append(LineRule(removed, line_rule(self.service.config.reporting_levels)))
-        terms = request.filters.terms()
-        if not empty or not terms:
-            return out
-        kept = {c.id for c in ([] if result.abstained else result.candidates)}
-        lifted: list[FilterEmptied] = []
-        for kind, label in terms.items():
-            relaxed = Request(request.wants, request.offers, request.asker_id,
-                              request.filters.without(kind), request.include_full)
-            extra = self._extra(relaxed, kept)
-            if extra:
-                lifted.append(FilterEmptied(kind, label, len(extra), extra[:3]))
-        if not lifted and len(terms) > 1:
-            extra = self._extra(Request(request.wants, request.offers, request.asker_id), kept)
-            if extra:
-                lifted.append(FilterEmptied(None, "; ".join(terms.values()), len(extra),
-                                            extra[:3]))
-        return out + lifted
-
-    def _extra(self, request: Request, kept: set[str]) -> tuple[str, ...]:
-        """Names of the people ``request`` would show beyond ``kept`` (none if it abstains)."""
-        result = self.service.find(request, k=LISTED)
-        if result.abstained:
-            return ()
-        return tuple(c.person.name for c in result.candidates if c.id not in kept)
 
     def _ids(self, names: list[str]) -> list[str]:
         ids = []
