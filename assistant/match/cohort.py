@@ -205,6 +205,9 @@ def pair_people(
     release_freed()  # what earlier work freed, before the blocks of scores
     scorer = PairScorer(people, offers, wants, config, weights, check)
     found = stream(scorer, rules, k, scorer.order(), ask=plan.fixed)
+    # the scorer's distinct vectors and vocabulary profiles are not needed by the LP that
+    # comes next; a deepening round builds it again
+    del scorer
     streamed = time.perf_counter() - started
     ei, ej, score, reciprocal = merge_edges(n, found.pairs, found.score, found.reciprocal)
     release_freed()  # the blocks' temporaries, before the solver
@@ -213,6 +216,7 @@ def pair_people(
 
     def more(rows: np.ndarray, k_more: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         rows = np.asarray(rows, dtype=np.int64)
+        scorer = PairScorer(people, offers, wants, config, weights, check)
         again = stream(scorer, rules, k_more, rows)
         graph.extend(n, again.pairs, again.score, again.reciprocal)
         return again.pairs, again.score, again.bound[rows]
