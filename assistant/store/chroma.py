@@ -164,16 +164,14 @@ class ChromaStore(ParticipantStore):
                 for start, end in self._batches(len(ids)):
                     col.delete(where={"participant_id": {"$in": ids[start:end]}})
             return
-        got = self._people.get(ids=ids, include=["metadatas", "documents"])
         new = {p.id: statement_ids(p) for p in people}
-        stale = sorted(
-            sid
+        stale: list[str] = []
+        for start, end in self._batches(len(ids)):  # SQLite binds one variable an id
+            got = self._people.get(ids=ids[start:end], include=["metadatas", "documents"])
             for pid, m, d in zip(got["ids"], got["metadatas"] or [], got["documents"] or [],
-                                 strict=True)
-            for sid in statement_ids(Participant.model_validate_json(
-                str(stored_text(m, d, PROFILE))))
-            if sid not in new.get(pid, set())
-        )
+                                 strict=True):
+                old = Participant.model_validate_json(str(stored_text(m, d, PROFILE)))
+                stale += sorted(statement_ids(old) - new[pid])
         for kind, col in self._cols.items():
             mine = [sid for sid in stale if sid.rsplit("::", 2)[1] == kind]
             for start, end in self._batches(len(mine)):
