@@ -42,7 +42,7 @@ def statement_metadata(st: Statement, with_text: bool) -> dict[str, str | int] |
 
     The record's id (``owner::kind::index``) names the owner, the kind and the index, and
     the text is the owner's profile's; each metadata key costs every add (40,000
-    statements: 5.5 s with the owner as metadata, 4.2 s with none). ``with_text`` keeps
+    statements: 5.5 s with the owner as metadata, 4.0-4.5 s with none). ``with_text`` keeps
     owner and text, for readers that check statements against profiles and delete by
     owner (a shared server).
     """
@@ -87,7 +87,7 @@ def needs_owner(metadata: dict[str, Any] | None, document: str | None) -> bool:
 
 def person_metadata(person: Participant) -> dict[str, str]:
     """A person's record: the fingerprint re-ingest compares and the profile (JSON). The
-    name is in the profile; as a key of its own it cost every add (10,000 people: 3.2-3.4 s
+    name is in the profile; as a key of its own it cost every add (10,000 people: 3.1-3.8 s
     with three keys, 3.1 s with two)."""
     return {"fingerprint": person.fingerprint(), PROFILE: person.model_dump_json()}
 
