@@ -123,8 +123,7 @@ def _ranked(config: ScoringConfig, sims: np.ndarray, why: np.ndarray | None,
     them (with the vocabulary's factors)."""
     kept = sims if why is None else np.where(why < 0, sims, -np.inf)
     ceilings = config.rank_ceilings(kept.max(axis=axis))
-    ranked = (config.calibrate_rows(sims, ceilings) if axis == 1
-              else config.calibrate_rows(sims.T, ceilings).T)
+    ranked = config.calibrate_rows(sims, ceilings, columns=axis == 0)
     return ceilings, ranked if factors is None else ranked * factors
 
 

@@ -81,9 +81,11 @@ class ScoringConfig:
         np.divide(cosine, span, out=cosine)
         return np.clip(cosine, 0.0, 1.0, out=cosine)
 
-    def calibrate_rows(self, cosine: np.ndarray, ceilings: np.ndarray) -> np.ndarray:
-        """:meth:`calibrate` with a ceiling per row (float32)."""
-        top = np.asarray(ceilings, dtype=np.float32)[:, None]
+    def calibrate_rows(self, cosine: np.ndarray, ceilings: np.ndarray,
+                       columns: bool = False) -> np.ndarray:
+        """:meth:`calibrate` with a ceiling per row (float32), or per column."""
+        top = np.asarray(ceilings, dtype=np.float32)
+        top = top[None, :] if columns else top[:, None]
         span = np.maximum(top - np.float32(self.floor), np.float32(1e-6))
         return np.clip((np.asarray(cosine, dtype=np.float32) - np.float32(self.floor)) / span,
                        0.0, 1.0)
@@ -190,8 +192,7 @@ def rank_direction(
     if len(want_vecs) == 0 or len(offer_vecs) == 0:
         return 0.0
     sims = want_vecs @ offer_vecs.T
-    strengths = (config.calibrate_rows(sims, ceilings) if by == "want"
-                 else config.calibrate_rows(sims.T, ceilings).T)
+    strengths = config.calibrate_rows(sims, ceilings, columns=by == "offer")
     if check is not None:
         strengths = strengths * check.between(want_vecs, offer_vecs)[0]
     return config.aggregate(strengths.max(axis=1))

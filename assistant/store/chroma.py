@@ -51,8 +51,8 @@ from assistant.store.chroma_records import (
     person_metadata,
     read_statement,
     statement_ids,
+    statement_key,
     statement_metadata,
-    statement_owner,
     stored_text,
 )
 
@@ -173,7 +173,7 @@ class ChromaStore(ParticipantStore):
                 old = Participant.model_validate_json(str(stored_text(m, d, PROFILE)))
                 stale += sorted(statement_ids(old) - new[pid])
         for kind, col in self._cols.items():
-            mine = [sid for sid in stale if sid.rsplit("::", 2)[1] == kind]
+            mine = [sid for sid in stale if statement_key(sid)[1] == kind]
             for start, end in self._batches(len(mine)):
                 col.delete(ids=mine[start:end])
 
@@ -181,7 +181,7 @@ class ChromaStore(ParticipantStore):
         found = self._people.get(ids=[participant_id], include=[])["ids"]
         for col in self._cols.values():
             col.delete(where={"participant_id": participant_id})  # records that name owners
-            mine = [i for i in get_all(col, [])["ids"] if statement_owner(i) == participant_id]
+            mine = [i for i in get_all(col, [])["ids"] if statement_key(i)[0] == participant_id]
             for start, end in self._batches(len(mine)):
                 col.delete(ids=mine[start:end])
         self._people.delete(ids=[participant_id])

@@ -51,9 +51,11 @@ def statement_metadata(st: Statement, with_text: bool) -> dict[str, str | int] |
     return {"participant_id": st.participant_id, TEXT: st.text}
 
 
-def statement_owner(record_id: str) -> str:
-    """The owner a statement record's id names (``owner::kind::index``)."""
-    return record_id.rsplit("::", 2)[0]
+def statement_key(record_id: str) -> tuple[str, str, int]:
+    """Owner, kind and index a statement record's id names (``owner::kind::index``; an
+    owner's id may itself hold ``::``)."""
+    owner, kind, index = record_id.rsplit("::", 2)
+    return owner, kind, int(index)
 
 
 def statement_ids(person: Participant) -> set[str]:
@@ -67,9 +69,10 @@ def read_statement(record_id: str, metadata: dict[str, Any] | None, document: st
     index in metadata or only in the id, the text in metadata, as the document, or only
     in the owner's profile. None for a record whose owner's profile does not have it."""
     metadata = metadata or {}
-    owner_id = str(metadata.get("participant_id") or statement_owner(record_id))
-    index = metadata.get("index")
-    index = int(index) if index is not None else int(record_id.rsplit("::", 1)[1])
+    named, _, index = statement_key(record_id)
+    owner_id = str(metadata.get("participant_id") or named)
+    if metadata.get("index") is not None:
+        index = int(metadata["index"])
     text = stored_text(metadata, document, TEXT)
     if text is None:
         owner = owners.get(owner_id)
