@@ -7,6 +7,7 @@ from weakref import WeakKeyDictionary
 
 from assistant.converse.programme_dialogue import FeedbackDraft
 from assistant.converse.understand import Filters, ParseContext
+from assistant.converse.understand.spelling import build_lexicon
 from assistant.match import Candidate, MatchResult
 from assistant.service import PairingService
 
@@ -30,6 +31,10 @@ def parse_context(service: PairingService) -> ParseContext:
             locations=sorted({p.location for p in people if p.location}),
             departments=sorted({p.department for p in people if p.department}),
             timezones=sorted({p.timezone for p in people if p.timezone}),
+            lexicon=build_lexicon([s for p in people for s in (*p.offers, *p.wants)],
+                                  [p.name for p in people]
+                                  + [p.location or "" for p in people]
+                                  + [p.department or "" for p in people]),
         ))
         _CONTEXTS[service] = kept
     return kept[1]

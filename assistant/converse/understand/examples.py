@@ -9,7 +9,6 @@ message. The file is ours, written apart from every evaluation suite.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import re
 from dataclasses import dataclass
@@ -105,7 +104,3 @@ def load_examples(path: Path = EXAMPLES_FILE) -> list[Example]:
             raise ValueError(f"{path.name} line {number}: {exc}") from exc
         out.append(Example(text, intent, spans, number, str(record.get("source", ""))))
     return out
-
-
-def examples_hash(path: Path = EXAMPLES_FILE) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()[:16]

@@ -1,5 +1,6 @@
 """One message in, a :class:`ParsedRequest` out.
 
+0. Misspelt skill words are put right (:mod:`.spelling`).
 1. Rules for what is exact: an empty message, "start over", a bare ordinal ("the second
    one") or a bare "no" after a list, the filters (places, departments, stages, zones,
    names to skip) and the colleagues named.
@@ -27,6 +28,7 @@ from assistant.converse.understand.direction import contexts
 from assistant.converse.understand.filters import scan_filters
 from assistant.converse.understand.intents import NAME_PLACEHOLDER, intent_of
 from assistant.converse.understand.normalise import core, normalise, tokens
+from assistant.converse.understand.spelling import default_lexicon
 from assistant.converse.understand.targets import BARE_ORDINAL, find_ordinal, find_target
 from assistant.converse.understand.types import (
     TARGETED,
@@ -92,7 +94,8 @@ def parse(text: str, context: ParseContext | None = None, has_candidates: bool =
           model: m.UnderstandingModel | None = None) -> ParsedRequest:
     """Read one chat message (see the module docstring)."""
     raw = text or ""
-    normal = normalise(raw)
+    lexicon = context.lexicon if context is not None and context.lexicon else default_lexicon()
+    normal = lexicon.correct(normalise(raw))
     short = core(normal)
     ctx = compile_context(context)
     if not short.strip(" ?.!,"):
@@ -221,8 +224,10 @@ def _mark(start: int, end: int, filter_spans: list[tuple[int, int]],
 
 
 #: generic words that frame a skill rather than name it, stripped at a phrase's start
-#: ("use Notion") or end ("presentation skills", "presenting coaching") when a word remains
-_LEADING = frozenset({"use", "using"})
+#: ("use Notion", "never written Python") or end ("presentation skills", "presenting
+#: coaching") when a word remains
+_LEADING = frozenset({"use", "using", "used", "written", "wrote", "tried", "touched",
+                      "done"})
 _TRAILING = frozenset({"skills", "skill", "coaching", "advice", "support", "training",
                        "practice", "pointers", "help", "tips", "lessons"})
 

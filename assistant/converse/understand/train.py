@@ -3,10 +3,11 @@
     python -m assistant.converse.understand.train            # write model/ and print figures
     python -m assistant.converse.understand.train --check    # figures only, write nothing
 
-The examples come from several writers (``source`` a, b, c) who wrote apart from each
+The examples come from several writers (``source`` a, b, c...) who wrote apart from each
 other and from every evaluation suite; training on the others and testing on one writer
-measures how the model does on wordings it has never seen. The shipped model is trained
-on all of them.
+measures how the model does on wordings it has never seen. The sentences generated from
+role-word frames (:mod:`.grammar`) are always on the training side, never tested on. The
+shipped model is trained on all of them.
 Training is deterministic (L-BFGS on a fixed order) and takes seconds.
 """
 
@@ -29,9 +30,9 @@ from assistant.converse.understand.direction import DirectionClassifier, SpanCon
 from assistant.converse.understand.examples import (
     EXAMPLES_FILE,
     Example,
-    examples_hash,
     load_examples,
 )
+from assistant.converse.understand.grammar import grammar_examples, training_hash
 from assistant.converse.understand.intents import IntentClassifier, masked, names_skill
 from assistant.converse.understand.types import Intent
 
@@ -149,9 +150,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--quick", action="store_true",
                         help="write the model without measuring it on held-out writers")
     args = parser.parse_args(argv)
-    examples = load_examples(EXAMPLES_FILE)
-    by = {s: [e for e in examples if e.source == s] for s in sorted({e.source for e in examples})}
-    figures: dict[str, object] = {"examples": len(examples)}
+    written = load_examples(EXAMPLES_FILE)
+    generated = grammar_examples()
+    examples = written + generated
+    by = {s: [e for e in written if e.source == s] for s in sorted({e.source for e in written})}
+    figures: dict[str, object] = {"examples": len(written), "generated": len(generated)}
     if len(by) > 1 and not args.quick:
         for source, held in by.items():
             rest = [e for e in examples if e.source != source]
@@ -167,7 +170,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if not measured and (m.MODEL_DIR / "meta.json").exists():  # --quick keeps the last figures
         last = json.loads((m.MODEL_DIR / "meta.json").read_text("utf-8"))
         measured = last.get("cross_writer", {})
-    m.save_meta(m.MODEL_DIR, examples_hash(EXAMPLES_FILE), non_content(examples),
+    m.save_meta(m.MODEL_DIR, training_hash(), non_content(examples),
                 {"cross_writer": measured, "training_seconds": round(seconds, 1)})
     print(f"trained on {len(examples)} examples in {seconds:.1f}s -> {m.MODEL_DIR}")
     return 0

@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field, fields
 from enum import StrEnum
 
+from assistant.converse.understand.spelling import Lexicon
+
 
 class Intent(StrEnum):
     """What a message asks for. Members equal their string values."""
@@ -130,12 +132,14 @@ class ParsedRequest:
 
 @dataclass
 class ParseContext:
-    """Vocabulary the parser resolves against: participant names, places, departments."""
+    """Vocabulary the parser resolves against: participant names, places, departments,
+    and the words the cohort writes its skills in (for putting misspellings right)."""
 
     names: list[str]
     locations: list[str]
     departments: list[str]
     timezones: list[str] = field(default_factory=list)
+    lexicon: Lexicon | None = None
 
 
 def union(a: list[str], b: list[str]) -> list[str]:

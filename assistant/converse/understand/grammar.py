@@ -1,0 +1,134 @@
+"""Examples of who a skill belongs to, made from a small grammar of role words.
+
+The written examples (``examples.jsonl``) rarely put the role before or after the skill
+("a sign language teacher", "Power BI tutor who'd like some negotiation tips in
+return", "I'd be the mentee for Kubernetes", "I'm the one who runs our TikTok"), and a
+classifier that has seen few such sentences reads the role word alone. These
+sentences combine ways of asking for a person who has a skill, ways of saying that one
+has a skill, and ways of joining the two, over skills of both sides of a programme, so
+that each frame is seen with many skills and in both orders. They are generated
+deterministically (a fixed seed) and added to the written examples when the model is
+trained; nothing here was written from an evaluation suite.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import random
+
+from assistant.converse.understand.examples import (
+    EXAMPLES_FILE,
+    Example,
+    load_examples,
+    read_markup,
+)
+from assistant.converse.understand.types import Intent
+
+SOURCE = "grammar"
+SEED = 20261127
+COUNT = 900
+
+SKILLS = (
+    "Excel", "Power BI", "Tableau", "SQL", "Python", "dashboards", "data visualisation",
+    "TikTok", "Instagram", "LinkedIn", "YouTube", "Snapchat", "Canva", "Figma", "Notion",
+    "ChatGPT", "AI tools", "prompt writing", "video editing", "podcasting", "SEO",
+    "Salesforce", "Jira", "Kubernetes", "cloud basics", "cyber security", "accessibility",
+    "public speaking", "presenting", "negotiation", "budgeting", "forecasting", "strategy",
+    "stakeholder management", "client communication", "networking", "people management",
+    "hiring", "coaching", "storytelling", "business writing", "project management",
+    "career planning", "pricing", "sales", "change management", "board reporting",
+    "Spanish", "Mandarin", "French", "sign language", "first aid", "GDPR", "copywriting",
+    "UX research", "running workshops", "difficult conversations", "time management",
+)
+ROLES = ("teacher", "tutor", "coach", "mentor", "expert", "person", "whizz", "guru", "pro",
+         "buddy", "trainer", "specialist", "champion", "nerd")
+
+#: asking for someone who has the skill: "{w}" is the wanted skill, "{r}" a role word
+WANT_FRAMES = (
+    "looking for a {w} {r}", "need a {w} {r}", "I need a {w} {r}", "searching for a {w} {r}",
+    "anyone know a good {w} {r}?", "is there a {w} {r} here?", "any {w} {r}s out there?",
+    "can you recommend a {w} {r}?", "I'd love a {w} {r}", "could really use a {w} {r}",
+    "{w} {r} wanted", "{w} {r} needed", "{w} {r} please", "{w} {r}?", "{w} {r} sought",
+    "{r} for {w} wanted", "{r} on {w} needed", "looking for a {r} for {w}",
+    "looking for a {r} in {w}", "need a {r} who knows {w}", "who's a good {w} {r}?",
+    "I'd be the mentee for {w}", "happy to be the mentee for {w}", "mentee for {w}",
+    "want to be taught {w}", "would like to be coached on {w}", "keen to be mentored in {w}",
+    "coaching for {w} needed", "mentoring on {w} wanted", "help with {w} wanted",
+    "hoping to find someone strong in {w}", "after someone who really knows {w}",
+    "does anyone here do {w}?", "who's the go-to {w} person?",
+)
+#: saying that one has the skill: "{o}" is the offered skill
+OFFER_FRAMES = (
+    "I'd be the mentor for {o}", "I can be the {o} {r}", "I'm a {o} {r}", "{o} {r} available",
+    "{o} {r} here", "happy to coach {o}", "will teach {o}", "can mentor on {o}",
+    "{o}: happy to teach", "I'm the {o} person on my team", "I'm the one who does all our {o}",
+    "I run our {o}", "I look after the {o} for the whole office",
+    "everyone comes to me for {o}", "I've done {o} for years", "mentor for {o}",
+    "I can offer {o}", "I'll give {o} lessons", "{o} is my thing", "I know {o} inside out",
+)
+#: the offer put after an ask, as a return for it
+RETURNS = (
+    "{ask} who'd like some {o} tips in return", "{ask} who wants {o} in return",
+    "{ask} who'd like help with {o}", "{ask} - I can teach {o} back",
+    "{ask}; I can offer {o} in return", "{ask}, happy to teach {o} in exchange",
+    "{ask} if I help them with {o}", "{ask} if I teach them {o}",
+    "{ask} in exchange for {o}", "{ask} (I can give {o})", "{ask}, and I'll coach {o}",
+    "{ask} - will trade for {o}",
+)
+
+
+def _clause(frame: str, rng: random.Random, want: str = "", offer: str = "") -> str:
+    role = rng.choice(ROLES)
+    return frame.replace("{w}", f"[{want}](want)").replace("{o}", f"[{offer}](offer)") \
+        .replace("{r}", role)
+
+
+def _capital(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
+def generated(count: int = COUNT, seed: int = SEED) -> list[str]:
+    """``count`` marked-up sentences (the examples file's markup), the same every call."""
+    rng = random.Random(seed)
+    out: list[str] = []
+    while len(out) < count:
+        want, offer = rng.sample(SKILLS, 2)
+        shape = rng.random()
+        ask = _clause(rng.choice(WANT_FRAMES), rng, want=want)
+        give = _clause(rng.choice(OFFER_FRAMES), rng, offer=offer)
+        if shape < 0.25:
+            text = ask
+        elif shape < 0.40:
+            text = give
+        elif shape < 0.60:
+            frame = rng.choice(RETURNS).replace("{ask}", ask.rstrip("?"))
+            text = _clause(frame, rng, offer=offer)
+        elif shape < 0.80:
+            text = f"{_capital(give)}. {_capital(ask)}"
+        else:
+            text = f"{_capital(ask)}, {give}" if rng.random() < 0.5 else f"{_capital(give)}; {ask}"
+        if rng.random() < 0.3:
+            text = text.lower()
+        out.append(text)
+    return out
+
+
+def grammar_examples(count: int = COUNT, seed: int = SEED) -> list[Example]:
+    """The generated sentences as training examples (intent: search)."""
+    out = []
+    for n, marked in enumerate(generated(count, seed), 1):
+        text, spans = read_markup(marked)
+        out.append(Example(text, Intent.SEARCH, spans, n, SOURCE))
+    return out
+
+
+def training_examples() -> list[Example]:
+    """What the shipped model learns from: the written examples and the generated ones."""
+    return load_examples(EXAMPLES_FILE) + grammar_examples()
+
+
+def training_hash() -> str:
+    """A hash of the examples file and of the generated sentences (a stale model fails CI)."""
+    digest = hashlib.sha256(EXAMPLES_FILE.read_bytes())
+    digest.update("\n".join(generated()).encode("utf-8"))
+    return digest.hexdigest()[:16]

@@ -1,0 +1,117 @@
+"""Misspelt skill words put right before the message is read ("negotation tips",
+"dashbords", "netwroking").
+
+A word is left alone when it is an English word (the embedding model's word list), a
+word of the cohort's statements or of the skills vocabulary, or one of the cohort's
+names and places. Any other word of five letters or more that is one edit (a letter
+dropped, added, changed, or two letters swapped) from a word the cohort or the
+vocabulary uses for a skill becomes that word; several such words: the one they use
+most. Nothing here lists misspellings: the cohort and the vocabulary are the lexicon.
+"""
+
+from __future__ import annotations
+
+import re
+import string
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+#: shorter words have too many neighbours one edit away ("sing" is one from "sign")
+MIN_LENGTH = 5
+_WORD = re.compile(r"[^\W\d_]+")
+_LETTERS = string.ascii_lowercase
+#: endings of inflected words: "excels" is Excel's verb, not a misspelling of it
+_ENDINGS = ("", "s", "es", "ed", "d", "ing", "er", "ers", "ly", "'s")
+
+
+@dataclass(frozen=True)
+class Lexicon:
+    """Words that are right as written, and the skill words a misspelling may become."""
+
+    known: frozenset[str]
+    #: skill word -> how often the cohort and the vocabulary use it
+    targets: dict[str, int]
+
+    def correct(self, text: str) -> str:
+        """``text`` with each unknown word one edit from a skill word replaced by it."""
+        if not self.targets:
+            return text
+        return _WORD.sub(self._fix, text)
+
+    def _fix(self, match: re.Match[str]) -> str:
+        word = match.group()
+        low = word.casefold()
+        if len(low) < MIN_LENGTH or not low.isascii() or self._known(low):
+            return word
+        found = [w for w in _edits(low) if w in self.targets]
+        if not found:
+            return word
+        best = max(found, key=lambda w: (self.targets[w], w))
+        if word.isupper():
+            return best.upper()
+        return best.capitalize() if word[:1].isupper() else best
+
+
+    def _known(self, low: str) -> bool:
+        """A word as written, or an inflection of one ("excels", "pitched", "coders")."""
+        return any(low.endswith(end) and (low[:len(low) - len(end)] in self.known
+                                          or low[:len(low) - len(end)] in self.targets)
+                   for end in _ENDINGS)
+
+
+def _edits(word: str) -> set[str]:
+    """Every string one deletion, swap of neighbours, change or insertion from ``word``."""
+    cuts = [(word[:i], word[i:]) for i in range(len(word) + 1)]
+    deletes = [a + b[1:] for a, b in cuts if b]
+    swaps = [a + b[1] + b[0] + b[2:] for a, b in cuts if len(b) > 1]
+    changes = [a + c + b[1:] for a, b in cuts if b for c in _LETTERS]
+    inserts = [a + c + b for a, b in cuts for c in _LETTERS]
+    return set(deletes + swaps + changes + inserts)
+
+
+def words_of(texts: Iterable[str]) -> Counter[str]:
+    """How often each word (lower case) occurs in ``texts``."""
+    counts: Counter[str] = Counter()
+    for text in texts:
+        counts.update(w.casefold() for w in _WORD.findall(text))
+    return counts
+
+
+@lru_cache(maxsize=1)
+def english_words() -> frozenset[str]:
+    """The whole words of the packaged model's word-piece list (about 20,000 English words)."""
+    from assistant.embed.sentence import packaged_model_path
+
+    path = Path(packaged_model_path()) / "vocab.txt"
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except OSError:  # a model without a word list: only the cohort's words count as known
+        return frozenset()
+    return frozenset(w for w in lines if w.isalpha() and w.islower())
+
+
+@lru_cache(maxsize=1)
+def vocabulary_words() -> Counter[str]:
+    """Words of the skills vocabulary's labels and aliases, with their counts."""
+    from assistant.embed.vocabulary import load_vocabulary
+
+    concepts = [c for c in load_vocabulary() if c.kind == "skill"]
+    return words_of([c.label for c in concepts] + [a for c in concepts for a in c.aliases])
+
+
+def build_lexicon(statements: Iterable[str], names: Iterable[str] = ()) -> Lexicon:
+    """The lexicon of a cohort: its statements' words and the vocabulary's are targets;
+    English words, those and the cohort's names and places are known."""
+    targets = vocabulary_words() + words_of(statements)
+    targets = Counter({w: n for w, n in targets.items() if len(w) >= MIN_LENGTH})
+    known = english_words() | frozenset(words_of(names))
+    return Lexicon(known, dict(targets))
+
+
+@lru_cache(maxsize=1)
+def default_lexicon() -> Lexicon:
+    """The lexicon without a cohort: the skills vocabulary's words."""
+    return build_lexicon([])

@@ -1,0 +1,40 @@
+"""Misspelt skill words are put right before a message is read, and nothing else is.
+
+The sentences here are written for this file (not taken from any evaluation suite).
+"""
+
+from __future__ import annotations
+
+from assistant.converse.understand import ParseContext, parse
+from assistant.converse.understand.spelling import build_lexicon, default_lexicon
+
+COHORT = ["Xiaohongshu marketing", "Shopify storefronts", "Budget forecasting"]
+LEXICON = build_lexicon(COHORT, ["Tabeau Okafor", "Leeds", "Finance"])
+
+
+def test_a_word_one_edit_from_a_skill_word_becomes_it() -> None:
+    fixed = default_lexicon().correct
+    assert fixed("negotiaton tips??") == "negotiation tips??"      # a letter dropped
+    assert fixed("netwrok with clients") == "network with clients"  # two letters swapped
+    assert fixed("Presentaion skills") == "Presentation skills"    # the case kept
+    assert fixed("dashbaords for execs") == "dashboards for execs"
+
+
+def test_the_cohorts_own_words_are_skill_words() -> None:
+    assert LEXICON.correct("xiaohongsu for our brand") == "xiaohongshu for our brand"
+    assert LEXICON.correct("shopfiy help") == "shopify help"
+
+
+def test_english_words_names_and_short_words_are_left_alone() -> None:
+    for text in ("I sing in the staff choir", "ask Tabeau Okafor about it",
+                 "I want to lern Excel", "the quarterly review"):
+        assert LEXICON.correct(text) == text
+
+
+def test_the_parser_reads_the_corrected_skill() -> None:
+    ctx = ParseContext(names=["Tabeau Okafor"], locations=["Leeds"], departments=["Finance"],
+                       lexicon=LEXICON)
+    parsed = parse("who can teach me Shopfiy? I know budget forcasting", ctx)
+    assert [w.casefold() for w in parsed.wants] == ["shopify"]
+    assert "forecasting" in " ".join(parsed.offers).casefold()
+    assert parsed.raw == "who can teach me Shopfiy? I know budget forcasting"
