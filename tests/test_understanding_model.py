@@ -33,6 +33,17 @@ def test_the_shipped_model_was_trained_on_the_shipped_examples() -> None:
         e.source for e in load_examples(EXAMPLES_FILE)}
 
 
+def test_the_generated_examples_are_the_same_every_time() -> None:
+    from assistant.converse.understand.grammar import generated, profile_asks
+
+    assert generated() == generated() and profile_asks() == profile_asks()
+    first = grammar_examples()
+    assert len(first) == len(generated()) + len(profile_asks())
+    # every generated request is a search; each skill phrase is wanted or offered
+    assert {e.intent for e in first} == {Intent.SEARCH}
+    assert {s.label for e in first for s in e.spans} == {"want", "offer"}
+
+
 @pytest.mark.slow
 def test_training_is_deterministic(tmp_path: Path) -> None:
     from assistant.converse.understand.train import fit
@@ -83,6 +94,14 @@ SHAPES = [
     ("how do I build a pivot table?", ["pivot table"], []),
     # a partner who wants something is what I offer
     ("anyone keen to learn Python? I'd love help with pitching", ["pitching"], ["python"]),
+    # role words before or after the skill: the person asked for has it
+    ("anyone know a good Tableau tutor? I'll teach them pricing", ["tableau"], ["pricing"]),
+    ("I'd be the mentee for SQL and the mentor for budgeting", ["sql"], ["budgeting"]),
+    ("Figma coach who'd like some copywriting tips in return?", ["figma"], ["copywriting"]),
+    ("I'm the one who runs our YouTube channel. Who could help me with negotiation?",
+     ["negotiation"], ["youtube"]),
+    # misspelt skill words
+    ("negotiaton coach pls", ["negotiation"], []),
 ]
 
 
@@ -103,6 +122,9 @@ def test_everyday_shapes_are_searches(text: str, wants: list[str], offers: list[
 @pytest.mark.parametrize("text", [
     "who suits me?", "got anyone for me", "recommend me a partner",
     "pair me up with somebody good", "which pairing would you propose?",
+    # something about the writer first, then the ask
+    "I've only just signed up to this - who would be good for me?",
+    "my line manager nominated me, so who do I get?",
 ])
 def test_profile_only_asks_are_searches_with_no_skill(text: str) -> None:
     r = p(text)

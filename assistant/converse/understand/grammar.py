@@ -8,7 +8,9 @@ sentences combine ways of asking for a person who has a skill, ways of saying th
 has a skill, and ways of joining the two, over skills of both sides of a programme, so
 that each frame is seen with many skills and in both orders. They are generated
 deterministically (a fixed seed) and added to the written examples when the model is
-trained; nothing here was written from an evaluation suite.
+trained; nothing here was written from an evaluation suite. The same holds for
+requests that say something about the writer and then ask for a partner without
+naming a skill ("I'm new to the scheme - who's my match?"): the profile is the search.
 """
 
 from __future__ import annotations
@@ -75,6 +77,40 @@ RETURNS = (
     "{ask} in exchange for {o}", "{ask} (I can give {o})", "{ask}, and I'll coach {o}",
     "{ask} - will trade for {o}",
 )
+#: what a participant says about themselves before asking for a partner on their profile
+SITUATIONS = (
+    "I'm in the programme", "I've just joined the programme", "I'm new to the scheme",
+    "my manager signed me up", "I was told to sign up", "I joined the pilot last week",
+    "first time doing reverse mentoring", "I'm one of the new grads", "I've been here ten years",
+    "I started on Monday", "I'm on the mentoring list now", "HR put me forward",
+    "I filled in my profile yesterday", "my profile is done", "I'm part of this cohort",
+    "I'm a team lead", "I'm back from leave",
+    "I volunteered for this", "I've got an hour a fortnight", "I'm keen to get going",
+)
+#: asking for a partner without naming a skill (the profile says what is wanted)
+PROFILE_ASKS = (
+    "who should I be talking to?", "who's my match?", "who suits me?", "any partner ideas?",
+    "who would you pair me with?", "what do you suggest?", "find me someone",
+    "who should I meet?", "recommend someone for me", "anyone for me?",
+    "who fits my profile?", "who's a good match for me?", "pair me up", "what are my options?",
+    "who could I work with?", "suggest a partner", "who do you reckon?", "match me please",
+    "who's out there for me?", "where do I start with a partner?",
+    "who would I get on with?", "show me who I'd gel with", "who might I hit it off with?",
+    "who would I work well with?",
+)
+PROFILE_COUNT = 150
+
+
+def profile_asks(count: int = PROFILE_COUNT, seed: int = SEED) -> list[str]:
+    """``count`` requests that give a situation and ask for a partner on the profile."""
+    rng = random.Random(seed + 1)
+    out = []
+    for _ in range(count):
+        situation, ask = rng.choice(SITUATIONS), rng.choice(PROFILE_ASKS)
+        joint = rng.choice((" - ", ", ", ". ", "; ", " so "))
+        text = f"{situation}{joint}{ask if joint != '. ' else _capital(ask)}"
+        out.append(text.lower() if rng.random() < 0.3 else text)
+    return out
 
 
 def _clause(frame: str, rng: random.Random, want: str = "", offer: str = "") -> str:
@@ -116,7 +152,7 @@ def generated(count: int = COUNT, seed: int = SEED) -> list[str]:
 def grammar_examples(count: int = COUNT, seed: int = SEED) -> list[Example]:
     """The generated sentences as training examples (intent: search)."""
     out = []
-    for n, marked in enumerate(generated(count, seed), 1):
+    for n, marked in enumerate(generated(count, seed) + profile_asks(seed=seed), 1):
         text, spans = read_markup(marked)
         out.append(Example(text, Intent.SEARCH, spans, n, SOURCE))
     return out
@@ -130,5 +166,5 @@ def training_examples() -> list[Example]:
 def training_hash() -> str:
     """A hash of the examples file and of the generated sentences (a stale model fails CI)."""
     digest = hashlib.sha256(EXAMPLES_FILE.read_bytes())
-    digest.update("\n".join(generated()).encode("utf-8"))
+    digest.update("\n".join(generated() + profile_asks()).encode("utf-8"))
     return digest.hexdigest()[:16]

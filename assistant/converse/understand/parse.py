@@ -225,11 +225,14 @@ def _mark(start: int, end: int, filter_spans: list[tuple[int, int]],
 
 #: generic words that frame a skill rather than name it, stripped at a phrase's start
 #: ("use Notion", "never written Python") or end ("presentation skills", "presenting
-#: coaching") when a word remains
+#: coaching", "Teams properly") when a word remains
 _LEADING = frozenset({"use", "using", "used", "written", "wrote", "tried", "touched",
                       "done"})
 _TRAILING = frozenset({"skills", "skill", "coaching", "advice", "support", "training",
-                       "practice", "pointers", "help", "tips", "lessons"})
+                       "practice", "pointers", "help", "tips", "lessons",
+                       # how or when, not what: "Teams properly", "Excel asap"
+                       "properly", "actually", "really", "quickly", "asap", "better",
+                       "basically", "anyway", "please", "now", "today", "soon"})
 
 
 def _phrase(text: str, toks: list[tuple[str, int, int]], i: int, j: int,
