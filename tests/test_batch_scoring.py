@@ -22,6 +22,7 @@ from assistant.match import (
     FlagKind,
     Matcher,
     PreferenceWeights,
+    ScoringConfig,
     Request,
     soft_adjustment,
 )
@@ -171,7 +172,10 @@ def test_people_table_bonus_equals_soft_adjustment() -> None:
 def test_find_keeps_programme_exclusions_and_load(matcher: Matcher) -> None:
     """The programme's exclusions and partners (``Request.excluded``/``load``) are hard
     rules before the batch is scored: the excluded never listed, a person the load fills
-    dropped as full (or listed flagged with ``include_full``), the rest ranked as before."""
+    dropped as full (or listed flagged with ``include_full``), the rest listed; with a
+    fixed ceiling (no candidate sets another's) in the same order as before."""
+    fixed = Matcher(matcher.store, matcher.embeddings,
+                    replace(ScoringConfig(), relative_ceiling=None))
     plain = matcher.find(Request(asker_id="ann"), k=50)
     listed = [c.id for c in plain.candidates]
     assert len(listed) >= 3
@@ -183,7 +187,11 @@ def test_find_keeps_programme_exclusions_and_load(matcher: Matcher) -> None:
     assert result.dropped[gone].kind is DropKind.PROGRAMME
     assert result.dropped[gone].text == "ann turned them down"
     assert result.dropped[full].kind is DropKind.FULL
-    assert [c.id for c in result.candidates] == [c for c in listed if c not in (gone, full)]
+    assert sorted(c.id for c in result.candidates) == sorted(
+        c for c in listed if c not in (gone, full))
+    before = [c.id for c in fixed.find(Request(asker_id="ann"), k=50).candidates]
+    after = [c.id for c in fixed.find(request, k=50).candidates]
+    assert after == [c for c in before if c not in (gone, full)]
     shown = matcher.find(replace(request, include_full=True), k=50)
     assert full in [c.id for c in shown.candidates]
     assert shown.dropped[gone].kind is DropKind.PROGRAMME

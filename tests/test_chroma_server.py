@@ -282,8 +282,9 @@ def test_forget_on_a_server_erases_what_it_can_and_names_the_rest(
         for needle in needles:
             assert files_containing(data_dir, needle) == [], needle
             # the server's SQLite and its current index files may keep text, nothing else
+            kept = files_containing(server.path, needle)
             assert all(f.name == "chroma.sqlite3" or _index_file(server.path, f)
-                       for f in files_containing(server.path, needle)), needle
+                       for f in kept), (needle, kept)
     finally:
         server.stop()
     vacuum = subprocess.run([chroma_command(), "vacuum", "--path", str(server.path), "--force"],

@@ -250,7 +250,7 @@ def test_llm_parse_must_be_grounded_in_the_message(demo: PairingService) -> None
 
 def test_weaker_matches_are_not_worded_as_teachers(demo: PairingService) -> None:
     """Below the bar, a card says what comes closest instead of "can teach you"."""
-    reply = Conversation(demo, "hf002", page=5).send(
+    reply = Conversation(demo, "hf002", page=10).send(
         "who can teach me Snapchat and wants strategy help")
     blocks = markdown(reply).split("\n\n")
     cards = {c.id: next(b for b in blocks if b.startswith(f"**{i}. {c.person.name}**"))
