@@ -22,8 +22,8 @@ from assistant.match import (
     FlagKind,
     Matcher,
     PreferenceWeights,
-    ScoringConfig,
     Request,
+    ScoringConfig,
     soft_adjustment,
 )
 from assistant.match.batch import exactness, links
