@@ -58,20 +58,25 @@ class ConceptEnrichedEmbeddings(Embeddings):
     """``inner`` vectors plus ``weight`` x affinity x centroid of the nearest concepts.
 
     A statement is pulled towards each of its ``top`` nearest concepts whose best alias
-    it matches at ``threshold`` or more. 0.45 and 0.5 were chosen on the dev splits
-    (2026-11-27, `evals/README.md`): from 0.55 and 0.6, needs stated as problems and
-    oblique offers reach their concept, and no dev suite lost.
+    it matches at ``threshold`` or more; a statement of ``long_words`` words or more at
+    ``long_threshold``: a description or a need stated as a problem ("my slides put
+    people to sleep", "presenting numbers to a board so they stay awake") spreads its
+    affinity over more words than a skill's name, and a short name near another skill
+    ("Portuguese" beside Spanish) must not be pulled to it. Chosen on the dev splits
+    (2026-11-27, `evals/README.md`).
     """
 
     def __init__(
         self, inner: Embeddings, concepts: list[Concept], model_name: str,
-        threshold: float = 0.45, weight: float = 0.5, top: int = 2, center: bool = True,
-        cache_dir: Path | None = None,
+        threshold: float = 0.55, weight: float = 0.6, top: int = 2, center: bool = True,
+        cache_dir: Path | None = None, long_threshold: float | None = 0.45, long_words: int = 4,
     ) -> None:
         self.center = center
         self.inner = inner
         self.concepts = concepts
         self.threshold = threshold
+        self.long_threshold = threshold if long_threshold is None else long_threshold
+        self.long_words = long_words
         self.weight = weight
         self.top = top
         #: where the alias vectors of this (model, vocabulary) are kept; None: memory only
@@ -80,6 +85,7 @@ class ConceptEnrichedEmbeddings(Embeddings):
         digest = hashlib.sha256(repr(
             [(c.key, c.aliases, c.kind) for c in concepts]
             + [threshold, weight, top, center, ENRICHMENT_VERSION]
+            + ([self.long_threshold, long_words] if self.long_threshold != threshold else [])
         ).encode()).hexdigest()[:12]
         self.name = f"{model_name}+vocab:{digest}"
         self._aliases: np.ndarray | None = None
@@ -149,9 +155,14 @@ class ConceptEnrichedEmbeddings(Embeddings):
                     sims, self._starts, axis=1)
         return out
 
-    def enrich(self, vectors: np.ndarray) -> np.ndarray:
+    def enrich(self, vectors: np.ndarray, words: np.ndarray | None = None) -> np.ndarray:
+        """``vectors`` pulled towards their nearest concepts; ``words``: each statement's
+        word count (statements of ``long_words`` or more use ``long_threshold``)."""
         if not self.concepts or len(vectors) == 0:
             return vectors
+        bar = np.full(len(vectors), self.threshold, dtype=np.float32)
+        if words is not None:
+            bar[np.asarray(words) >= self.long_words] = self.long_threshold
         _, centroids = self._prepare()
         affinity = self.concept_affinity(vectors)
         keep = np.argsort(-affinity, axis=1)[:, : self.top]
@@ -161,7 +172,7 @@ class ConceptEnrichedEmbeddings(Embeddings):
             a = affinity[np.arange(len(k)), k]
             # another meaning of a skill word only counts when it is the nearest
             # concept: "Notion" stays the tool, "python and reptile care" the snake
-            use = (a >= self.threshold) & ~(self._sense[k] & (rank > 0))
+            use = (a >= bar) & ~(self._sense[k] & (rank > 0))
             rows = np.flatnonzero(use)
             out[rows] += (self.weight * a[rows])[:, None] * centroids[k[rows]]
         out /= np.linalg.norm(out, axis=1, keepdims=True)
@@ -170,7 +181,8 @@ class ConceptEnrichedEmbeddings(Embeddings):
     def embed_array(self, texts: list[str]) -> np.ndarray:
         if not texts:
             return np.zeros((0, 0), dtype=np.float32)
-        return self.enrich(embed_array(self.inner, texts))
+        words = np.asarray([len(t.split()) for t in texts])
+        return self.enrich(embed_array(self.inner, texts), words)
 
     def embed_documents(self, texts: list[str]) -> list[list[float]]:
         return self.embed_array(texts).tolist() if texts else []
