@@ -24,7 +24,7 @@ MIN_LENGTH = 5
 _WORD = re.compile(r"[^\W\d_]+")
 _LETTERS = string.ascii_lowercase
 #: endings of inflected words: "excels" is Excel's verb, not a misspelling of it
-_ENDINGS = ("", "s", "es", "ed", "d", "ing", "er", "ers", "ly", "'s")
+_ENDINGS = ("", "s", "es", "ed", "d", "ing", "er", "ers", "ly")
 
 
 @dataclass(frozen=True)
@@ -53,7 +53,6 @@ class Lexicon:
         if word.isupper():
             return best.upper()
         return best.capitalize() if word[:1].isupper() else best
-
 
     def _known(self, low: str) -> bool:
         """A word as written, or an inflection of one ("excels", "pitched", "coders")."""
