@@ -26,15 +26,14 @@ def parse_context(service: PairingService) -> ParseContext:
     kept = _CONTEXTS.get(service)
     if kept is None or kept[0] != version:
         people = service.participants()
+        names = [p.name for p in people]
+        locations = sorted({p.location for p in people if p.location})
+        departments = sorted({p.department for p in people if p.department})
         kept = (version, ParseContext(
-            names=[p.name for p in people],
-            locations=sorted({p.location for p in people if p.location}),
-            departments=sorted({p.department for p in people if p.department}),
+            names=names, locations=locations, departments=departments,
             timezones=sorted({p.timezone for p in people if p.timezone}),
             lexicon=build_lexicon([s for p in people for s in (*p.offers, *p.wants)],
-                                  [p.name for p in people]
-                                  + [p.location or "" for p in people]
-                                  + [p.department or "" for p in people]),
+                                  [*names, *locations, *departments]),
         ))
         _CONTEXTS[service] = kept
     return kept[1]

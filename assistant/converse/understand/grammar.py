@@ -18,12 +18,7 @@ from __future__ import annotations
 import hashlib
 import random
 
-from assistant.converse.understand.examples import (
-    EXAMPLES_FILE,
-    Example,
-    load_examples,
-    read_markup,
-)
+from assistant.converse.understand.examples import EXAMPLES_FILE, Example, read_markup
 from assistant.converse.understand.types import Intent
 
 SOURCE = "grammar"
@@ -156,11 +151,6 @@ def grammar_examples(count: int = COUNT, seed: int = SEED) -> list[Example]:
         text, spans = read_markup(marked)
         out.append(Example(text, Intent.SEARCH, spans, n, SOURCE))
     return out
-
-
-def training_examples() -> list[Example]:
-    """What the shipped model learns from: the written examples and the generated ones."""
-    return load_examples(EXAMPLES_FILE) + grammar_examples()
 
 
 def training_hash() -> str:
