@@ -284,3 +284,13 @@ def test_plain_text_cannot_drive_the_terminal() -> None:
     assert "\x1b" not in plain(esc(hostile)) and "\x9b" not in plain(esc(hostile))
     assert plain("**cut short", ("<", ">")) == "<cut short>"  # bold never left on
     assert plain("- a list item\n* another, 5 * 3") == "- a list item\n* another, 5 * 3"
+
+
+def test_a_signed_in_asker_is_read_with_their_profile(demo: PairingService) -> None:
+    # hf003 teaches negotiation and networking and wants Snapchat: a swap worded with
+    # neither "teach" nor "learn" is read the way their profile says
+    reply = Conversation(demo, "hf003").send("negotiation and networking in return for Snapchat")
+    assert reply.parsed is not None
+    assert (reply.parsed.wants, reply.parsed.offers) == (["Snapchat"],
+                                                         ["negotiation", "networking"])
+    assert reply.kind == "candidates"

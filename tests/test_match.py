@@ -604,3 +604,18 @@ def test_a_bare_brand_offer_is_not_a_teacher_of_another_brand(embedder: Any) -> 
     factors, reasons = check.between(vectors[:1], vectors[1:])
     assert factors[0, 0] == check.config.distinct_factor
     assert reasons[0][0] == "is about Discord, a different skill"
+
+
+def test_a_staff_network_is_not_networking_at_events(embedder: Any) -> None:
+    """The issue's look-alike: running an employee resource group shares a word with
+    networking, not the skill; a want for that kind of group keeps the link."""
+    check = VocabularyCheck.of(embedder)
+    assert check is not None
+    vec = lambda texts: np.asarray(embedder.embed_documents(texts), dtype=np.float32)  # noqa: E731
+    offers = vec(["I chair the LGBTQ+ staff network", "I co-chair our disability staff network",
+                  "Networking at industry events - I know everyone at the trade shows"])
+    factors, reasons = check.between(vec(["networking", "setting up an employee resource group"]),
+                                     offers)
+    assert factors[0].tolist() == [0.5, 0.5, 1.0]
+    assert reasons[0][0] == "reads as staff groups and employee resource groups"
+    assert factors[1].tolist() == [1.0, 1.0, 1.0]

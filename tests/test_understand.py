@@ -307,6 +307,35 @@ def test_department_names_that_are_skills_stay_skills() -> None:
     assert p("I'm interested in Strategy").filters.is_empty()
 
 
+@pytest.mark.parametrize("text", [
+    "I work in Finance and want to learn TikTok",
+    "I'm in marketing - who should I be paired with?",
+    "I look after the month-end numbers for the finance team; keen on Canva",
+    "we're the Technology team's only designer and need budgeting help",
+    "I run our marketing team's newsletter, any tips on SQL?",
+])
+def test_a_department_the_writer_describes_themselves_by_is_not_a_filter(text: str) -> None:
+    r = p(text, has_candidates=False)
+    assert (r.filters.departments, r.filters.exclude_departments) == ([], [])
+    # nor is it read as a skill of theirs: the department is where they work
+    assert not any(d in " ".join(r.wants + r.offers).casefold()
+                   for d in ("finance", "marketing", "technology"))
+
+
+@pytest.mark.parametrize(("text", "field", "value"), [
+    ("I'm looking for someone in Finance who knows SQL", "departments", ["Finance"]),
+    ("I work in Marketing and want someone from Finance for budgeting", "departments",
+     ["Finance"]),
+    ("I'm after a mentor from Technology", "departments", ["Technology"]),
+    ("I'm in Finance and only want Finance people", "departments", ["Finance"]),
+    ("I work in Marketing, but not anyone from Finance please", "exclude_departments",
+     ["Finance"]),
+])
+def test_a_department_that_describes_the_partner_stays_a_filter(
+        text: str, field: str, value: list[str]) -> None:
+    assert getattr(p(text, has_candidates=False).filters, field) == value
+
+
 def test_the_word_people_is_not_the_people_department() -> None:
     assert p("only people in London").filters.departments == []
     assert p("senior people").filters.departments == []

@@ -173,3 +173,48 @@ def test_a_reset_says_whether_it_is_the_dismissals_or_the_search() -> None:
         assert (r.intent, r.dismissals) == (Intent.RESET, True), text
     r = p("start over")
     assert (r.intent, r.dismissals) == (Intent.RESET, False)
+
+
+# --- the signed-in participant's profile weighs in on direction ------------------------
+
+def test_the_profile_turns_a_reading_the_wording_left_open() -> None:
+    from assistant.converse.understand import Speaker
+
+    speaker = Speaker.of(["Spanish (native)", "Instagram"], ["Negotiation"])
+    r = parse("Spanish and Instagram in return for negotiation tips", CTX, speaker=speaker)
+    assert (r.wants, r.offers) == (["negotiation"], ["Spanish", "Instagram"])
+    speaker = Speaker.of(["Canva"], ["Managing people"])
+    r = parse("Canva, and I'd swap it for some pointers on managing people", CTX,
+              speaker=speaker)
+    assert (r.wants, r.offers) == (["managing people"], ["Canva"])
+
+
+@pytest.mark.parametrize(("text", "offers", "wants", "read"), [
+    ("I'd love to go deeper on public speaking", ["Public speaking"], ["TikTok"],
+     "public speaking"),
+    ("I want to get better at Excel", ["Excel", "Budgeting"], ["Public speaking"], "Excel"),
+])
+def test_a_confident_reading_of_the_wording_outweighs_the_profile(
+        text: str, offers: list[str], wants: list[str], read: str) -> None:
+    from assistant.converse.understand import Speaker
+
+    r = parse(text, CTX, speaker=Speaker.of(offers, wants))
+    assert (r.wants, r.offers) == ([read], [])
+
+
+def test_the_profile_lean_is_bounded_and_needs_a_clear_likeness() -> None:
+    import numpy as np
+
+    from assistant.converse.understand import Speaker
+    from assistant.converse.understand.speaker import PROFILE_LIMIT, with_lean
+
+    eye = np.eye(3, dtype=np.float32)
+    speaker = Speaker(offers=eye[:1], wants=eye[1:2])
+    lean = speaker.lean(np.stack([eye[0], eye[1], eye[2], (eye[0] + eye[2]) / np.sqrt(2)]))
+    # like an offer: towards "offered", capped; like a want: the other way; unlike both
+    # (or only half like one, cosine 0.71 >= 0.6 still counts): as far as the cosines say
+    assert lean[0] == pytest.approx(PROFILE_LIMIT) and lean[1] == pytest.approx(-PROFILE_LIMIT)
+    assert lean[2] == 0.0 and 0 < lean[3] <= PROFILE_LIMIT
+    assert speaker.lean(np.stack([(eye[0] + 2 * eye[2]) / np.sqrt(5)]))[0] == 0.0  # 0.45
+    assert with_lean([0.5, 0.9], np.array([0.0, 0.0])) == pytest.approx([0.5, 0.9])
+    assert with_lean([0.5], np.array([np.log(3.0)])) == pytest.approx([0.75])

@@ -30,6 +30,7 @@ from assistant.converse.understand import (
     Ordinal,
     ParsedRequest,
     Previous,
+    Speaker,
     parse,
 )
 from assistant.errors import PairingError, UnknownParticipant
@@ -58,6 +59,7 @@ class Conversation:
         self.asker: Participant | None = service.get(asker_id) if asker_id else None
         self.page = page
         self.state = DialogueState()
+        self._speaking: tuple[tuple[object, ...], Speaker] | None = None
         self.context = parse_context(service)
         if llm is not None:
             llm.names = list(self.context.names)
@@ -88,6 +90,16 @@ class Conversation:
         self.asker = self.service.get(asker_id) if asker_id else None
         self.state = DialogueState()
 
+    def _speaker(self) -> Speaker | None:
+        """The asker's profile as the parser weighs it, encoded once per asker."""
+        asker = self.asker
+        if asker is None:
+            return None
+        key = (asker.id, tuple(asker.offers), tuple(asker.wants))
+        if self._speaking is None or self._speaking[0] != key:
+            self._speaking = (key, Speaker.of(asker.offers, asker.wants))
+        return self._speaking[1]
+
     # ---------------------------------------------------------------------------------
     def guidance_vs_people(self, text: str) -> tuple[float, float]:
         """Best cosine of ``text`` with the programme guidance and with any statement."""
@@ -108,7 +120,8 @@ class Conversation:
             return Reply(ReplyKind.ERROR, error=exc)
         if answer is not None:
             return answer
-        parsed = parse(text, self.context, has_candidates=bool(self.state.shown), probe=self)
+        parsed = parse(text, self.context, has_candidates=bool(self.state.shown), probe=self,
+                       speaker=self._speaker())
         if self.llm is not None and parsed.intent in (Intent.HELP, Intent.SMALLTALK):
             parsed = self.llm.parse(text, self.context) or parsed
         handler = self.handlers.get(str(parsed.intent), self._on_help)

@@ -6,6 +6,7 @@ steps, :mod:`.examples` for the labelled examples the models learn from, and
 """
 
 from assistant.converse.understand.parse import Probe, parse
+from assistant.converse.understand.speaker import Speaker
 from assistant.converse.understand.types import (
     CAREER_STAGES,
     TARGETED,
@@ -34,6 +35,7 @@ __all__ = [
     "ParsedRequest",
     "Previous",
     "Probe",
+    "Speaker",
     "Target",
     "Unsure",
     "parse",

@@ -43,6 +43,19 @@ _ENTITY_SUFFIX = re.compile(
     r"(?:\s*-?\s*based|\s+(?:office|team|department|dept|function|org|division|unit|people|"
     r"folks|colleagues|staff|area|hub|side|group|only|crowd|lot))*", _I)
 _DEPT_SUFFIX = re.compile(r"\s+(?:team|department|dept|function|org|division|unit)\b", _I)
+#: a department named in the writer's description of themselves ("I work in HR", "I'm in
+#: finance", "I build the reports for the sales team", "our marketing team's Instagram")
+#: says where they are, not where the partner should be: a first-person subject with a
+#: verb of being or doing, or "my"/"our", in the clause before the mention ...
+_SELF_CLAUSE = re.compile(
+    r"\b(?:(?:i|we)\s*(?:'m|'re|am|are|was|were|work|worked|working|sit|run|manage|lead|"
+    r"build|do|handle|look\s+after|head|own|joined|support|cover|report)|im|my|our)\b", _I)
+#: ... unless the clause or the words after the mention are about the partner
+_PARTNER_WORD = re.compile(
+    r"\b(?:some(?:one|body)|any(?:one|body)|people|person|folks|colleagues?|mentors?|"
+    r"partners?|buddy|buddies|match|who|whoever|them|they|he|she|somewhere|only|just|"
+    r"coach|tutor|expert)\b", _I)
+_CLAUSE_START = re.compile(r".*(?:[.;!?:]|\s-\s|\bbut\b|\band\b|,)", _I | re.S)
 _CHAIN = re.compile(r"^\s*(?:,|/|&)?\s*(?:or|and|nor|,)?\s*(?:the\s+)?$", _I)
 _EXCLUDE_NAME_CUE = re.compile(
     r"\b(?:not|except(?:\s+for)?|excluding|exclude|other\s+than|but\s+not|anyone\s+but|"
@@ -165,6 +178,9 @@ def _scan_entities(scan: FilterScan, ents: Entities, is_dept: bool) -> None:
         chained = prev is not None and bool(_CHAIN.match(text[prev[0]:start]))
         if is_dept and not _dept_cued(text, start, end, value, excl, incl, chained):
             continue
+        if is_dept and not excl and _self_described(text, start, tail):
+            scan.take(start, tail)  # not a skill either: where the writer works
+            continue
         excluded = bool(excl) or (chained and prev is not None and prev[1] and not incl)
         cue = excl or incl
         begin = start - (len(before) - cue.start()) if cue else start
@@ -172,6 +188,18 @@ def _scan_entities(scan: FilterScan, ents: Entities, is_dept: bool) -> None:
         setattr(scan.filters, attr, union(getattr(scan.filters, attr), [value]))
         scan.take(begin, tail)
         prev = (tail, excluded)
+
+
+def _self_described(text: str, start: int, tail: int) -> bool:
+    """Whether the mention at ``start`` (its suffix ending at ``tail``) describes the
+    writer rather than the partner (see :data:`_SELF_CLAUSE`)."""
+    before = text[max(0, start - 60):start]
+    cut = _CLAUSE_START.match(before)
+    clause = before[cut.end():] if cut else before
+    after = text[tail:tail + 12]
+    return (bool(_SELF_CLAUSE.search(clause)) and not _PARTNER_WORD.search(clause)
+            and not _PARTNER_WORD.match(after.lstrip(" '"))
+            and not _PARTNER_WORD.search(text[start:tail]))
 
 
 def _dept_cued(text: str, start: int, end: int, value: str,

@@ -4,7 +4,8 @@
 1. Rules for what is exact: an empty message, "start over", a bare ordinal ("the second
    one") or a bare "no" after a list, the filters (places, departments, stages, zones,
    names to skip) and the colleagues named.
-2. The span tagger reads the skill phrases and whether each is wanted or offered.
+2. The span tagger reads the skill phrases and whether each is wanted or offered; for a
+   signed-in participant their profile is weighed with the wording (:mod:`.speaker`).
 3. The intent classifier scores every intent.
 4. Search is the default: a message read as help, small talk or a programme question
    that names a skill is a search unless the programme guidance fits it clearly better
@@ -28,6 +29,7 @@ from assistant.converse.understand.direction import contexts
 from assistant.converse.understand.filters import scan_filters
 from assistant.converse.understand.intents import NAME_PLACEHOLDER, intent_of
 from assistant.converse.understand.normalise import core, normalise, tokens
+from assistant.converse.understand.speaker import Speaker, model_encoder, with_lean
 from assistant.converse.understand.spelling import default_lexicon
 from assistant.converse.understand.targets import BARE_ORDINAL, find_ordinal, find_target
 from assistant.converse.understand.types import (
@@ -83,16 +85,12 @@ class Encoder(Protocol):
     def __call__(self, texts: list[str]) -> np.ndarray: ...
 
 
-def _default_encoder(texts: list[str]) -> np.ndarray:
-    from assistant.embed.sentence import encode
-
-    return np.asarray(encode(texts), dtype=np.float32)
-
-
 def parse(text: str, context: ParseContext | None = None, has_candidates: bool = False,
           probe: Probe | None = None, encoder: Encoder | None = None,
-          model: m.UnderstandingModel | None = None) -> ParsedRequest:
-    """Read one chat message (see the module docstring)."""
+          model: m.UnderstandingModel | None = None,
+          speaker: Speaker | None = None) -> ParsedRequest:
+    """Read one chat message (see the module docstring); ``speaker``: the signed-in
+    participant's profile, weighed with the wording for each phrase's direction."""
     raw = text or ""
     lexicon = context.lexicon if context is not None and context.lexicon else default_lexicon()
     normal = lexicon.correct(normalise(raw))
@@ -131,18 +129,27 @@ def parse(text: str, context: ParseContext | None = None, has_candidates: bool =
                          for i in range(a, b))]
     spans = [(a, b) for a, b in tagged
              if not _negated(normal, toks[_head(toks, a, b, model.cue_words)][1])]
-    encode = _Batch(encoder or _default_encoder)
+    encode = _Batch(encoder or model_encoder)
     masked = _masked(normal, names)
     encode.want([masked])
     items = contexts(words, spans, rule)
     encode.want([it.context for it in items] + [it.own_text for it in items if it.own_text])
+    phrases = [_phrase(normal, toks, a, b, model.cue_words) for a, b in spans]
     p_offer = model.direction.p_offer(items, encode)
+    if speaker is not None:
+        # only readings the profile could turn, or make a close call, are weighed (the
+        # others would cost an encoding for nothing)
+        open_ = [i for i, (ph, p) in enumerate(zip(phrases, p_offer, strict=True))
+                 if ph and speaker.could_turn(p, UNSURE_MARGIN)]
+        if open_:
+            lean = np.zeros(len(phrases), dtype=np.float32)
+            lean[open_] = speaker.lean(encode([phrases[i] for i in open_]))
+            p_offer = with_lean(p_offer, lean)
     wants: list[str] = []
     offers: list[str] = []
     unsure: list[Unsure] = []
     offered: set[int] = set()
-    for (a, b), p in zip(spans, p_offer, strict=True):
-        phrase = _phrase(normal, toks, a, b, model.cue_words)
+    for (a, b), phrase, p in zip(spans, phrases, p_offer, strict=True):
         if not phrase:
             continue
         label = "offer" if p >= 0.5 else "want"
