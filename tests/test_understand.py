@@ -322,6 +322,18 @@ def test_a_department_the_writer_describes_themselves_by_is_not_a_filter(text: s
                    for d in ("finance", "marketing", "technology"))
 
 
+@pytest.mark.parametrize(("text", "stages"), [
+    ("I'm a graduate and keen to learn negotiation", []),
+    ("as a new starter, who can show me our CRM?", []),
+    ("I'm the junior who builds all our dashboards - want presentation coaching", []),
+    ("I'm an exec and need TikTok help from a junior", ["early"]),
+    ("I'm junior - any senior people who can help with negotiation?", ["senior", "executive"]),
+])
+def test_a_career_stage_the_writer_describes_themselves_by_is_not_a_filter(
+        text: str, stages: list[str]) -> None:
+    assert p(text, has_candidates=False).filters.career_stages == stages
+
+
 @pytest.mark.parametrize(("text", "field", "value"), [
     ("I'm looking for someone in Finance who knows SQL", "departments", ["Finance"]),
     ("I work in Marketing and want someone from Finance for budgeting", "departments",

@@ -43,18 +43,22 @@ _ENTITY_SUFFIX = re.compile(
     r"(?:\s*-?\s*based|\s+(?:office|team|department|dept|function|org|division|unit|people|"
     r"folks|colleagues|staff|area|hub|side|group|only|crowd|lot))*", _I)
 _DEPT_SUFFIX = re.compile(r"\s+(?:team|department|dept|function|org|division|unit)\b", _I)
-#: a department named in the writer's description of themselves ("I work in HR", "I'm in
-#: finance", "I build the reports for the sales team", "our marketing team's Instagram")
-#: says where they are, not where the partner should be: a first-person subject with a
-#: verb of being or doing, or "my"/"our", in the clause before the mention ...
+#: a department or career stage named in the writer's description of themselves ("I work
+#: in HR", "I'm in finance", "I build the reports for the sales team", "I'm the grad who
+#: fixes everyone's LinkedIn", "as a new starter") says who they are, not who the partner
+#: should be: a first-person subject with a verb of being or doing, "my"/"our", or "as
+#: a", in the clause before the mention ...
 _SELF_CLAUSE = re.compile(
     r"\b(?:(?:i|we)\s*(?:'m|'re|am|are|was|were|work|worked|working|sit|run|manage|lead|"
-    r"build|do|handle|look\s+after|head|own|joined|support|cover|report)|im|my|our)\b", _I)
-#: ... unless the clause or the words after the mention are about the partner
+    r"build|do|handle|look\s+after|head|own|joined|support|cover|report)|im|my|our|"
+    r"as\s+an?|being\s+an?)\b", _I)
+#: ... unless the clause, the mention or the word after it is about the partner
+_PARTNER_NOUN = (r"people|person|folks|colleagues?|mentors?|partners?|buddy|buddies|match|"
+                 r"coach|tutor|expert|only")
 _PARTNER_WORD = re.compile(
-    r"\b(?:some(?:one|body)|any(?:one|body)|people|person|folks|colleagues?|mentors?|"
-    r"partners?|buddy|buddies|match|who|whoever|them|they|he|she|somewhere|only|just|"
-    r"coach|tutor|expert)\b", _I)
+    rf"\b(?:some(?:one|body)|any(?:one|body)|who|whoever|them|they|he|she|somewhere|just|"
+    rf"{_PARTNER_NOUN})\b", _I)
+_PARTNER_AFTER = re.compile(rf"(?:{_PARTNER_NOUN})\b", _I)
 _CLAUSE_START = re.compile(r".*(?:[.;!?:]|\s-\s|\bbut\b|\band\b|,)", _I | re.S)
 _CHAIN = re.compile(r"^\s*(?:,|/|&)?\s*(?:or|and|nor|,)?\s*(?:the\s+)?$", _I)
 _EXCLUDE_NAME_CUE = re.compile(
@@ -191,14 +195,15 @@ def _scan_entities(scan: FilterScan, ents: Entities, is_dept: bool) -> None:
 
 
 def _self_described(text: str, start: int, tail: int) -> bool:
-    """Whether the mention at ``start`` (its suffix ending at ``tail``) describes the
-    writer rather than the partner (see :data:`_SELF_CLAUSE`)."""
+    """Whether the mention at ``start`` (a department with its suffix, or a career stage,
+    ending at ``tail``) describes the writer rather than the partner (see
+    :data:`_SELF_CLAUSE`)."""
     before = text[max(0, start - 60):start]
     cut = _CLAUSE_START.match(before)
     clause = before[cut.end():] if cut else before
     after = text[tail:tail + 12]
     return (bool(_SELF_CLAUSE.search(clause)) and not _PARTNER_WORD.search(clause)
-            and not _PARTNER_WORD.match(after.lstrip(" '"))
+            and not _PARTNER_AFTER.match(after.lstrip(" '"))
             and not _PARTNER_WORD.search(text[start:tail]))
 
 
@@ -226,6 +231,9 @@ def _scan_stages(scan: FilterScan) -> None:
         for m in pattern.finditer(scan.text):
             if not scan.free(m.start(), m.end()) or _AUDIENCE_CUE.search(
                     scan.text[max(0, m.start() - 40):m.start()]):
+                continue
+            if _self_described(scan.text, m.start(), m.end()):
+                scan.take(m.start(), m.end())  # who the writer is, not a wish
                 continue
             negated = _STAGE_NEGATION.search(scan.text[max(0, m.start() - 25):m.start()])
             (excluded if negated else included).update(stages)
