@@ -97,3 +97,27 @@ def test_every_profile_only_wording_returns_partners_in_the_cli(
         if code != 0 or answer["kind"] != "candidates" or not answer["candidates"]:
             misread.append((text, answer["kind"]))
     assert misread == [], (len(misread), misread)
+
+
+SITUATED = [
+    "I work in {dept} - who should I talk to?",
+    "just joined the {dept} team, who's my match?",
+    "I'm new in {dept}; any suggestions for me?",
+    "I'm in {dept} at the moment. Who would suit me?",
+]
+
+
+@pytest.mark.parametrize("asker", ASKERS)
+def test_a_profile_ask_that_names_the_askers_own_department_searches_everyone(
+    service: PairingService, asker: str
+) -> None:
+    """The department is where the asker works: neither a filter nor something to learn."""
+    profile = service.get(asker)
+    for template in SITUATED:
+        text = template.format(dept=profile.department)
+        reply = Conversation(service, asker).send(text)
+        assert reply.kind == "candidates" and reply.candidates, text
+        assert reply.result is not None
+        assert (reply.result.wants, reply.result.offers) == (profile.wants, profile.offers), text
+        assert reply.filters == [], (text, reply.filters)
+        assert {c.person.department for c in reply.candidates} != {profile.department}, text

@@ -51,12 +51,14 @@ _DEPT_SUFFIX = re.compile(r"\s+(?:team|department|dept|function|org|division|uni
 _SELF_CLAUSE = re.compile(
     r"\b(?:(?:i|we)\s*(?:'m|'re|am|are|was|were|work|worked|working|sit|run|manage|lead|"
     r"build|do|handle|look\s+after|head|own|joined|support|cover|report)|im|my|our|"
-    r"as\s+an?|being\s+an?)\b", _I)
+    r"as\s+an?|being\s+an?)\b"
+    # or a chat message's dropped subject at the clause's start: "just joined the IT team"
+    r"|^\s*(?:just\s+|recently\s+|only\s+)?(?:joined|started|moved|work|working|new)\b", _I)
 #: ... unless the clause, the mention or the word after it is about the partner
 _PARTNER_NOUN = (r"people|person|folks|colleagues?|mentors?|partners?|buddy|buddies|match|"
                  r"coach|tutor|expert|only")
 _PARTNER_WORD = re.compile(
-    rf"\b(?:some(?:one|body)|any(?:one|body)|who|whoever|them|they|he|she|somewhere|just|"
+    rf"\b(?:some(?:one|body)|any(?:one|body)|who|whoever|them|they|he|she|somewhere|"
     rf"{_PARTNER_NOUN})\b", _I)
 _PARTNER_AFTER = re.compile(rf"(?:{_PARTNER_NOUN})\b", _I)
 _CLAUSE_START = re.compile(r".*(?:[.;!?:]|\s-\s|\bbut\b|\band\b|,)", _I | re.S)
@@ -182,8 +184,9 @@ def _scan_entities(scan: FilterScan, ents: Entities, is_dept: bool) -> None:
         chained = prev is not None and bool(_CHAIN.match(text[prev[0]:start]))
         if is_dept and not _dept_cued(text, start, end, value, excl, incl, chained):
             continue
-        if is_dept and not excl and _self_described(text, start, tail):
-            scan.take(start, tail)  # not a skill either: where the writer works
+        own = _self_described(text, start, tail) if is_dept and not excl else None
+        if own is not None:
+            scan.take(own, tail)  # not a skill either: where the writer works
             continue
         excluded = bool(excl) or (chained and prev is not None and prev[1] and not incl)
         cue = excl or incl
@@ -194,17 +197,31 @@ def _scan_entities(scan: FilterScan, ents: Entities, is_dept: bool) -> None:
         prev = (tail, excluded)
 
 
-def _self_described(text: str, start: int, tail: int) -> bool:
-    """Whether the mention at ``start`` (a department with its suffix, or a career stage,
-    ending at ``tail``) describes the writer rather than the partner (see
-    :data:`_SELF_CLAUSE`)."""
-    before = text[max(0, start - 60):start]
+def _self_described(text: str, start: int, tail: int) -> int | None:
+    """Where the writer's description of themselves that holds the mention at ``start`` (a
+    department with its suffix, or a career stage, ending at ``tail``) begins, or None
+    when the mention is about the partner (see :data:`_SELF_CLAUSE`). The description is
+    the mention alone, or from its subject on when only framing words come between
+    ("I work in", "just joined the", "I'm new in"): those words name no skill either."""
+    offset = max(0, start - 60)
+    before = text[offset:start]
     cut = _CLAUSE_START.match(before)
-    clause = before[cut.end():] if cut else before
+    clause_at = offset + (cut.end() if cut else 0)
+    clause = text[clause_at:start]
     after = text[tail:tail + 12]
-    return (bool(_SELF_CLAUSE.search(clause)) and not _PARTNER_WORD.search(clause)
-            and not _PARTNER_AFTER.match(after.lstrip(" '"))
-            and not _PARTNER_WORD.search(text[start:tail]))
+    subject = _SELF_CLAUSE.search(clause)
+    if (subject is None or _PARTNER_WORD.search(clause)
+            or _PARTNER_AFTER.match(after.lstrip(" '"))
+            or _PARTNER_WORD.search(text[start:tail])):
+        return None
+    if _FRAMING.fullmatch(clause[subject.end():]):
+        return clause_at + subject.start()
+    return start
+
+
+#: words between a self-description's subject and the mention that say nothing more
+_FRAMING = re.compile(r"\s*(?:(?:in|into|on|at|of|for|with|the|a|an|our|my|new|here|now|"
+                      r"currently|still|part|one)\s+)*", _I)
 
 
 def _dept_cued(text: str, start: int, end: int, value: str,
@@ -232,8 +249,9 @@ def _scan_stages(scan: FilterScan) -> None:
             if not scan.free(m.start(), m.end()) or _AUDIENCE_CUE.search(
                     scan.text[max(0, m.start() - 40):m.start()]):
                 continue
-            if _self_described(scan.text, m.start(), m.end()):
-                scan.take(m.start(), m.end())  # who the writer is, not a wish
+            own = _self_described(scan.text, m.start(), m.end())
+            if own is not None:
+                scan.take(own, m.end())  # who the writer is, not a wish
                 continue
             negated = _STAGE_NEGATION.search(scan.text[max(0, m.start() - 25):m.start()])
             (excluded if negated else included).update(stages)

@@ -278,6 +278,16 @@ def _masked(text: str, names: list[tuple[int, int, str]]) -> str:
     return text
 
 
+#: verbs of getting in touch ("who should I talk to?") and words of time ("at the
+#: moment"): they never name what to learn, so a leftover of only these is no want
+_NOT_ALONE = frozenset({
+    "talk", "talking", "speak", "speaking", "chat", "chatting", "reach", "contact",
+    "contacting", "connect", "connecting", "approach", "ask", "meet", "meeting", "see",
+    "link", "moment", "minute", "day", "days", "week", "weeks", "month", "months", "year",
+    "years", "today", "tomorrow", "tonight", "morning", "afternoon", "evening", "time",
+    "while", "currently", "recently", "lately"})
+
+
 def _leftover_want(text: str, toks: list[tuple[str, int, int]], offered: set[int],
                    marks: list[str], model: m.UnderstandingModel) -> list[str]:
     """The message minus what it offers, filters and names, if anything skill-like is left."""
@@ -285,7 +295,7 @@ def _leftover_want(text: str, toks: list[tuple[str, int, int]], offered: set[int
     content = [i for i in keep if any(ch.isalnum() for ch in toks[i][0])
                and toks[i][0].casefold() not in model.cue_words
                and not _negated(text, toks[i][1])]
-    if not content:
+    if all(toks[i][0].casefold() in _NOT_ALONE for i in content):
         return []
     phrase = _phrase(text, toks, content[0], content[-1] + 1, model.cue_words)
     return [phrase] if phrase else []
