@@ -31,6 +31,13 @@ def test_english_words_names_and_short_words_are_left_alone() -> None:
         assert LEXICON.correct(text) == text
 
 
+def test_a_singular_is_not_corrected_to_the_cohorts_plural() -> None:
+    lexicon = build_lexicon(["Running hackathons", "Organising webinars"], [])
+    assert lexicon.correct("how do I run a hackathon?") == "how do I run a hackathon?"
+    assert lexicon.correct("a good webinar") == "a good webinar"
+    assert lexicon.correct("hackatons") == "hackathons"
+
+
 def test_the_parser_reads_the_corrected_skill() -> None:
     ctx = ParseContext(names=["Tabeau Okafor"], locations=["Leeds"], departments=["Finance"],
                        lexicon=LEXICON)

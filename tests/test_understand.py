@@ -292,6 +292,8 @@ def test_find_combined_with_filters() -> None:
     ("I want to get better at writing emails to directors", ["writing emails to directors"]),
     ("help with managing senior stakeholders and pitching to the C-suite",
      ["managing senior stakeholders", "pitching"]),
+    ("Power BI for a busy executive", ["Power BI"]),
+    ("dashboards for a non tech exec", ["dashboards"]),
 ])
 def test_who_a_skill_is_for_is_not_a_partner_filter(text: str, wants: list[str]) -> None:
     r = p(text)
@@ -328,6 +330,7 @@ def test_a_department_the_writer_describes_themselves_by_is_not_a_filter(text: s
     ("I'm the junior who builds all our dashboards - want presentation coaching", []),
     ("I'm an exec and need TikTok help from a junior", ["early"]),
     ("I'm junior - any senior people who can help with negotiation?", ["senior", "executive"]),
+    ("I'm looking for a senior mentor", ["senior", "executive"]),
 ])
 def test_a_career_stage_the_writer_describes_themselves_by_is_not_a_filter(
         text: str, stages: list[str]) -> None:

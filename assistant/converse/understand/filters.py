@@ -96,7 +96,11 @@ _AUDIENCE_CUE = re.compile(
     r"brief\w*|sell\w*|influenc\w*|manag\w*|negotiat\w*|deal\w*|communicat\w*|"
     r"handl\w*|updat\w*|explain\w*|network\w*|stand\w*\s+up|push\w*\s+back)\s+"
     r"(?:(?:up\s+)?to|with|for|in\s+front\s+of|at)?\s*"
-    r"(?:the\s+|our\s+|my\s+|a\s+room\s+of\s+|a\s+panel\s+of\s+)?$", _I)
+    r"(?:the\s+|our\s+|my\s+|a\s+room\s+of\s+|a\s+panel\s+of\s+)?$"
+    # "dashboards for a non-tech exec", "Python for a complete beginner": who it is for
+    r"|(?<!looking\s)(?<!searching\s)(?<!hoping\s)(?<!asking\s)(?<!waiting\s)(?<!look\s)"
+    r"(?<!search\s)(?<!ask\s)(?<!wait\s)(?<!hope\s)"
+    r"\bfor\s+(?:a|an|the|someone\s+who\s+is\s+an?)\s+(?:[\w-]+\s+){0,2}$", _I)
 _STAGE_NEGATION = re.compile(
     r"(?:\bno|\bnot|\bnon-?|\bexcept(?:\s+for)?|\bexcluding|\bwithout|\banyone\s+but|"
     r"\bother\s+than|\bnobody|\bno\s+one)\s*(?:a\s+|an\s+|the\s+|too\s+|very\s+|that\s+|any\s+|"

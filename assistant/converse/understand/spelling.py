@@ -46,7 +46,9 @@ class Lexicon:
         low = word.casefold()
         if len(low) < MIN_LENGTH or not low.isascii() or self._known(low):
             return word
-        found = [w for w in _edits(low) if w in self.targets]
+        # a word one letter short of a target's plural is that target's singular
+        # ("meetup" for "meetups"), a form of the same word, not a misspelling
+        found = [w for w in _edits(low) if w in self.targets and w != low + "s"]
         if not found:
             return word
         best = max(found, key=lambda w: (self.targets[w], w))
