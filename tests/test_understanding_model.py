@@ -218,3 +218,14 @@ def test_the_profile_lean_is_bounded_and_needs_a_clear_likeness() -> None:
     assert speaker.lean(np.stack([(eye[0] + 2 * eye[2]) / np.sqrt(5)]))[0] == 0.0  # 0.45
     assert with_lean([0.5, 0.9], np.array([0.0, 0.0])) == pytest.approx([0.5, 0.9])
     assert with_lean([0.5], np.array([np.log(3.0)])) == pytest.approx([0.75])
+
+
+@pytest.mark.parametrize(("text", "wants"), [
+    ("keen on home networking - wifi, routers, that sort of thing",
+     ["home networking (wifi, routers)"]),
+    ("SQL - joins, window functions etc", ["SQL (joins, window functions)"]),
+    ("need Python - can anyone help?", ["Python"]),  # no list: nothing added
+    ("need Excel - can teach budgeting in return", ["Excel"]),  # a skill of its own
+])
+def test_a_list_of_examples_after_a_skill_stays_with_it(text: str, wants: list[str]) -> None:
+    assert p(text).wants == wants

@@ -134,7 +134,9 @@ def parse(text: str, context: ParseContext | None = None, has_candidates: bool =
     encode.want([masked])
     items = contexts(words, spans, rule)
     encode.want([it.context for it in items] + [it.own_text for it in items if it.own_text])
-    phrases = [_phrase(normal, toks, a, b, model.cue_words) for a, b in spans]
+    phrases = [_with_examples(_phrase(normal, toks, a, b, model.cue_words),
+                              _examples_after(normal, toks, b, tagged, marks))
+               for a, b in spans]
     p_offer = model.direction.p_offer(items, encode)
     if speaker is not None:
         # only readings the profile could turn, or make a close call, are weighed (the
@@ -260,6 +262,44 @@ def _phrase(text: str, toks: list[tuple[str, int, int]], i: int, j: int,
             j -= 1
         if (i, j) == before:
             return text[toks[i][1]:toks[j - 1][2]] if i < j else ""
+
+
+#: what may stand between a skill and a dash or colon that opens its examples
+_BEFORE_EXAMPLES = frozenset({"stuff", "things", "training", "skills", "basics", "tips"})
+_OPENS = frozenset({"-", "\u2013", "\u2014", ":", "("})
+_ENDS = frozenset({".", "!", "?", ";", ")"})
+#: filler that closes a list of examples ("phishing, passwords, that kind of thing")
+_FILLER_TAIL = re.compile(
+    r"(?:,?\s*(?:and|or)?\s*(?:that|this|those)\s+(?:kind|sort|type)\s+of\s+(?:thing|stuff)s?"
+    r"|,?\s*(?:etc\.?|and\s+so\s+on|and\s+stuff|and\s+all\s+that|or\s+whatever|"
+    r"and\s+the\s+like))\s*$", _I)
+
+
+def _examples_after(text: str, toks: list[tuple[str, int, int]], end: int,
+                    spans: list[tuple[int, int]], marks: list[str]) -> str:
+    """The list of examples that follows a skill after a dash, colon or bracket
+    ("network stuff - routers, VPNs, DNS"), when the tagger read no skill of its own
+    in it and it holds no name or filter: it says which part of the skill is meant."""
+    i = end
+    while i < len(toks) and toks[i][0].casefold() in _BEFORE_EXAMPLES:
+        i += 1
+    if i >= len(toks) or toks[i][0] not in _OPENS:
+        return ""
+    j = i + 1
+    while j < len(toks) and toks[j][0] not in _ENDS:
+        j += 1
+    inside = range(i + 1, j)
+    words = [k for k in inside if any(ch.isalnum() for ch in toks[k][0])]
+    listed = any(toks[k][0] in (",", "/") or toks[k][0].casefold() in ("and", "or")
+                 for k in inside)
+    if (len(words) < 2 or not listed or any(marks[k] for k in inside)
+            or any(a < j and b > i + 1 for a, b in spans)):
+        return ""
+    return _FILLER_TAIL.sub("", text[toks[i + 1][1]:toks[j - 1][2]]).strip(" ,")
+
+
+def _with_examples(phrase: str, examples: str) -> str:
+    return f"{phrase} ({examples})" if phrase and examples else phrase
 
 
 def _dedupe(items: list[str]) -> list[str]:
