@@ -34,11 +34,12 @@ def test_the_shipped_model_was_trained_on_the_shipped_examples() -> None:
 
 
 def test_the_generated_examples_are_the_same_every_time() -> None:
-    from assistant.converse.understand.grammar import generated, profile_asks
+    from assistant.converse.understand.grammar import generated, labelled, profile_asks
 
     assert generated() == generated() and profile_asks() == profile_asks()
+    assert labelled() == labelled()
     first = grammar_examples()
-    assert len(first) == len(generated()) + len(profile_asks())
+    assert len(first) == len(generated()) + len(profile_asks()) + len(labelled())
     # every generated request is a search; each skill phrase is wanted or offered
     assert {e.intent for e in first} == {Intent.SEARCH}
     assert {s.label for e in first for s in e.spans} == {"want", "offer"}
@@ -220,12 +221,26 @@ def test_the_profile_lean_is_bounded_and_needs_a_clear_likeness() -> None:
     assert with_lean([0.5], np.array([np.log(3.0)])) == pytest.approx([0.75])
 
 
-@pytest.mark.parametrize(("text", "wants"), [
-    ("keen on home networking - wifi, routers, that sort of thing",
-     ["home networking (wifi, routers)"]),
-    ("SQL - joins, window functions etc", ["SQL (joins, window functions)"]),
-    ("need Python - can anyone help?", ["Python"]),  # no list: nothing added
-    ("need Excel - can teach budgeting in return", ["Excel"]),  # a skill of its own
+@pytest.mark.parametrize(("text", "examples"), [
+    ("keen on home networking - wifi, routers, that sort of thing", " (wifi, routers)"),
+    ("SQL - joins, window functions etc", " (joins, window functions)"),
+    ("need Python - can anyone help?", ""),  # no list: nothing added
+    ("need Excel - can teach budgeting in return", ""),  # a skill of its own
 ])
-def test_a_list_of_examples_after_a_skill_stays_with_it(text: str, wants: list[str]) -> None:
-    assert p(text).wants == wants
+def test_a_list_of_examples_after_a_skill_stays_with_it(text: str, examples: str) -> None:
+    wants = p(text).wants
+    skill = text.split(" - ")[0].split()[-1]  # networking, SQL, Python, Excel
+    assert len(wants) == 1 and wants[0].endswith(skill + examples), wants
+
+
+@pytest.mark.parametrize(("text", "wants", "offers"), [
+    ("can offer: SQL", [], ["SQL"]),
+    ("looking for: Figma, Canva", ["Figma", "Canva"], []),
+    ("offering: negotiation. wanting: Power BI", ["Power BI"], ["negotiation"]),
+    ("wishlist: Python, SQL", ["Python", "SQL"], []),
+    ("I teach: Excel", [], ["Excel"]),
+])
+def test_the_label_before_a_colon_says_the_side(
+        text: str, wants: list[str], offers: list[str]) -> None:
+    r = p(text)
+    assert (r.wants, r.offers) == (wants, offers)

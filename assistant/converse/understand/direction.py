@@ -69,6 +69,12 @@ def contexts(toks: Sequence[str], spans: Sequence[tuple[int, int]],
         f["lbreak=" + (low[i] if i >= 0 else "<s>")] = 1.0
         if not left:
             f["l=none"] = 1.0
+        # a colon's label says the side of what follows it ("can offer: X", "wishlist: X")
+        label = _label_before(low, i, owner) if i >= 0 and low[i] == ":" else []
+        for w in label:
+            f["C:" + w] = 1.0
+        if label:
+            f["c1=" + label[-1]] = 1.0
         anchor = next((w for w in reversed(left) if w in ANCHORS), "")
         j = a - len(left) - 1
         while not anchor and j >= 0 and low[j] not in SENTENCE_BREAK:
@@ -101,8 +107,23 @@ def contexts(toks: Sequence[str], spans: Sequence[tuple[int, int]],
         between = low[spans[k - 1][1]:a] if k else []
         coordinated = bool(k) and len(between) <= 3 and all(w in LIST_WORDS for w in between)
         long_text = " ".join(toks[a:b]) if b - a >= LONG_SPAN else ""
-        out.append(SpanContext(f, " ".join([*left, "X", *right]), long_text, coordinated))
+        shown = [*label, ":"] if label else []
+        out.append(SpanContext(f, " ".join([*shown, *left, "X", *right]), long_text,
+                               coordinated))
     return out
+
+
+def _label_before(low: Sequence[str], colon: int, owner: dict[int, int]) -> list[str]:
+    """The words of the label before the colon at ``colon`` (back to the previous clause
+    break), or [] when a skill is among them ("SQL: happy to teach" has no label)."""
+    i = colon - 1
+    words: list[str] = []
+    while i >= 0 and low[i] not in CLAUSE_BREAK:
+        if i in owner:
+            return []
+        words.append(low[i])
+        i -= 1
+    return words[::-1][-4:]
 
 
 class DirectionClassifier:

@@ -10,7 +10,9 @@ that each frame is seen with many skills and in both orders. They are generated
 deterministically (a fixed seed) and added to the written examples when the model is
 trained; nothing here was written from an evaluation suite. The same holds for
 requests that say something about the writer and then ask for a partner without
-naming a skill ("I'm new to the scheme - who's my match?"): the profile is the search.
+naming a skill ("I'm new to the scheme - who's my match?"): the profile is the search;
+and for form-like messages whose labels say the side ("can offer: SQL. looking for:
+Figma, Canva").
 """
 
 from __future__ import annotations
@@ -94,6 +96,52 @@ PROFILE_ASKS = (
     "who would I work well with?",
 )
 PROFILE_COUNT = 150
+#: the labels of a form-like message ("can offer: SQL. looking for: Figma, Canva")
+WANT_LABELS = (
+    "looking for", "want to learn", "wanting", "learning goals", "wishlist", "help needed",
+    "need", "needs", "seeking", "interested in", "would like", "goals", "to learn", "learn",
+    "my ask", "what I need", "after", "keen on", "gaps", "want", "I'd like to learn",
+    "hoping to learn", "areas to develop", "where I need help",
+)
+OFFER_LABELS = (
+    "can offer", "offering", "I teach", "teaching", "skills I have", "I can help with",
+    "my skills", "strengths", "can teach", "teach", "offer", "I bring", "what I can give",
+    "in return", "happy to share", "good at", "I know", "I can coach", "have",
+    "what I'm good at", "I can mentor", "expertise", "giving", "can help with",
+)
+LABELLED_COUNT = 240
+
+
+def labelled(count: int = LABELLED_COUNT, seed: int = SEED) -> list[str]:
+    """``count`` form-like messages: a label, a colon and a list of skills, the label
+    saying which side they are on; one side alone or both, in either order."""
+    rng = random.Random(seed + 2)
+
+    def items(side: str, skills: list[str]) -> str:
+        marked = [f"[{skill}]({side})" for skill in skills]
+        if len(marked) == 1:
+            return marked[0]
+        return rng.choice((", ", " and ", " & ", ", ")).join(marked) if len(marked) == 2 \
+            else ", ".join(marked[:-1]) + rng.choice((", ", " and ")) + marked[-1]
+
+    out = []
+    for _ in range(count):
+        skills = rng.sample(SKILLS, 4)
+        wants, offers = skills[: rng.randint(1, 2)], skills[2 : 2 + rng.randint(1, 2)]
+        ask = f"{rng.choice(WANT_LABELS)}: {items('want', wants)}"
+        give = f"{rng.choice(OFFER_LABELS)}: {items('offer', offers)}"
+        shape = rng.random()
+        joint = rng.choice((". ", " | ", " / ", "; ", " - ", ", "))
+        if shape < 0.3:
+            text = ask
+        elif shape < 0.55:
+            text = give
+        elif shape < 0.8:
+            text = f"{give}{joint}{ask}"
+        else:
+            text = f"{ask}{joint}{give}"
+        out.append(text if rng.random() < 0.5 else _capital(text))
+    return out
 
 
 def profile_asks(count: int = PROFILE_COUNT, seed: int = SEED) -> list[str]:
@@ -147,7 +195,8 @@ def generated(count: int = COUNT, seed: int = SEED) -> list[str]:
 def grammar_examples(count: int = COUNT, seed: int = SEED) -> list[Example]:
     """The generated sentences as training examples (intent: search)."""
     out = []
-    for n, marked in enumerate(generated(count, seed) + profile_asks(seed=seed), 1):
+    for n, marked in enumerate(generated(count, seed) + profile_asks(seed=seed)
+                               + labelled(seed=seed), 1):
         text, spans = read_markup(marked)
         out.append(Example(text, Intent.SEARCH, spans, n, SOURCE))
     return out
@@ -156,5 +205,5 @@ def grammar_examples(count: int = COUNT, seed: int = SEED) -> list[Example]:
 def training_hash() -> str:
     """A hash of the examples file and of the generated sentences (a stale model fails CI)."""
     digest = hashlib.sha256(EXAMPLES_FILE.read_bytes())
-    digest.update("\n".join(generated() + profile_asks()).encode("utf-8"))
+    digest.update("\n".join(generated() + profile_asks() + labelled()).encode("utf-8"))
     return digest.hexdigest()[:16]
