@@ -300,6 +300,12 @@ def test_who_a_skill_is_for_is_not_a_partner_filter(text: str, wants: list[str])
     assert (r.intent, r.wants, r.filters.career_stages) == ("search", wants, [])
 
 
+def test_moving_into_a_field_is_a_skill_and_a_time_is_no_part_of_one() -> None:
+    r = p("I want to get into marketing")
+    assert (r.wants, r.filters.departments) == (["marketing"], [])
+    assert p("I'd like to move into data analytics within 2 years").wants == ["data analytics"]
+
+
 def test_department_names_that_are_skills_stay_skills() -> None:
     assert set_fields(p("who can teach me Snapchat and wants strategy help").filters) == {}
     r = p("I want to learn marketing")
@@ -310,6 +316,9 @@ def test_department_names_that_are_skills_stay_skills() -> None:
 
 
 @pytest.mark.parametrize("text", [
+    "Marketing team lead here, after some help with SQL",
+    "As someone in Finance, I can teach budgeting to anyone",
+    "I've just moved from Marketing into Finance - who could I learn TikTok from?",
     "I work in Finance and want to learn TikTok",
     "I'm in marketing - who should I be paired with?",
     "I look after the month-end numbers for the finance team; keen on Canva",
@@ -331,6 +340,9 @@ def test_a_department_the_writer_describes_themselves_by_is_not_a_filter(text: s
     ("I'm an exec and need TikTok help from a junior", ["early"]),
     ("I'm junior - any senior people who can help with negotiation?", ["senior", "executive"]),
     ("I'm looking for a senior mentor", ["senior", "executive"]),
+    ("I'd like to learn leadership from an executive", ["executive"]),
+    ("how do I onboard a new starter remotely?", []),
+    ("tips on hiring graduates", []),
 ])
 def test_a_career_stage_the_writer_describes_themselves_by_is_not_a_filter(
         text: str, stages: list[str]) -> None:

@@ -19,7 +19,8 @@ _SAME_TZ = re.compile(
     r"a\s+similar|similar|a\s+compatible|compatible|overlapping|a\s+close|close|nearby|"
     r"matching)\s+(?:time\s*-?\s*zones?|tz|working\s+hours|hours)\b", _I)
 _NOT_MY_DEPT = re.compile(
-    r"\b(?:not|outside|except|excluding|never|nobody|no\s+one|anyone\s+but|away)\s+"
+    r"\b(?:not|isn'?t|aren'?t|outside|except|excluding|never|nobody|no\s+one|anyone\s+but|"
+    r"away)\s+"
     r"(?:(?:in|from|of|within)\s+)?(?:my|our)\s+(?:own\s+)?(?:department|dept|team|function|"
     r"division|business\s+unit|org|area)\b|\b(?:a\s+)?(?:different|other|another|separate)\s+"
     r"(?:departments?|depts?|teams?|functions?|divisions?|business\s+units?)\b|"
@@ -31,14 +32,14 @@ _EXCLUDE_CUE = re.compile(
     r"\banyone\s+but|\bapart\s+from|\bbesides|\bbut\s+not|\bno(?:\s+one|body|one)\s+"
     r"(?:in|from|at|based\s+in)|\bwithout|\bavoid(?:ing)?|\bnon-?|\bno)\s*(?:the\s+)?$", _I)
 _INCLUDE_CUE = re.compile(
-    r"\b(?:in|from|within|at|near|around|inside|only|just|based\s+in|located\s+in|"
+    r"\b(?:in|into|from|within|at|near|around|inside|only|just|based\s+in|located\s+in|"
     r"based\s+out\s+of)\s+(?:the\s+)?$", _I)
 _SKILL_CONTEXT = re.compile(
     r"\b(?:interested|interest|experts?|skilled|experience|experienced|background|skills?|"
     r"good|better|great|knowledge|qualified|specialist|speciali[sz]\w*|career|degree|courses?|"
     r"training|certified|help|support|advice|guidance|tips|fluent|proficient|strong|confident|"
     r"learn|learning|study|studying|studied|get|getting|improve|improving|knows?|teach\w*|"
-    r"me|work\s+on|role|job)\s+(?:in|at|from|within|around)\s+(?:the\s+)?$", _I)
+    r"me|work\s+on|role|job)\s+(?:in|into|at|from|within|around)\s+(?:the\s+)?$", _I)
 _ENTITY_SUFFIX = re.compile(
     r"(?:\s*-?\s*based|\s+(?:office|team|department|dept|function|org|division|unit|people|"
     r"folks|colleagues|staff|area|hub|side|group|only|crowd|lot))*", _I)
@@ -51,7 +52,9 @@ _DEPT_SUFFIX = re.compile(r"\s+(?:team|department|dept|function|org|division|uni
 _SELF_CLAUSE = re.compile(
     r"\b(?:(?:i|we)\s*(?:'m|'re|am|are|was|were|work|worked|working|sit|run|manage|lead|"
     r"build|do|handle|look\s+after|head|own|joined|support|cover|report)|im|my|our|"
-    r"as\s+an?|being\s+an?)\b"
+    r"as\s+an?|as\s+some(?:one|body)|being\s+an?|"
+    r"i\s*(?:'ve|have|had)\s+(?:just\s+|recently\s+|only\s+)?(?:moved|joined|started|been|"
+    r"worked|spent|come|transferred|switched))\b"
     # or a chat message's dropped subject at the clause's start: "just joined the IT team"
     r"|^\s*(?:just\s+|recently\s+|only\s+)?(?:joined|started|moved|work|working|new)\b", _I)
 #: ... unless the clause, the mention or the word after it is about the partner
@@ -61,6 +64,13 @@ _PARTNER_WORD = re.compile(
     rf"\b(?:some(?:one|body)|any(?:one|body)|who|whoever|them|they|he|she|somewhere|"
     rf"{_PARTNER_NOUN})\b", _I)
 _PARTNER_AFTER = re.compile(rf"(?:{_PARTNER_NOUN})\b", _I)
+#: "as someone in Operations" is the writer, whatever "someone" says elsewhere
+_AS_SOMEONE = re.compile(r"\bas\s+some(?:one|body)\b", _I)
+#: "... here," after a mention introduces the writer: "Customer service team lead here",
+#: "Senior person in Ops here"; unless the clause is looking for someone
+_HERE_INTRO = re.compile(r"\s*(?:[\w'-]+\s+){0,2}?here\b\s*(?:[,.;:!-]|$)", _I)
+_SEEKING = re.compile(r"\b(?:some(?:one|body)|any(?:one|body)|who|whoever|looking|need|want|"
+                      r"find|seek\w*|after)\b", _I)
 _CLAUSE_START = re.compile(r".*(?:[.;!?:]|\s-\s|\bbut\b|\band\b|,)", _I | re.S)
 _CHAIN = re.compile(r"^\s*(?:,|/|&)?\s*(?:or|and|nor|,)?\s*(?:the\s+)?$", _I)
 _EXCLUDE_NAME_CUE = re.compile(
@@ -78,6 +88,9 @@ _STAGE_PATTERNS: tuple[tuple[re.Pattern[str], tuple[str, ...]], ...] = (
                 r"\bjuniors?\b|\bentry[-\s]level\b|\bgraduates?\b|\bgrads?\b|"
                 r"\bnew\s+(?:joiners?|starters?|hires?)\b|\binterns?\b|\bapprentices?\b|"
                 r"\btrainees?\b", _I), ("early",)),
+    (re.compile(r"\b(?:from|with|by)\s+an?\s+senior\b(?![-\s]+(?:executive|exec|leader))",
+                _I), ("senior", "executive")),
+    (re.compile(r"\b(?:from|with|by)\s+an?\s+executive\b", _I), ("executive",)),
     (re.compile(r"\bmid[-\s]?(?:career|level)\b|\bmiddle\s+managers?\b|"
                 r"\bmiddle\s+management\b", _I), ("mid",)),
     (re.compile(rf"\bseniors\b|\bsenior[-\s]+{_PEOPLE_NOUN}\b|\b(?:someone|somebody|anyone|"
@@ -94,9 +107,12 @@ _STAGE_PATTERNS: tuple[tuple[re.Pattern[str], tuple[str, ...]], ...] = (
 _AUDIENCE_CUE = re.compile(
     r"\b(?:present\w*|pitch\w*|speak\w*|talk\w*|writ\w*|emails?|emailing|report\w*|"
     r"brief\w*|sell\w*|influenc\w*|manag\w*|negotiat\w*|deal\w*|communicat\w*|"
-    r"handl\w*|updat\w*|explain\w*|network\w*|stand\w*\s+up|push\w*\s+back)\s+"
+    r"handl\w*|updat\w*|explain\w*|network\w*|stand\w*\s+up|push\w*\s+back|"
+    # what one does to or for them: "onboard a new starter", "hiring graduates"
+    r"onboard\w*|hir\w*|recruit\w*|interview\w*|train\w*|induct\w*|welcom\w*|retain\w*|"
+    r"motivat\w*|supervis\w*)\s+"
     r"(?:(?:up\s+)?to|with|for|in\s+front\s+of|at)?\s*"
-    r"(?:the\s+|our\s+|my\s+|a\s+room\s+of\s+|a\s+panel\s+of\s+)?$"
+    r"(?:the\s+|our\s+|my\s+|an?\s+|a\s+room\s+of\s+|a\s+panel\s+of\s+)?$"
     # "dashboards for a non-tech exec", "Python for a complete beginner": who it is for
     r"|(?<!looking\s)(?<!searching\s)(?<!hoping\s)(?<!asking\s)(?<!waiting\s)(?<!look\s)"
     r"(?<!search\s)(?<!ask\s)(?<!wait\s)(?<!hope\s)"
@@ -213,8 +229,10 @@ def _self_described(text: str, start: int, tail: int) -> int | None:
     clause_at = offset + (cut.end() if cut else 0)
     clause = text[clause_at:start]
     after = text[tail:tail + 12]
+    if _HERE_INTRO.match(text[tail:tail + 30]) and not _SEEKING.search(clause):
+        return clause_at + len(clause) - len(clause.lstrip())
     subject = _SELF_CLAUSE.search(clause)
-    if (subject is None or _PARTNER_WORD.search(clause)
+    if (subject is None or _PARTNER_WORD.search(_AS_SOMEONE.sub(" ", clause))
             or _PARTNER_AFTER.match(after.lstrip(" '"))
             or _PARTNER_WORD.search(text[start:tail])):
         return None
@@ -225,7 +243,9 @@ def _self_described(text: str, start: int, tail: int) -> int | None:
 
 #: words between a self-description's subject and the mention that say nothing more
 _FRAMING = re.compile(r"\s*(?:(?:in|into|on|at|of|for|with|the|a|an|our|my|new|here|now|"
-                      r"currently|still|part|one)\s+)*", _I)
+                      r"currently|still|part|one|just|recently|moved|joined|started|"
+                      r"transferred|switched|came|come|from|been|worked|working|to)\s+)*",
+                      _I)
 
 
 def _dept_cued(text: str, start: int, end: int, value: str,

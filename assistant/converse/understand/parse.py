@@ -244,9 +244,26 @@ _TRAILING = frozenset({"skills", "skill", "coaching", "advice", "support", "trai
                        "basically", "anyway", "please", "now", "today", "soon"})
 
 
+#: when, not what, at a phrase's end: "data analytics within 2 years", "direct report
+#: next month"
+_TIME_TAIL = re.compile(
+    r"\s+(?:(?:within|in|by|before|over|for|during)\s+(?:the\s+)?(?:next\s+|coming\s+)?"
+    r"(?:\d+|a|an|one|two|three|four|six|few|couple\s+of)?\s*(?:days?|weeks?|months?|years?|"
+    r"quarters?)|(?:next|this|last|every)\s+(?:week|month|year|quarter|spring|summer|"
+    r"autumn|winter))$", _I)
+
+
 def _phrase(text: str, toks: list[tuple[str, int, int]], i: int, j: int,
             edge: frozenset[str] = frozenset()) -> str:
-    """The text of tokens i..j-1 without cue, function or framing words at either edge."""
+    """The text of tokens i..j-1 without cue, function or framing words at either edge,
+    nor a time phrase at its end."""
+    whole = _edged(text, toks, i, j, edge)
+    trimmed = _TIME_TAIL.sub("", whole)
+    return trimmed if trimmed.strip() else whole
+
+
+def _edged(text: str, toks: list[tuple[str, int, int]], i: int, j: int,
+           edge: frozenset[str]) -> str:
     def dropped(tok: str) -> bool:
         return tok.casefold() in edge or not any(ch.isalnum() for ch in tok)
 
