@@ -210,7 +210,7 @@ def test_the_profile_lean_is_bounded_and_needs_a_clear_likeness() -> None:
     from assistant.converse.understand.speaker import PROFILE_LIMIT, with_lean
 
     eye = np.eye(3, dtype=np.float32)
-    speaker = Speaker(offers=eye[:1], wants=eye[1:2])
+    speaker = Speaker.from_vectors(offers=eye[:1], wants=eye[1:2])
     lean = speaker.lean(np.stack([eye[0], eye[1], eye[2], (eye[0] + eye[2]) / np.sqrt(2)]))
     # like an offer: towards "offered", capped; like a want: the other way; unlike both
     # (or only half like one, cosine 0.71 >= 0.6 still counts): as far as the cosines say

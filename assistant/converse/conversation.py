@@ -91,7 +91,8 @@ class Conversation:
         self.state = DialogueState()
 
     def _speaker(self) -> Speaker | None:
-        """The asker's profile as the parser weighs it, encoded once per asker."""
+        """The asker's profile as the parser weighs it (one per asker; its statements are
+        encoded only if a reading needs them)."""
         asker = self.asker
         if asker is None:
             return None

@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 
 import numpy as np
 
@@ -38,21 +37,39 @@ def model_encoder(texts: list[str]) -> np.ndarray:
     return np.asarray(encode(texts), dtype=np.float32)
 
 
-@dataclass(frozen=True)
 class Speaker:
-    """Unit vectors of what the signed-in participant offers and wants (the parser's own
-    encoder, so that cosines with the message's phrases compare like with like)."""
+    """What the signed-in participant offers and wants, as unit vectors of the parser's own
+    encoder (so that cosines with the message's phrases compare like with like). The
+    statements are encoded the first time a reading needs them (most messages never do:
+    their readings are sure, or they name no skill), then kept."""
 
-    offers: np.ndarray
-    wants: np.ndarray
+    def __init__(self, offers: Sequence[str], wants: Sequence[str],
+                 encoder: Encoder | None = None,
+                 vectors: tuple[np.ndarray, np.ndarray] | None = None) -> None:
+        self.offer_texts = list(offers)
+        self.want_texts = list(wants)
+        self._encoder = encoder or model_encoder
+        self._vectors = vectors
 
     @classmethod
     def of(cls, offers: Sequence[str], wants: Sequence[str],
            encoder: Encoder | None = None) -> Speaker:
-        texts = [*offers, *wants]
-        vectors = (np.asarray((encoder or model_encoder)(texts), dtype=np.float32) if texts
-                   else np.zeros((0, 0), dtype=np.float32))
-        return cls(vectors[: len(offers)], vectors[len(offers):])
+        return cls(offers, wants, encoder)
+
+    @classmethod
+    def from_vectors(cls, offers: np.ndarray, wants: np.ndarray) -> Speaker:
+        return cls([], [], vectors=(offers, wants))
+
+    @property
+    def vectors(self) -> tuple[np.ndarray, np.ndarray]:
+        """(offers, wants) vectors, encoded on first use."""
+        if self._vectors is None:
+            texts = [*self.offer_texts, *self.want_texts]
+            encoded = (np.asarray(self._encoder(texts), dtype=np.float32) if texts
+                       else np.zeros((0, 0), dtype=np.float32))
+            n = len(self.offer_texts)
+            self._vectors = (encoded[:n], encoded[n:])
+        return self._vectors
 
     def could_turn(self, p_offer: float, unsure_margin: float,
                    limit: float = PROFILE_LIMIT) -> bool:
@@ -68,8 +85,9 @@ class Speaker:
         nothing clear)."""
         if len(phrases) == 0:
             return np.zeros(0, dtype=np.float32)
-        to_offers = _closest(phrases, self.offers)
-        to_wants = _closest(phrases, self.wants)
+        offers, wants = self.vectors
+        to_offers = _closest(phrases, offers)
+        to_wants = _closest(phrases, wants)
         clear_enough = np.maximum(to_offers, to_wants) >= clear
         lean = np.clip(weight * (to_offers - to_wants), -limit, limit)
         return np.where(clear_enough, lean, 0.0).astype(np.float32)
