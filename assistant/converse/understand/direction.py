@@ -50,12 +50,6 @@ def contexts(toks: Sequence[str], spans: Sequence[tuple[int, int]],
     """The :class:`SpanContext` of every span (token ranges) of one message; ``rule`` is
     the rule reading of each token (``want``, ``offer`` or ``""``)."""
     low = [t.casefold() for t in toks]
-    # "I am a grad who knows X": the one who knows X is the writer, so that "who" reads
-    # as "I" (elsewhere "who" is someone sought: "anyone who knows X"); the rule table
-    # reads every "who" as someone sought, so its reading of such a clause is left out
-    writer = {i for i, w in enumerate(low)
-              if w in ("who", "whoever") and _describes_writer(low, i + 1)}
-    low = ["i" if i in writer else w for i, w in enumerate(low)]
     owner = {i: n for n, (a, b) in enumerate(spans) for i in range(a, b)}
     out = []
     for k, (a, b) in enumerate(spans):
@@ -105,7 +99,7 @@ def contexts(toks: Sequence[str], spans: Sequence[tuple[int, int]],
         f["rbreak=" + (low[i] if i < len(low) else "</s>")] = 1.0
         if not right:
             f["r=none"] = 1.0
-        if rule and not any(w in writer for w in range(a - len(left) - 1, a)):
+        if rule:
             said = {rule[i] for i in range(a, b)} - {""}
             f["rule=" + ("/".join(sorted(said)) or "-")] = 1.0
         f["first"] = float(k == 0)
@@ -117,26 +111,6 @@ def contexts(toks: Sequence[str], spans: Sequence[tuple[int, int]],
         out.append(SpanContext(f, " ".join([*shown, *left, "X", *right]), long_text,
                                coordinated))
     return out
-
-
-#: between "I am" and "who", words that make the "who" someone sought ("I am looking
-#: for someone who ...")
-_SEEK_WORDS = frozenset({"looking", "searching", "seeking", "after", "for", "need", "want",
-                         "find", "finding", "hoping", "recommend", "know", "ask", "asking"})
-
-
-def _describes_writer(low: Sequence[str], span_start: int) -> bool:
-    """Whether the "who" nearest before ``span_start`` describes the writer: "I am a
-    senior manager who wants X", "we are a team who need X" (the writer or writers, a
-    be-verb, then at most five words that seek nobody, then "who")."""
-    who = next((i for i in range(span_start - 1, -1, -1) if low[i] in ("who", "whoever")),
-               -1)
-    for i in range(who - 1, max(who - 7, 0) - 1, -1):
-        if low[i] in SENTENCE_BREAK or low[i] in _SEEK_WORDS:
-            return False
-        if low[i] in ("am", "are") and i > 0 and low[i - 1] in ("i", "we"):
-            return True
-    return False
 
 
 def _label_before(low: Sequence[str], colon: int, owner: dict[int, int]) -> list[str]:
