@@ -11,11 +11,9 @@ from __future__ import annotations
 import json
 import threading
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-
-import numpy as np
 
 from assistant.converse.understand.direction import DirectionClassifier
 from assistant.converse.understand.examples import Example
@@ -27,7 +25,6 @@ from assistant.converse.understand.types import Intent
 MODEL_DIR = Path(__file__).with_name("model")
 #: bump when features or the training recipe change, so shipped files count as stale
 RECIPE_VERSION = 3
-Encoder = Callable[[list[str]], np.ndarray]
 
 
 @dataclass

@@ -16,9 +16,11 @@ it was: the limit lets the profile turn readings the classifier gave less than a
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 
 import numpy as np
+
+from assistant.converse.understand.direction import Encoder
 
 #: log-odds added per unit of (closest offer - closest want) cosine
 PROFILE_WEIGHT = 8.0
@@ -26,8 +28,6 @@ PROFILE_WEIGHT = 8.0
 PROFILE_CLEAR = 0.6
 #: the most the profile moves a reading's log-odds (4: a 98% reading stays)
 PROFILE_LIMIT = 4.0
-
-Encoder = Callable[[list[str]], np.ndarray]
 
 
 def model_encoder(texts: list[str]) -> np.ndarray:

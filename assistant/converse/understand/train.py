@@ -34,6 +34,7 @@ from assistant.converse.understand.examples import (
 )
 from assistant.converse.understand.grammar import grammar_examples, training_hash
 from assistant.converse.understand.intents import IntentClassifier, masked, names_skill
+from assistant.converse.understand.speaker import model_encoder
 from assistant.converse.understand.types import Intent
 
 #: chosen by cross-writer accuracy (see the module docstring); n-grams need two examples
@@ -51,14 +52,12 @@ _VECTORS: dict[str, np.ndarray] = {}
 
 def _encode(texts: list[str]) -> np.ndarray:
     """Sentence vectors, each text encoded once a run (the cross-writer models reuse them)."""
-    from assistant.embed.sentence import encode
-
     todo = list(dict.fromkeys(t for t in texts if t not in _VECTORS))
     if todo:
-        for text, vector in zip(todo, np.asarray(encode(todo), dtype=np.float32), strict=True):
+        for text, vector in zip(todo, model_encoder(todo), strict=True):
             _VECTORS[text] = vector
     if not texts:
-        return np.asarray(encode([]), dtype=np.float32)
+        return model_encoder([])
     return np.stack([_VECTORS[t] for t in texts])
 
 
