@@ -105,6 +105,24 @@ def test_follow_ups_refine_and_navigate(demo: PairingService) -> None:
     assert all(c.person.department != demo.get("hf022").department for c in other.candidates)
 
 
+def test_a_two_way_wish_keeps_the_search_and_lists_two_way_partners_first(
+    demo: PairingService,
+) -> None:
+    convo = Conversation(demo, "hf030", page=5)
+    first = convo.send("who can help me with public speaking?")
+    assert first.kind == "candidates"
+    # the demo cohort has one-way teachers of it among the first five
+    assert any(c.one_sided for c in first.candidates)
+    after = convo.send("ideally someone who'd learn from me too")
+    assert after.kind == "candidates"
+    assert after.result is not None and after.result.wants == first.result.wants
+    sides = [c.one_sided for c in after.candidates]
+    assert sides == sorted(sides) and not sides[0]
+    # the two-way partners the first page had are still the first, in the same order
+    before = [c.id for c in first.candidates if not c.one_sided]
+    assert [c.id for c in after.candidates][:len(before)] == before
+
+
 def test_why_about_reject_select_agenda(demo: PairingService) -> None:
     convo = Conversation(demo, "hf002")
     first = convo.send("who can teach me Snapchat and wants strategy help")

@@ -118,6 +118,24 @@ def test_reciprocal_candidate_ranks_above_one_sided(matcher: Matcher) -> None:
         assert ids(result).index("ben") < ids(result).index("cal")
 
 
+def test_a_two_way_request_lists_two_way_candidates_first_in_the_ranking_order(
+    matcher: Matcher,
+) -> None:
+    # the learner's side left out of the ranking, so one-way teachers mix with two-way ones
+    by_teaching = Matcher(matcher.store, matcher.embeddings, ScoringConfig(reverse_weight=0.0))
+    wants = ["Excel financial modelling and forecasting"]  # cal's words: cal comes first
+    plain = by_teaching.find(Request(wants, asker_id="ava"), k=20)
+    wish = by_teaching.find(Request(wants, asker_id="ava", two_way=True), k=20)
+    assert plain.candidates[0].id == "cal" and plain.candidates[0].one_sided
+    assert any(c.one_sided for c in plain.candidates)
+    assert any(not c.one_sided for c in plain.candidates)
+    assert sorted(ids(plain)) == sorted(ids(wish))
+    assert [c.one_sided for c in wish.candidates] == sorted(c.one_sided for c in wish.candidates)
+    for side in (True, False):
+        assert [c.id for c in wish.candidates if c.one_sided is side] == \
+            [c.id for c in plain.candidates if c.one_sided is side]
+
+
 def test_one_sided_ranks_below_even_with_mean_fusion(matcher: Matcher) -> None:
     lenient = Matcher(matcher.store, matcher.embeddings,
                       ScoringConfig(fusion="mean", abstain_below=0.0))

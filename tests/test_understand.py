@@ -265,6 +265,45 @@ REFINEMENTS = [
 ]
 
 
+#: asking for partners who would learn from the asker too, in words written for this
+#: test (no suite holds them): a preference about the exchange, never a skill
+TWO_WAY = [
+    "and ideally they'd want something I can teach back",
+    "preferably someone who'd learn from me too",
+    "it'd be nice if they wanted something I know",
+    "only people I can help in return",
+    "someone who'd get something out of it as well",
+    "make it two-way please",
+    "prefer somebody who wants to learn what I teach",
+    "and who'd benefit from my skills too",
+    "a mutual exchange would be better",
+    "they should be keen on what I can offer",
+    "somebody I could teach back",
+    "ideally we'd help each other",
+]
+
+
+@pytest.mark.parametrize("text", TWO_WAY)
+def test_a_two_way_preference_is_a_refinement_not_a_skill(text: str) -> None:
+    r = p(text)
+    assert r.intent == "refine"
+    assert set_fields(r.filters) == {"two_way": True}
+    assert r.wants == [] and r.offers == []
+
+
+@pytest.mark.parametrize(("text", "wants", "offers"), [
+    ("who can teach me Excel and would want to learn something from me?", ["Excel"], []),
+    ("Python mentor wanted, ideally someone I can teach back", ["Python"], []),
+    ("I'd like to learn SQL; happy to teach TikTok in return", ["SQL"], ["TikTok"]),
+])
+def test_a_two_way_preference_beside_skills(text: str, wants: list[str],
+                                            offers: list[str]) -> None:
+    r = p(text)
+    assert (r.intent, r.wants, r.offers) == ("search", wants, offers)
+    # a swap says what is given back: a skill, not the preference
+    assert r.filters.two_way is (not offers)
+
+
 @pytest.mark.parametrize(("text", "expected"), REFINEMENTS)
 def test_refinements(text: str, expected: dict[str, Any]) -> None:
     r = p(text)

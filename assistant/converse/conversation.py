@@ -287,7 +287,8 @@ class Conversation:
             career_stages=f.career_stages, timezones=timezones,
             exclude_ids=list(dict.fromkeys(self.state.excluded)),
         )
-        return Request(self.state.wants, self.state.offers, asker.id if asker else None, filt)
+        return Request(self.state.wants, self.state.offers, asker.id if asker else None, filt,
+                       two_way=f.two_way)
 
     def _search(self, more: bool = False) -> Reply:
         """Run the current request; ``more`` pages on.

@@ -34,6 +34,8 @@ class Request:
     excluded: Mapping[str, str] = field(default_factory=dict)
     #: partners a person has beyond their ``current_pairs`` (the programme record's pairs)
     load: Mapping[str, int] = field(default_factory=dict)
+    #: list first who would also learn something the asker offers (one-way ones after)
+    two_way: bool = False
 
 
 @dataclass
@@ -199,6 +201,8 @@ class Matcher:
             # weaker matches are listed too, but not offers that mean something else
             good = [c for c in order if not weak[c]
                     or (teaches[c] >= self.config.list_below and not batch.misread[c])]
+            if request.two_way and offers:  # stable: the ranking's order within each
+                good.sort(key=lambda c: bool(batch.learns[c] < self.config.abstain_below))
 
         def candidate(c: int) -> Candidate:
             to_asker, to_cand = links(batch, c, snap.sides["offer"], snap.sides["want"],

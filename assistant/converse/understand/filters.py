@@ -25,6 +25,26 @@ _NOT_MY_DEPT = re.compile(
     r"division|business\s+unit|org|area)\b|\b(?:a\s+)?(?:different|other|another|separate)\s+"
     r"(?:departments?|depts?|teams?|functions?|divisions?|business\s+units?)\b|"
     r"\bcross[-\s]?(?:departmental|department|functional|team)\b", _I)
+#: a wish that the partner learn from the asker too ("someone I can teach back", "they'd
+#: want something I know", "a two-way exchange"): words about the exchange, never a
+#: skill; "in return" before "for" is a swap's ("teach X in return for Y") and stays
+_ANY = r"(?:something|anything|stuff|whatever|what|things?)"
+_MINE = (r"(?:i|that\s+i|which\s+i)\s*(?:can|could|'d|would|might)?\s*"
+         r"(?:teach|offer|know|bring|give|share|do|help\s+with)")
+_TWO_WAY = re.compile(
+    r"\b(?:two[-\s]?way|both\s+ways|mutual(?:ly)?|reciprocal|each\s+other|one\s+another)"
+    r"(?:\s+(?:exchange|swap|thing|arrangement|match|pairing|benefit))?\b"
+    r"(?!\s+(?:mentor|reverse|programme|program|scheme))"
+    r"|\b(?:want|wants|wanted|wanting|keen\s+on|interested\s+in|like|love|learn|learning|"
+    r"benefit\s+from|get\s+something\s+out\s+of)\s+(?:to\s+learn\s+)?" + _ANY + r"\s+" + _MINE
+    + r"(?:\s+(?:back|in\s+return|too|as\s+well|also))?\b(?!\s+for\b)"
+    r"|\b(?:learn|learning|benefit)\s+(?:something\s+|a\s+lot\s+)?from\s+(?:me|my\s+skills|"
+    r"what\s+i\s+(?:know|teach|offer)|my\s+side)\b(?:\s+(?:too|as\s+well|also|in\s+return))?"
+    r"|\bget\s+something\s+out\s+of\s+it(?:\s+(?:too|as\s+well|also))?"
+    r"|\bbenefit\s+from\s+my\s+(?:skills|experience|side)(?:\s+(?:too|as\s+well|also))?"
+    r"|\b(?:i|we)\s*(?:can|could|'d|would)?\s*(?:teach|help|give)\s+(?:them\s+|something\s+)?"
+    r"(?:back|in\s+return)\b(?=\s*(?:too|as\s+well|please|then|though)?\s*(?:[.,;:!?)]|$))"
+    r"|\bkeen\s+on\s+what\s+i\s+(?:can|could)?\s*(?:offer|teach|bring)\b", _I)
 _EXCLUDE_CUE = re.compile(
     r"(?:(?:\bbut\s+)?\bnot\s+(?:any(?:one|body)\s+|some(?:one|body)\s+|people\s+|folks\s+)?"
     r"(?:based\s+|located\s+)?(?:in|from|at|within)?|\boutside(?:\s+of)?|"
@@ -145,7 +165,8 @@ class FilterScan:
 
 
 def _scan_flags(scan: FilterScan) -> None:
-    for pattern, attr in ((_SAME_TZ, "same_timezone"), (_NOT_MY_DEPT, "not_my_department")):
+    for pattern, attr in ((_SAME_TZ, "same_timezone"), (_NOT_MY_DEPT, "not_my_department"),
+                          (_TWO_WAY, "two_way")):
         for m in pattern.finditer(scan.text):
             setattr(scan.filters, attr, True)
             scan.take(m.start(), m.end())

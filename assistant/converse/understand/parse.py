@@ -182,6 +182,11 @@ def parse(text: str, context: ParseContext | None = None, has_candidates: bool =
                          dismissals=intent is Intent.RESET and bool(_DISMISSALS.search(normal)))
 
 
+#: intents a two-way wish does not turn into a search, and what makes a message a question
+_OWN_TOPIC = frozenset({Intent.WHY, Intent.ABOUT, Intent.AGENDA, Intent.RESET, Intent.REJECT})
+_ASKS = re.compile(r"\?|^\s*(?:what|how|why|when|where|who|is|are|does|do|can|could)\b", re.I)
+
+
 def _settle(intent: Intent, target: Target | None, skills: bool, filters: Filters,
             has_candidates: bool, text: str, probe: Probe | None,
             ) -> tuple[Intent, Target | None]:
@@ -207,6 +212,10 @@ def _settle(intent: Intent, target: Target | None, skills: bool, filters: Filter
             return Intent.SEARCH, None
     if intent is Intent.SEARCH and not skills and not filters.is_empty() and has_candidates:
         return Intent.REFINE, None
+    if filters.two_way and not skills and intent not in _OWN_TOPIC and (
+            intent in (Intent.SEARCH, Intent.REFINE) or not _ASKS.search(text)):
+        # a wish about the exchange ("someone I can teach back") is about partners
+        return (Intent.REFINE if has_candidates else Intent.SEARCH), None
     return intent, target
 
 

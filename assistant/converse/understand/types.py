@@ -67,6 +67,8 @@ class Filters:
     timezones: list[str] = field(default_factory=list)
     same_timezone: bool = False
     exclude_names: list[str] = field(default_factory=list)
+    #: partners who would also learn something the asker offers come first
+    two_way: bool = False
 
     def is_empty(self) -> bool:
         """True when no field constrains anything."""
@@ -90,6 +92,7 @@ class Filters:
             exclude_names=union(self.exclude_names, other.exclude_names),
             not_my_department=self.not_my_department or other.not_my_department,
             same_timezone=self.same_timezone or other.same_timezone,
+            two_way=self.two_way or other.two_way,
         )
         out.exclude_locations = minus(out.exclude_locations, other.locations)
         out.exclude_departments = minus(out.exclude_departments, other.departments)
