@@ -312,3 +312,36 @@ def test_a_signed_in_asker_is_read_with_their_profile(demo: PairingService) -> N
     assert (reply.parsed.wants, reply.parsed.offers) == (["Snapchat"],
                                                          ["negotiation", "networking"])
     assert reply.kind == "candidates"
+
+
+SMALL_COHORT = "\n".join([
+    "id,name,role,department,manager_id,location,timezone,career_stage,offers,wants,"
+    "capacity,goals",
+    "t1,Ada Brennan,Customs Officer,Operations,,Leeds,Europe/London,senior,"
+    "Commodity classification and tariff paperwork for imports,TikTok,1,",
+    "t2,Ben Carter,Analyst,Finance,,Leeds,Europe/London,early,TikTok; Instagram,Budgeting,1,",
+    "t3,Cara Diaz,Designer,Marketing,,Leeds,Europe/London,mid,Canva; Figma,Public speaking,1,",
+    "t4,Dev Evans,Engineer,Technology,,Leeds,Europe/London,mid,Python; SQL,Negotiation,1,",
+]) + "\n"
+
+
+def test_when_the_words_read_as_wanted_find_nobody_the_whole_ask_is_searched(
+    tmp_path: Path, embedder: CachedEmbeddings,
+) -> None:
+    people = tmp_path / "people.csv"
+    people.write_text(SMALL_COHORT, encoding="utf-8")
+    settings = Settings(data_dir=tmp_path / "data", store="chroma")
+    cached = CachedEmbeddings(embedder, None, embedder.model_name)
+    with PairingService(settings, mode="exclusive", embeddings=cached) as service:
+        service.ingest([people])
+        # "codes" alone finds nobody ...
+        assert Conversation(service, "t2").send("who can teach me codes?").kind == "abstain"
+        # ... the rest of the message says which codes
+        reply = Conversation(service, "t2").send(
+            "I want to learn about codes - commodity codes for tariffs")
+        assert reply.kind == "candidates"
+        assert reply.candidate_ids[0] == "t1"
+        assert reply.result is not None and "commodity codes" in " ".join(reply.result.wants)
+        # and a wider reading that finds nobody either leaves the abstention as it was
+        knots = Conversation(service, "t2").send("teach me the knots - sailing knots for racing")
+        assert knots.kind == "abstain"

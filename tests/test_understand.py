@@ -304,6 +304,15 @@ def test_a_two_way_preference_beside_skills(text: str, wants: list[str],
     assert r.filters.two_way is (not offers)
 
 
+def test_the_whole_ask_is_kept_beside_a_narrow_reading() -> None:
+    r = p("I want to learn about codes - commodity codes for tariffs")
+    assert r.intent == "search" and r.wants
+    assert len(r.wider) == 1 and "commodity codes for tariffs" in r.wider[0]
+    # nothing wider than what was read: nothing kept
+    assert p("who can teach me Excel?").wider == []
+    assert p("I'd like to learn SQL; happy to teach TikTok in return").wider == []
+
+
 @pytest.mark.parametrize(("text", "expected"), REFINEMENTS)
 def test_refinements(text: str, expected: dict[str, Any]) -> None:
     r = p(text)

@@ -174,6 +174,14 @@ class Conversation:
             excluded=self._ids(parsed.filters.exclude_names), searched=True,
         )
         reply = self._search()
+        if reply.kind is ReplyKind.ABSTAIN and parsed.wider:
+            # nobody for the words read as wanted: the whole of what the message asks
+            self.state.wants = parsed.wider
+            wider = self._search()
+            if wider.kind is ReplyKind.CANDIDATES:
+                reply = wider
+            else:
+                self.state.wants = parsed.wants
         if parsed.unsure and reply.kind in (ReplyKind.CANDIDATES, ReplyKind.ABSTAIN):
             # one short question about the closest call; the search used the likelier reading
             doubt = min(parsed.unsure, key=lambda u: u.margin)

@@ -171,6 +171,10 @@ def parse(text: str, context: ParseContext | None = None, has_candidates: bool =
     if intent is Intent.SEARCH and not tagged \
             and model.names_skill.binary(masked, vector) >= NAMES_SKILL:
         wants = _leftover_want(normal, toks, offered, marks, model)
+    wider: list[str] = []
+    if intent is Intent.SEARCH and wants:
+        wider = [w for w in _leftover_want(normal, toks, offered, marks, model)
+                 if w.casefold() not in {x.casefold() for x in wants}]
     if intent not in (Intent.SEARCH, Intent.REJECT):
         wants, offers, unsure = [], [], []
     filters = scan.filters
@@ -179,7 +183,8 @@ def parse(text: str, context: ParseContext | None = None, has_candidates: bool =
     return ParsedRequest(intent, wants, offers, filters, target=target,
                          question=raw.strip() if intent is Intent.PROGRAM else None,
                          raw=raw, scores=scores, unsure=unsure,
-                         dismissals=intent is Intent.RESET and bool(_DISMISSALS.search(normal)))
+                         dismissals=intent is Intent.RESET and bool(_DISMISSALS.search(normal)),
+                         wider=wider)
 
 
 #: intents a two-way wish does not turn into a search, and what makes a message a question

@@ -131,6 +131,10 @@ class ParsedRequest:
     scores: dict[str, float] = field(default_factory=dict)
     unsure: list[Unsure] = field(default_factory=list)
     dismissals: bool = False
+    #: the message minus what it offers, filters and names, when that says more than the
+    #: wants read from it ("commodity codes for tariffs" beside "codes"): searched when
+    #: the wants find nobody
+    wider: list[str] = field(default_factory=list)
 
 
 @dataclass
