@@ -411,6 +411,33 @@ def test_a_department_that_describes_the_partner_stays_a_filter(
     assert getattr(p(text, has_candidates=False).filters, field) == value
 
 
+@pytest.mark.parametrize("text", [
+    "I'm a data analyst in Singapore and build reports all day; I'd like to learn negotiation",
+    "I sit in the London office and want to get better at public speaking",
+    "New York-based designer here, keen to learn budgeting",
+    "I work out of our Singapore hub - who could teach me SQL?",
+    "We're a small team in New York and I need help with Excel",
+    "I've just moved to London and want to learn TikTok",
+])
+def test_a_place_the_writer_describes_themselves_by_is_not_a_filter(text: str) -> None:
+    r = p(text, has_candidates=False)
+    assert (r.filters.locations, r.filters.exclude_locations) == ([], [])
+    assert r.wants
+    assert not any(c in " ".join(r.wants + r.offers).casefold()
+                   for c in ("london", "singapore", "new york"))
+
+
+@pytest.mark.parametrize(("text", "value"), [
+    ("I'm looking for someone in London who knows SQL", ["London"]),
+    ("I work in Singapore but want a mentor in London for budgeting", ["London"]),
+    ("I'm in London - anyone near me who can teach Excel?", ["London"]),
+    ("I'm based in Singapore and would prefer someone local for Canva", ["Singapore"]),
+    ("who in New York can teach me SQL?", ["New York"]),
+])
+def test_a_place_that_describes_the_partner_stays_a_filter(text: str, value: list[str]) -> None:
+    assert p(text, has_candidates=False).filters.locations == value
+
+
 def test_the_word_people_is_not_the_people_department() -> None:
     assert p("only people in London").filters.departments == []
     assert p("senior people").filters.departments == []

@@ -225,7 +225,8 @@ def _scan_entities(scan: FilterScan, ents: Entities, is_dept: bool) -> None:
         chained = prev is not None and bool(_CHAIN.match(text[prev[0]:start]))
         if is_dept and not _dept_cued(text, start, end, value, excl, incl, chained):
             continue
-        own = _self_described(text, start, tail) if is_dept and not excl else None
+        own = (_self_described(text, start, tail)
+               if not excl and (is_dept or not _NEAR.search(text)) else None)
         if own is not None:
             scan.take(own, tail)  # not a skill either: where the writer works
             continue
@@ -262,6 +263,11 @@ def _self_described(text: str, start: int, tail: int) -> int | None:
     return start
 
 
+#: a wish to meet nearby makes the writer's own place the partner's ("I'm in Leeds - anyone
+#: near me?")
+_NEAR = re.compile(r"\bnear(?:by)?\b|\bclose\s+(?:to\s+(?:me|us)|by)\b|\blocal(?:ly)?\b|"
+                   r"\bsame\s+(?:office|city|site|building|location|place|town)\b|"
+                   r"\bin[-\s]person\b|\bface[-\s]to[-\s]face\b", _I)
 #: words between a self-description's subject and the mention that say nothing more
 _FRAMING = re.compile(r"\s*(?:(?:in|into|on|at|of|for|with|the|a|an|our|my|new|here|now|"
                       r"currently|still|part|one|just|recently|moved|joined|started|"
