@@ -27,8 +27,19 @@ def test_the_cohorts_own_words_are_skill_words() -> None:
 
 def test_english_words_names_and_short_words_are_left_alone() -> None:
     for text in ("I sing in the staff choir", "ask Tabeau Okafor about it",
-                 "I want to lern Excel", "the quarterly review"):
+                 "the quarterly review", "help with Miro boards", "Jira tips",
+                 "lean six sigma", "a bit of R"):
         assert LEXICON.correct(text) == text
+
+
+def test_a_typo_of_a_request_word_becomes_it() -> None:
+    fixed = LEXICON.correct
+    assert fixed("wnat to lern powr bi") == "want to learn power bi"
+    assert fixed("somone who can teech me excel") == "someone who can teach me excel"
+    assert fixed("Hlep with negotation") == "Help with negotiation"
+    assert fixed("shwo me") == "show me"
+    # a word more than one edit from every request word stays as written
+    assert fixed("wnta") == "wnta"
 
 
 def test_a_singular_is_not_corrected_to_the_cohorts_plural() -> None:

@@ -21,6 +21,17 @@ from pathlib import Path
 
 #: shorter words have too many neighbours one edit away ("sing" is one from "sign")
 MIN_LENGTH = 5
+#: an unknown word this short is put right too, to a request word or a longer skill word
+#: ("wnat to lern powr bi"): the word list says it is no English word
+SHORT_LENGTH = 4
+#: the words requests are made of, which a typo must not turn into a skill of its own
+REQUEST_WORDS = frozenset("""
+want wants wanted learn learning teach teaching taught someone somebody anyone anybody
+mentor mentors mentoring coach coaching help helping need needs looking improve better
+please would could should like interested understand know show about with who what how
+people person skills skill anything something everyone really started start getting
+thanks tips advice session sessions partner match pair paired swap offer offering
+""".split())
 _WORD = re.compile(r"[^\W\d_]+")
 _LETTERS = string.ascii_lowercase
 #: endings of inflected words: "excels" is Excel's verb, not a misspelling of it
@@ -44,23 +55,49 @@ class Lexicon:
     def _fix(self, match: re.Match[str]) -> str:
         word = match.group()
         low = word.casefold()
-        if len(low) < MIN_LENGTH or not low.isascii() or self._known(low):
+        if len(low) < SHORT_LENGTH or not low.isascii() or self._known(low) \
+                or low in REQUEST_WORDS:
             return word
+        edits = _edits(low)
         # a word one letter short of a target's plural is that target's singular
-        # ("meetup" for "meetups"), a form of the same word, not a misspelling
-        found = [w for w in _edits(low) if w in self.targets and w != low + "s"]
+        # ("meetup" for "meetups"), a form of the same word, not a misspelling; a short
+        # word with a capital may be a name or a brand ("Miro"): only request words then
+        found = [w for w in edits if w in self.targets and w != low + "s"
+                 and (len(low) >= MIN_LENGTH or (word == low and len(w) > len(low)))]
         if not found:
-            return word
+            return _cased(word, asked) if (asked := _request_word(low)) else word
         best = max(found, key=lambda w: (self.targets[w], w))
-        if word.isupper():
-            return best.upper()
-        return best.capitalize() if word[:1].isupper() else best
+        return _cased(word, best)
 
     def _known(self, low: str) -> bool:
         """A word as written, or an inflection of one ("excels", "pitched", "coders")."""
         return any(low.endswith(end) and (low[:len(low) - len(end)] in self.known
                                           or low[:len(low) - len(end)] in self.targets)
                    for end in _ENDINGS)
+
+
+def _request_word(low: str) -> str | None:
+    """The one request word ``low`` is a typo of: two neighbouring letters swapped first
+    ("wnat"), then a letter dropped or added ("lern"), then one changed; None when no
+    kind of edit gives exactly one."""
+    cuts = [(low[:i], low[i:]) for i in range(len(low) + 1)]
+    kinds = (
+        {a + b[1] + b[0] + b[2:] for a, b in cuts if len(b) > 1},
+        {a + b[1:] for a, b in cuts if b} | {a + c + b for a, b in cuts for c in _LETTERS},
+        {a + c + b[1:] for a, b in cuts if b for c in _LETTERS},
+    )
+    for kind in kinds:
+        hits = kind & REQUEST_WORDS
+        if hits:
+            return next(iter(hits)) if len(hits) == 1 else None
+    return None
+
+
+def _cased(word: str, fix: str) -> str:
+    """``fix`` in the case ``word`` was written in."""
+    if word.isupper() and len(word) > 1:
+        return fix.upper()
+    return fix.capitalize() if word[:1].isupper() else fix
 
 
 def _edits(word: str) -> set[str]:
