@@ -25,7 +25,16 @@ MIN_LENGTH = 5
 #: ("wnat to lern powr bi"): the word list says it is no English word
 SHORT_LENGTH = 4
 #: the words requests are made of, which a typo must not turn into a skill of its own
-REQUEST_WORDS = frozenset(["want", "wants", "wanted", "learn", "learning", "teach", "teaching", "taught", "someone", "somebody", "anyone", "anybody", "mentor", "mentors", "mentoring", "coach", "coaching", "help", "helping", "need", "needs", "looking", "improve", "better", "please", "would", "could", "should", "like", "interested", "understand", "know", "show", "about", "with", "who", "what", "how", "people", "person", "skills", "skill", "anything", "something", "everyone", "really", "started", "start", "getting", "thanks", "tips", "advice", "session", "sessions", "partner", "match", "pair", "paired", "swap", "offer", "offering"])
+REQUEST_WORDS = frozenset([
+    "want", "wants", "wanted", "learn", "learning", "teach", "teaching", "taught",
+    "someone", "somebody", "anyone", "anybody", "mentor", "mentors", "mentoring", "coach",
+    "coaching", "help", "helping", "need", "needs", "looking", "improve", "better",
+    "please", "would", "could", "should", "like", "interested", "understand", "know",
+    "show", "about", "with", "who", "what", "how", "people", "person", "skills", "skill",
+    "anything", "something", "everyone", "really", "started", "start", "getting",
+    "thanks", "tips", "advice", "session", "sessions", "partner", "match", "pair",
+    "paired", "swap", "offer", "offering",
+])
 _WORD = re.compile(r"[^\W\d_]+")
 _LETTERS = string.ascii_lowercase
 #: endings of inflected words: "excels" is Excel's verb, not a misspelling of it
