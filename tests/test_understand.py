@@ -313,6 +313,21 @@ def test_the_whole_ask_is_kept_beside_a_narrow_reading() -> None:
     assert p("I'd like to learn SQL; happy to teach TikTok in return").wider == []
 
 
+@pytest.mark.parametrize(("text", "wants", "offers"), [
+    ("I can't offer much beyond Excel, but I'd like to learn public speaking",
+     ["public speaking"], ["Excel"]),
+    ("nothing to offer but Instagram; after some coaching on managing people",
+     ["managing people"], ["Instagram"]),
+    ("Not much to offer except TikTok - want to learn budgeting", ["budgeting"], ["TikTok"]),
+    # the same shape about an interest: the exception is wanted
+    ("I'm not interested in anything but SQL", ["SQL"], []),
+])
+def test_the_exception_to_having_little_to_offer_is_offered(
+        text: str, wants: list[str], offers: list[str]) -> None:
+    r = p(text, has_candidates=False)
+    assert (r.wants, r.offers) == (wants, offers)
+
+
 @pytest.mark.parametrize(("text", "expected"), REFINEMENTS)
 def test_refinements(text: str, expected: dict[str, Any]) -> None:
     r = p(text)

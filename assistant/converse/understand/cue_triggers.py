@@ -89,6 +89,12 @@ _TRIGGERS: tuple[_Trigger, ...] = (
     _t(r"in\s+(?:exchange|return)(?:\s+for\s+that)?\s*,?\s*(?:i|we)\s+(?:can|could|will|"
        r"would|am\s+happy\s+to)(?:\s+(?:offer|teach|share|give|provide|"
        r"help(?:\s+out)?(?:\s+(?:with|on))?))?", _TEACH, _SELF),
+    # "nothing to offer but X", "can not offer much beyond X", "no expert at anything
+    # except maybe X": the exception is what the writer offers
+    _t(r"(?:not|no|nothing|little|hardly)\s+(?:[\w']+\s+){0,4}?(?:offer|give|teach|share|"
+       r"bring|expert|good\s+at|skills?)\w*(?:\s+[\w']+){0,4}?\s+(?:beyond|except(?:\s+for)?|"
+       r"apart\s+from|other\s+than|besides|but|save\s+for|outside\s+of)(?:\s+(?:maybe|"
+       r"perhaps|probably|possibly|really|a\s+(?:bit|little)\s+of|some))*", _TEACH, _SELF),
     # --- learning, subject from the sentence ---------------------------------------
     _t(rf"(?:{_WANTISH}\s+to\s+)?{_LEARN_VERB}", _LEARN),
     _t(rf"{_WANTISH}\s+to\s+{_LEARN_TO_VERB}", _LEARN),
