@@ -328,6 +328,19 @@ def test_the_exception_to_having_little_to_offer_is_offered(
     assert (r.wants, r.offers) == (wants, offers)
 
 
+@pytest.mark.parametrize(("text", "wants"), [
+    ("actually I meant Power BI not Excel", ["Power BI"]),
+    ("Tableau rather than Power BI please", ["Tableau"]),
+    ("Python instead of R", ["Python"]),
+    ("who can teach me SQL, not Excel", ["SQL"]),
+    ("Notion not Trello", ["Notion"]),
+    # a "not" that negates a verb sets nothing against anything
+    ("I'm not good at Excel", ["Excel"]),
+])
+def test_a_skill_set_against_another_is_not_wanted(text: str, wants: list[str]) -> None:
+    assert p(text).wants == wants
+
+
 @pytest.mark.parametrize(("text", "expected"), REFINEMENTS)
 def test_refinements(text: str, expected: dict[str, Any]) -> None:
     r = p(text)

@@ -72,6 +72,14 @@ _BARE_NAME_LEAD = re.compile(r"(?:and|so|ok(?:ay)?|hm+|what\s+about|and\s+what\s
 _NEGATED = re.compile(
     r"(?:\bnot|n't|\bnever|\bno)\s+(?:\w+\s+){0,2}?(?:interested|keen|into|looking|want|"
     r"wanting|need|needing|care|interest|bothered)\b(?:\s+\w+){0,3}?\s*$", _I)
+_SET_AGAINST = re.compile(r"(?:\brather\s+than|\binstead\s+of|\bas\s+opposed\s+to|"
+                          r"[\w)]\s*,?\s+but\s+not|([\w)]+),?\s+not)\s+$", _I)
+#: words before a "not" that negate a verb, not set one skill against another
+_VERBISH = frozenset([
+    "to", "do", "does", "did", "can", "could", "will", "would", "should", "shall", "may",
+    "might", "must", "am", "is", "are", "was", "were", "be", "been", "i", "we", "you",
+    "they", "he", "she", "how", "why", "what", "who",
+])
 _CLAUSE_END = re.compile(r"[,;.!?]|\bbut\b|\bthough\b|\bhowever\b", _I)
 
 
@@ -231,8 +239,12 @@ def _head(toks: list[tuple[str, int, int]], a: int, b: int, edge: frozenset[str]
 
 
 def _negated(text: str, start: int) -> bool:
-    """Whether the clause before offset ``start`` ends in a negated interest."""
+    """Whether the clause before offset ``start`` ends in a negated interest, or the skill
+    at ``start`` is set against another ("Tableau rather than Power BI", "SQL, not Excel")."""
     before = text[:start]
+    against = _SET_AGAINST.search(before)
+    if against and (against.group(1) or "").casefold() not in _VERBISH:
+        return True
     cut = [m.end() for m in _CLAUSE_END.finditer(before)]
     return bool(_NEGATED.search(before[cut[-1] if cut else 0:]))
 
@@ -267,12 +279,23 @@ _TIME_TAIL = re.compile(
     r"autumn|winter))$", _I)
 
 
+#: a skill set against another at a phrase's end ("Power BI not Excel", "Tableau rather
+#: than Power BI"): the other is not wanted; a short tail only, after a word that can end
+#: a skill ("how to not freeze" keeps its "not")
+_NOT_THAT = re.compile(r"\s*[,-]?\s*\b(?:not|rather\s+than|instead\s+of|but\s+not|"
+                       r"as\s+opposed\s+to)(?:\s+[\w+#.'-]+){1,3}\s*$", _I)
+_NOT_THAT_HEAD = re.compile(r"^(?!.*\b(?:to|how|i|we|do|does|did|can|could|would|should|will|"
+                            r"am|is|are|was|were)\s*[,-]?\s*\b(?:not|rather\s+than|instead\s+of|"
+                            r"but\s+not|as\s+opposed\s+to)\b)", _I)
+
+
 def _phrase(text: str, toks: list[tuple[str, int, int]], i: int, j: int,
             edge: frozenset[str] = frozenset()) -> str:
     """The text of tokens i..j-1 without cue, function or framing words at either edge,
     nor a time phrase at its end."""
     whole = _edged(text, toks, i, j, edge)
     trimmed = _TIME_TAIL.sub("", whole)
+    trimmed = _NOT_THAT.sub("", trimmed) if _NOT_THAT_HEAD.search(trimmed) else trimmed
     return trimmed if trimmed.strip() else whole
 
 
