@@ -28,6 +28,7 @@ from assistant.converse.understand.context import compile_context, name_spans
 from assistant.converse.understand.direction import contexts
 from assistant.converse.understand.filters import scan_filters
 from assistant.converse.understand.intents import NAME_PLACEHOLDER, intent_of
+from assistant.converse.understand.negation import negated, without_set_against
 from assistant.converse.understand.normalise import core, normalise, tokens
 from assistant.converse.understand.speaker import Speaker, model_encoder, with_lean
 from assistant.converse.understand.spelling import default_lexicon
@@ -69,18 +70,7 @@ _BARE_NO = re.compile(r"(?:no|nope|nah|no\s+thanks?|no\s+thank\s+you|not\s+reall
 _BARE_NAME_LEAD = re.compile(r"(?:and|so|ok(?:ay)?|hm+|what\s+about|and\s+what\s+about)?", _I)
 #: a negated interest just before a skill phrase in its clause: "not interested in X",
 #: "I don't want to learn X", "no need for X" name what the writer does not want
-_NEGATED = re.compile(
-    r"(?:\bnot|n't|\bnever|\bno)\s+(?:\w+\s+){0,2}?(?:interested|keen|into|looking|want|"
-    r"wanting|need|needing|care|interest|bothered)\b(?:\s+\w+){0,3}?\s*$", _I)
-_SET_AGAINST = re.compile(r"(?:\brather\s+than|\binstead\s+of|\bas\s+opposed\s+to|"
-                          r"[\w)]\s*,?\s+but\s+not|([\w)]+),?\s+not)\s+$", _I)
-#: words before a "not" that negate a verb, not set one skill against another
-_VERBISH = frozenset([
-    "to", "do", "does", "did", "can", "could", "will", "would", "should", "shall", "may",
-    "might", "must", "am", "is", "are", "was", "were", "be", "been", "i", "we", "you",
-    "they", "he", "she", "how", "why", "what", "who",
-])
-_CLAUSE_END = re.compile(r"[,;.!?]|\bbut\b|\bthough\b|\bhowever\b", _I)
+
 
 
 class Probe(Protocol):
@@ -136,7 +126,7 @@ def parse(text: str, context: ParseContext | None = None, has_candidates: bool =
               if not all(marks[i] or not any(ch.isalnum() for ch in words[i])
                          for i in range(a, b))]
     spans = [(a, b) for a, b in tagged
-             if not _negated(normal, toks[_head(toks, a, b, model.cue_words)][1])]
+             if not negated(normal, toks[_head(toks, a, b, model.cue_words)][1])]
     encode = _Batch(encoder or model_encoder)
     masked = _masked(normal, names)
     encode.want([masked])
@@ -238,17 +228,6 @@ def _head(toks: list[tuple[str, int, int]], a: int, b: int, edge: frozenset[str]
                  and any(ch.isalnum() for ch in toks[i][0])), a)
 
 
-def _negated(text: str, start: int) -> bool:
-    """Whether the clause before offset ``start`` ends in a negated interest, or the skill
-    at ``start`` is set against another ("Tableau rather than Power BI", "SQL, not Excel")."""
-    before = text[:start]
-    against = _SET_AGAINST.search(before)
-    if against and (against.group(1) or "").casefold() not in _VERBISH:
-        return True
-    cut = [m.end() for m in _CLAUSE_END.finditer(before)]
-    return bool(_NEGATED.search(before[cut[-1] if cut else 0:]))
-
-
 def _mark(start: int, end: int, filter_spans: list[tuple[int, int]],
           names: list[tuple[int, int, str]]) -> str:
     if any(s <= start and end <= e for s, e, _ in names):
@@ -279,23 +258,13 @@ _TIME_TAIL = re.compile(
     r"autumn|winter))$", _I)
 
 
-#: a skill set against another at a phrase's end ("Power BI not Excel", "Tableau rather
-#: than Power BI"): the other is not wanted; a short tail only, after a word that can end
-#: a skill ("how to not freeze" keeps its "not")
-_NOT_THAT = re.compile(r"\s*[,-]?\s*\b(?:not|rather\s+than|instead\s+of|but\s+not|"
-                       r"as\s+opposed\s+to)(?:\s+[\w+#.'-]+){1,3}\s*$", _I)
-_NOT_THAT_HEAD = re.compile(r"^(?!.*\b(?:to|how|i|we|do|does|did|can|could|would|should|will|"
-                            r"am|is|are|was|were)\s*[,-]?\s*\b(?:not|rather\s+than|instead\s+of|"
-                            r"but\s+not|as\s+opposed\s+to)\b)", _I)
-
-
 def _phrase(text: str, toks: list[tuple[str, int, int]], i: int, j: int,
             edge: frozenset[str] = frozenset()) -> str:
     """The text of tokens i..j-1 without cue, function or framing words at either edge,
     nor a time phrase at its end."""
     whole = _edged(text, toks, i, j, edge)
     trimmed = _TIME_TAIL.sub("", whole)
-    trimmed = _NOT_THAT.sub("", trimmed) if _NOT_THAT_HEAD.search(trimmed) else trimmed
+    trimmed = without_set_against(trimmed)
     return trimmed if trimmed.strip() else whole
 
 
@@ -388,7 +357,7 @@ def _leftover_want(text: str, toks: list[tuple[str, int, int]], offered: set[int
     keep = [i for i in range(len(toks)) if i not in offered and not marks[i]]
     content = [i for i in keep if any(ch.isalnum() for ch in toks[i][0])
                and toks[i][0].casefold() not in model.cue_words
-               and not _negated(text, toks[i][1])]
+               and not negated(text, toks[i][1])]
     if all(toks[i][0].casefold() in _NOT_ALONE for i in content):
         return []
     phrase = _phrase(text, toks, content[0], content[-1] + 1, model.cue_words)
