@@ -32,6 +32,12 @@ def test_english_words_names_and_short_words_are_left_alone() -> None:
         assert LEXICON.correct(text) == text
 
 
+def test_a_very_long_word_is_left_as_written_at_once() -> None:
+    # its edits would grow with the square of its length: gigabytes for this one
+    word = "x" * 20_000
+    assert LEXICON.correct(f"who can teach me {word}") == f"who can teach me {word}"
+
+
 def test_a_typo_of_a_request_word_becomes_it() -> None:
     fixed = LEXICON.correct
     assert fixed("wnat to lern powr bi") == "want to learn power bi"

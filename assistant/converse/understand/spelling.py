@@ -21,6 +21,9 @@ from pathlib import Path
 
 #: shorter words have too many neighbours one edit away ("sing" is one from "sign")
 MIN_LENGTH = 5
+#: longer words are left as written: no skill word is this long, and a word's edits grow
+#: with the square of its length (a 20,000-letter "word" would need gigabytes)
+MAX_LENGTH = 40
 #: an unknown word this short is put right too, to a request word or a longer skill word
 #: ("wnat to lern powr bi"): the word list says it is no English word
 SHORT_LENGTH = 4
@@ -58,8 +61,8 @@ class Lexicon:
     def _fix(self, match: re.Match[str]) -> str:
         word = match.group()
         low = word.casefold()
-        if len(low) < SHORT_LENGTH or not low.isascii() or self._known(low) \
-                or low in REQUEST_WORDS:
+        if not SHORT_LENGTH <= len(low) <= MAX_LENGTH or not low.isascii() \
+                or self._known(low) or low in REQUEST_WORDS:
             return word
         edits = _edits(low)
         # a word one letter short of a target's plural is that target's singular
