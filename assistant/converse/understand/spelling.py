@@ -64,14 +64,15 @@ class Lexicon:
         if not SHORT_LENGTH <= len(low) <= MAX_LENGTH or not low.isascii() \
                 or self._known(low) or low in REQUEST_WORDS:
             return word
-        edits = _edits(low)
+        kinds = _edits(low)
+        edits = set().union(*kinds)
         # a word one letter short of a target's plural is that target's singular
         # ("meetup" for "meetups"), a form of the same word, not a misspelling; a short
         # word with a capital may be a name or a brand ("Miro"): only request words then
         found = [w for w in edits if w in self.targets and w != low + "s"
                  and (len(low) >= MIN_LENGTH or (word == low and len(w) > len(low)))]
         if not found:
-            return _cased(word, asked) if (asked := _request_word(low)) else word
+            return _cased(word, asked) if (asked := _request_word(kinds)) else word
         best = max(found, key=lambda w: (self.targets[w], w))
         return _cased(word, best)
 
@@ -82,16 +83,10 @@ class Lexicon:
                    for end in _ENDINGS)
 
 
-def _request_word(low: str) -> str | None:
-    """The one request word ``low`` is a typo of: two neighbouring letters swapped first
-    ("wnat"), then a letter dropped or added ("lern"), then one changed; None when no
-    kind of edit gives exactly one."""
-    cuts = [(low[:i], low[i:]) for i in range(len(low) + 1)]
-    kinds = (
-        {a + b[1] + b[0] + b[2:] for a, b in cuts if len(b) > 1},
-        {a + b[1:] for a, b in cuts if b} | {a + c + b for a, b in cuts for c in _LETTERS},
-        {a + c + b[1:] for a, b in cuts if b for c in _LETTERS},
-    )
+def _request_word(kinds: tuple[set[str], ...]) -> str | None:
+    """The one request word among a word's edits (``kinds``, as :func:`_edits` gives them):
+    a swap of two letters first ("wnat"), then a letter dropped or added ("lern"), then
+    one changed; None when no kind of edit gives exactly one."""
     for kind in kinds:
         hits = kind & REQUEST_WORDS
         if hits:
@@ -106,14 +101,15 @@ def _cased(word: str, fix: str) -> str:
     return fix.capitalize() if word[:1].isupper() else fix
 
 
-def _edits(word: str) -> set[str]:
-    """Every string one deletion, swap of neighbours, change or insertion from ``word``."""
+def _edits(word: str) -> tuple[set[str], set[str], set[str]]:
+    """Every string one edit from ``word``, by kind: two neighbours swapped, a letter
+    dropped or added, a letter changed."""
     cuts = [(word[:i], word[i:]) for i in range(len(word) + 1)]
-    deletes = [a + b[1:] for a, b in cuts if b]
-    swaps = [a + b[1] + b[0] + b[2:] for a, b in cuts if len(b) > 1]
-    changes = [a + c + b[1:] for a, b in cuts if b for c in _LETTERS]
-    inserts = [a + c + b for a, b in cuts for c in _LETTERS]
-    return set(deletes + swaps + changes + inserts)
+    swaps = {a + b[1] + b[0] + b[2:] for a, b in cuts if len(b) > 1}
+    drops_adds = {a + b[1:] for a, b in cuts if b} | {a + c + b for a, b in cuts
+                                                      for c in _LETTERS}
+    changes = {a + c + b[1:] for a, b in cuts if b for c in _LETTERS}
+    return swaps, drops_adds, changes
 
 
 def words_of(texts: Iterable[str]) -> Counter[str]:
