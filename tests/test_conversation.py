@@ -115,6 +115,8 @@ def test_a_two_way_wish_keeps_the_search_and_lists_two_way_partners_first(
     assert any(c.one_sided for c in first.candidates)
     after = convo.send("ideally someone who'd learn from me too")
     assert after.kind == "candidates"
+    assert not first.filters and after.filters == [
+        "those who would also learn from you listed first"]
     assert after.result is not None and after.result.wants == first.result.wants
     sides = [c.one_sided for c in after.candidates]
     assert sides == sorted(sides) and not sides[0]

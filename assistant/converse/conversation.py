@@ -151,8 +151,11 @@ class Conversation:
         asker = self.asker
         wants = request.wants or (list(asker.wants) if asker else [])
         offers = request.offers or (list(asker.offers) if asker else [])
+        # the two-way wish orders, it filters nobody out; the reply says it is in force
+        shown = ["those who would also learn from you listed first"] if request.two_way else []
         return Reply(kind, asker=asker, wants=wants, offers=offers,
-                     filters=request.filters.describe(), **values)  # type: ignore[arg-type]
+                     filters=[*request.filters.describe(), *shown],
+                     **values)  # type: ignore[arg-type]
 
     def _on_find(self, parsed: ParsedRequest) -> Reply:
         if self.state.searched and bool(parsed.wants) != bool(parsed.offers):
