@@ -170,7 +170,7 @@ def parse(text: str, context: ParseContext | None = None, has_candidates: bool =
             and model.names_skill.binary(masked, vector) >= NAMES_SKILL:
         wants = _leftover_want(normal, toks, offered, marks, model)
     wider: list[str] = []
-    if intent is Intent.SEARCH and wants:
+    if intent is Intent.SEARCH and wants and tagged:  # untagged: the wants are the leftover
         wider = [w for w in _leftover_want(normal, toks, offered, marks, model)
                  if w.casefold() not in {x.casefold() for x in wants}]
     if intent not in (Intent.SEARCH, Intent.REJECT):
