@@ -23,13 +23,6 @@ import sys
 #: mallopt parameters (glibc's malloc.h)
 _M_MMAP_THRESHOLD = -3
 _M_ARENA_MAX = -8
-#: blocks at least this large get their own pages. Not lower: the model's activations
-#: for a batch of 64 statements (12 MB for the feed-forward layer of 30-token texts)
-#: would be handed back and faulted in again at every batch. Ingest of 10,000 people
-#: (17,361 texts) took 37.9 s at 4 MB, 34.8-35.2 s at 16 MB and 32.5-33.5 s at 32 MB
-#: (one shared machine, noisy); 16 MB still hands back a pair-score block or a page of
-#: vectors of a large cohort at once
-MMAP_THRESHOLD = 16 << 20
 #: whether :func:`lean_allocator` took its settings (then :func:`release_freed` works)
 _lean = False
 
@@ -43,7 +36,7 @@ def _libc() -> ctypes.CDLL | None:
         return None
 
 
-def lean_allocator(mmap_threshold: int = MMAP_THRESHOLD, arena_max: int = 2) -> bool:
+def lean_allocator(mmap_threshold: int = 4 << 20, arena_max: int = 2) -> bool:
     """Ask glibc to return large freed blocks at once and to keep few arenas; True
     when it took both settings (False elsewhere, or when asked for nothing)."""
     libc = _libc() if mmap_threshold > 0 else None

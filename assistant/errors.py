@@ -90,12 +90,6 @@ class WriteInterrupted(PairingError):
         return f"in {self.data_dir}, {self.what}"
 
 
-class StoreWriteFailed(PairingError):
-    """The store's writer process (large ingests into a data folder) failed or stopped;
-    the message ends with its own error. The ingest is left unfinished, and the next
-    ingest of the same files completes it."""
-
-
 class MissingDataDir(EmptyStore):
     """A command that reads a data folder was pointed at one that does not exist (often a
     mistyped ``--data-dir``); it is refused rather than created empty."""

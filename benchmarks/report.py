@@ -35,15 +35,6 @@ def _peers(p: dict[str, Any]) -> list[tuple[str, str]]:
     return rows
 
 
-def _writer_memory(r: dict[str, Any]) -> str:
-    writer = r["ingest"].get("writer_peak_rss_mib")
-    if writer is None:
-        return "the ingest wrote the store from this process"
-    return (f"the ingest's store writer process peaked at {writer:.0f} MiB; with it, at most "
-            f"{r['peak_rss_mib_with_writer']:.0f} MiB in all (this process's peak up to the "
-            "end of ingest plus the writer's)")
-
-
 def format_report(r: dict[str, Any]) -> str:
     raw, ing, re_, ask, pair = r["raw_encode"], r["ingest"], r["reingest"], r["ask"], r["pairing"]
     after = r["raw_encode_after"]
@@ -101,7 +92,6 @@ def format_report(r: dict[str, Any]) -> str:
         rows += _peers(r["peers"])
     rows += [
         ("peak memory", f"{r['peak_rss_mib']:.0f} MiB (after each step: {mem})"),
-        ("", _writer_memory(r)),
         ("folder", r["folder"]),
     ]
     width = max(len(k) for k, _ in rows)

@@ -172,8 +172,6 @@ def run(n: int = 1000, requests: int = 100, seed: int = 7, data_dir: Path | None
             "statements_per_s": len(texts) / report.seconds,
             "embedded_per_s": report.embedded / report.seconds,
         }
-        # a large ingest into a folder writes the store from a process of its own
-        out["ingest"]["writer_peak_rss_mib"] = getattr(service.store, "bulk_peak_rss_mib", None)
         ratios["ingest_vs_raw_encode"] = (out["ingest"]["embedded_per_s"]
                                           / out["raw_encode"]["statements_per_s"])
         if report.rejected:
@@ -302,11 +300,6 @@ def run(n: int = 1000, requests: int = 100, seed: int = 7, data_dir: Path | None
         out["machine"]["torch_threads"] = torch.get_num_threads()
     out["peak_rss_mib"] = _rss_mib()
     out["peak_rss_mib_after"] = memory
-    # this process's peak up to the end of ingest plus the writer's own: at most what the
-    # two held at once
-    writer = out.get("ingest", {}).get("writer_peak_rss_mib")
-    out["peak_rss_mib_with_writer"] = max(
-        out["peak_rss_mib"], memory.get("ingest", 0.0) + (writer or 0.0))
     return out
 
 

@@ -31,10 +31,10 @@ if sys.argv[1] == "lean":
     assert lean_allocator()
 import numpy as np
 for _ in range(3):  # by default glibc raises its threshold after a large free
-    a = np.ones(30 << 20 >> 3); del a
+    a = np.ones(8 << 20 >> 3); del a
 blocks, pins = [], []
-for _ in range(8):  # 8 blocks of 20 MB, each followed by a small object that stays
-    blocks.append(np.ones((20 << 20) >> 3))
+for _ in range(30):  # 30 blocks of 5 MB, each followed by a small object that stays
+    blocks.append(np.ones((5 << 20) >> 3))
     pins.append(bytearray(64 << 10))
 before = rss()
 del blocks

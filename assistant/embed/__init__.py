@@ -3,7 +3,7 @@
 from assistant.embed.base import EmbeddingModel, embed_array
 from assistant.embed.cache import CachedEmbeddings, text_key
 from assistant.embed.factory import BACKENDS, make_embeddings
-from assistant.embed.sentence import SentenceTransformerModel, packaged_model_path, sharing_cores
+from assistant.embed.sentence import SentenceTransformerModel, packaged_model_path
 from assistant.embed.warm import warm_up
 
 __all__ = [
@@ -14,7 +14,6 @@ __all__ = [
     "embed_array",
     "make_embeddings",
     "packaged_model_path",
-    "sharing_cores",
     "text_key",
     "warm_up",
 ]

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import contextlib
 import threading
-from collections.abc import Callable, Iterator
 from typing import Any
 
 from assistant.config import Settings  # noqa: F401  (sets offline environment variables)
@@ -23,37 +21,10 @@ def packaged_model_path() -> str:
 
 #: batches this small (a request's few phrases, a chat message) are encoded on one thread
 SMALL_BATCH = 16
-#: a large batch is encoded in calls of this many texts (longest first, as one call
-#: orders them, so the padding is what one call would pad), each on the cores that no
-#: other work of the process has claimed (:func:`sharing_cores`)
-CHUNK = 128
 
 _MODELS: dict[str, Any] = {}
 _MODELS_LOCK = threading.Lock()
 _SMALL_LOCK = threading.Lock()
-_CLAIMS_LOCK = threading.Lock()
-#: cores claimed by other work of this process while it runs (ingest's store writer)
-_claimed = 0
-#: torch's thread count before the first large batch
-_cores: int | None = None
-
-
-@contextlib.contextmanager
-def sharing_cores(cores: int = 1) -> Iterator[None]:
-    """Claim ``cores`` for the enclosed work: large batches encoded meanwhile leave them
-    free, and take them back once it is done.
-
-    torch's threads wait for each other at every step, so one more busy thread (or
-    process) on two cores stalls both of the model's; measured at 10,000 people, the
-    store's writer process cost the ingest 34 s against 26 s with no store at all."""
-    global _claimed
-    with _CLAIMS_LOCK:
-        _claimed += cores
-    try:
-        yield
-    finally:
-        with _CLAIMS_LOCK:
-            _claimed -= cores
 
 
 def load_sentence_model(model_path: str | None = None) -> Any:
@@ -79,47 +50,23 @@ def encode_with(model: Any, texts: list[str], batch_size: int = 64) -> Any:
 
     torch's threads wait for each other, and on a busy machine that wait costs far more
     than the work (measured: a two-phrase encode at p50 23 ms on one thread against
-    100-750 ms on two while other processes ran). Large batches keep every thread that
-    no other work of this process has claimed (:func:`sharing_cores`).
+    100-750 ms on two while other processes ran). Large batches keep every thread.
     """
-    def run(part: list[str]) -> Any:
-        return model.encode(part, batch_size=batch_size, normalize_embeddings=True,
+    def run() -> Any:
+        return model.encode(texts, batch_size=batch_size, normalize_embeddings=True,
                             show_progress_bar=False, convert_to_numpy=True)
 
+    if len(texts) > SMALL_BATCH:
+        return run()
     import torch
 
-    if len(texts) > SMALL_BATCH:
-        return _encode_large(run, texts, torch)
     with _SMALL_LOCK:  # one small batch at a time, each on one thread
         threads = torch.get_num_threads()
         torch.set_num_threads(1)
         try:
-            return run(texts)
+            return run()
         finally:
             torch.set_num_threads(threads)
-
-
-def _encode_large(run: Callable[[list[str]], Any], texts: list[str], torch: Any) -> Any:
-    """``run`` over ``texts`` in calls of :data:`CHUNK` texts, longest first, each on the
-    threads left unclaimed; the rows come back in ``texts``' order."""
-    import numpy as np
-
-    global _cores
-    if _cores is None:
-        _cores = torch.get_num_threads()
-    order = sorted(range(len(texts)), key=lambda i: -len(texts[i]))
-    rows = []
-    for start in range(0, len(order), CHUNK):
-        with _CLAIMS_LOCK:
-            threads = max(1, _cores - _claimed)
-        if torch.get_num_threads() != threads:
-            torch.set_num_threads(threads)
-        rows.append(run([texts[i] for i in order[start : start + CHUNK]]))
-    if torch.get_num_threads() != _cores:
-        torch.set_num_threads(_cores)
-    out = np.empty((len(texts), rows[0].shape[1]), dtype=rows[0].dtype)
-    out[np.asarray(order)] = np.concatenate(rows)
-    return out
 
 
 def encode(texts: list[str], model_path: str | None = None) -> Any:

@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-import contextlib
 from abc import ABC, abstractmethod
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -47,10 +46,6 @@ class StatementMatrix:
             stored = np.asarray(self.vectors, dtype=np.float32)
             self._norms = np.maximum(np.linalg.norm(stored, axis=1), 1e-12)
         return self._norms
-
-
-#: writes people with their statements' vectors (by statement id); returns how many
-BulkWrite = Callable[[list[Participant], dict[str, Sequence[float]]], int]
 
 
 class ParticipantStore(ABC):
@@ -99,13 +94,6 @@ class ParticipantStore(ABC):
     #: True when other processes may write the same data at the same time (a server):
     #: the data-folder lock does not cover it, so callers :meth:`refresh` before reading
     shared: bool = False
-
-    @contextlib.contextmanager
-    def bulk_writes(self) -> Iterator[BulkWrite | None]:
-        """A way to write many people from another process while this one goes on
-        (embedding the next part), or None: :meth:`upsert` them here. Within the block
-        nothing else may use the store."""
-        yield None
 
     def refresh(self) -> None:  # noqa: B027 - optional hook, nothing to do by default
         """Notice writes made by other processes since the last call (:attr:`version` then

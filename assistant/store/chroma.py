@@ -19,7 +19,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -28,10 +28,8 @@ from langchain_core.embeddings import Embeddings
 from langchain_core.vectorstores import VectorStore
 
 from assistant.config import Settings  # noqa: F401  (telemetry off before chromadb loads)
-from assistant.errors import StoreWriteFailed
 from assistant.models import GuidanceChunk, Participant, Statement, StatementKind
 from assistant.store.base import (
-    BulkWrite,
     ParticipantStore,
     StatementHit,
     StatementMatrix,
@@ -39,7 +37,6 @@ from assistant.store.base import (
     guidance_metadata,
     statement_order,
 )
-from assistant.store.bulk import WriterProcess
 from assistant.store.chroma_records import (
     BASE_NAMES,
     COLLECTIONS,
@@ -154,27 +151,6 @@ class ChromaStore(ParticipantStore):
                 metadatas=[person_metadata(p) for p in people],
             )
         self._changed()
-
-    @contextlib.contextmanager
-    def bulk_writes(self) -> Iterator[BulkWrite | None]:
-        """In a data folder, a :class:`~assistant.store.bulk.WriterProcess` (this store's
-        client closed meanwhile); its peak memory is kept in ``bulk_peak_rss_mib``."""
-        if self.path is None:
-            yield None
-            return
-        self.close()
-        writer = WriterProcess(self.path)
-        try:
-            yield writer.write
-        except BaseException:
-            with contextlib.suppress(StoreWriteFailed):
-                writer.finish()
-            raise
-        else:
-            writer.finish()
-        finally:
-            self.bulk_peak_rss_mib = writer.peak_rss_mib
-            self._changed()
 
     def _drop_statements(self, people: list[Participant]) -> None:
         """Delete the statement records of ``people``'s stored profiles that their new

@@ -43,28 +43,10 @@ def embed_and_store(
     progress: Callable[[int, int], None] | None = None,
 ) -> None:
     """Embed ``todo``'s statements and store them; the store writes one part while
-    the model embeds the next, and the model gets large calls so its length-sorted
-    batches waste little padding (at 2,000 people, parts of 512 people ingested at 0.61x
-    the raw encode rate, parts of 2,048 at 0.69x). The last part is small (see
-    :func:`parts`): its write is the one nothing overlaps.
-
-    With more than one part, a store that can (a data folder's Chroma) writes from a
-    process of its own (:meth:`ParticipantStore.bulk_writes`): Chroma holds Python's
-    interpreter lock while it writes, so a thread here would stop the model meanwhile."""
-    with contextlib.ExitStack() as stack:
-        bulk = stack.enter_context(store.bulk_writes()) if len(todo) > EMBED_STEP else None
-
-        def write(people: list[Participant], vectors: dict[str, Sequence[float]]) -> int:
-            return bulk(people, vectors) if bulk is not None else _write(store, people, vectors)
-
-        _embed_parts(embeddings, todo, write, progress)
-
-
-def _embed_parts(
-    embeddings: Embeddings, todo: list[Participant],
-    write: Callable[[list[Participant], dict[str, Sequence[float]]], int],
-    progress: Callable[[int, int], None] | None,
-) -> None:
+    the model embeds the next (a writer thread), and the model gets large calls so
+    its length-sorted batches waste little padding (at 2,000 people, parts of 512 people
+    ingested at 0.61x the raw encode rate, parts of 2,048 at 0.69x). The last part is
+    small (see :func:`parts`): its write is the one nothing overlaps."""
     done = 0
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="ingest-writer",
                             initializer=_yield_cpu) as writer:
@@ -80,7 +62,7 @@ def _embed_parts(
                 done += future.result()
                 if progress:
                     progress(done, len(todo))
-            pending = [writer.submit(write, part[i : i + STORE_STEP], by_id)
+            pending = [writer.submit(_write, store, part[i : i + STORE_STEP], by_id)
                        for i in range(0, len(part), STORE_STEP)]
         for future in pending:
             done += future.result()
