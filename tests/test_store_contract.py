@@ -537,3 +537,43 @@ def test_ingest_writes_from_a_thread_that_yields_the_cpu_to_the_model(
     assert {nice for _, nice in seen} == {max(caller, WRITER_NICE)}
     assert os.getpriority(os.PRIO_PROCESS, threading.get_native_id()) == caller
     assert sorted(p.id for p in store.participants()) == ["alice", "bob", "cara"]
+
+
+def test_ingest_lets_the_store_release_its_working_set_after_each_part(
+    tmp_path: Path, embeddings: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Between the parts of an ingest the store lets go of what it holds for writing
+    (Chroma in a folder: its client closes), once a part; what is stored is what one
+    part stores."""
+    import assistant.store.writer as writer
+
+    people = [ALICE, BOB, CARA]
+    whole = ChromaStore(tmp_path / "whole")
+    try:
+        writer.embed_and_store(embeddings, whole, people)
+        expected = {k: whole.statements(k) for k in ("offer", "want")}
+        expected_people = whole.participants()
+    finally:
+        whole.close()
+
+    released: list[tuple[bool, bool, int]] = []
+
+    class Watched(ChromaStore):
+        def release(self) -> None:
+            was_open = self._handles is not None  # the part's writes opened the client
+            super().release()
+            released.append((was_open, self._handles is None, len(self.participants())))
+
+    monkeypatch.setattr(writer, "parts", lambda n: [(0, 1), (1, 2), (2, 3)])
+    store = Watched(tmp_path / "parts")
+    try:
+        writer.embed_and_store(embeddings, store, people)
+        # after each part, with that part stored: the open client closed
+        assert released == [(True, True, 1), (True, True, 2), (True, True, 3)]
+        assert store.participants() == expected_people
+        for kind, matrix in expected.items():
+            got = store.statements(kind)
+            assert [st.id for st in got.statements] == [st.id for st in matrix.statements]
+            np.testing.assert_allclose(got.vectors, matrix.vectors, atol=1e-6)
+    finally:
+        store.close()

@@ -119,6 +119,10 @@ class ParticipantStore(ABC):
     def close(self) -> None:  # noqa: B027 - optional hook
         """Release files and handles."""
 
+    def release(self) -> None:  # noqa: B027 - optional hook
+        """Let go of what the backend holds for the writes so far (between the parts of
+        an ingest); the next call opens what it needs again. Nothing by default."""
+
     @property
     def version(self) -> int:
         """Changes whenever stored data changes (lets callers cache derived matrices)."""

@@ -224,6 +224,12 @@ class ChromaStore(ParticipantStore):
             self._let_go_when_loaded()
         return self._cache[kind]
 
+    def release(self) -> None:
+        """In a data folder, close the client: Chroma keeps the indexes and pages its
+        writes touched until then (a shared server's client holds nothing of the kind)."""
+        if self.path is not None:
+            self.close()
+
     def _let_go_when_loaded(self) -> None:
         """Close the client after a whole collection was read into this store.
 
