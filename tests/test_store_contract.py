@@ -539,11 +539,11 @@ def test_ingest_writes_from_a_thread_that_yields_the_cpu_to_the_model(
     assert sorted(p.id for p in store.participants()) == ["alice", "bob", "cara"]
 
 
-def test_ingest_lets_the_store_release_its_working_set_after_each_part(
+def test_ingest_lets_the_store_release_its_working_set_at_the_end(
     tmp_path: Path, embeddings: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """Between the parts of an ingest the store lets go of what it holds for writing
-    (Chroma in a folder: its client closes), once a part; what is stored is what one
+    """Once every part of an ingest is written, the store lets go of what it holds for
+    writing (Chroma in a folder: its client closes), once; what is stored is what one
     part stores."""
     import assistant.store.writer as writer
 
@@ -568,8 +568,8 @@ def test_ingest_lets_the_store_release_its_working_set_after_each_part(
     store = Watched(tmp_path / "parts")
     try:
         writer.embed_and_store(embeddings, store, people)
-        # after each part, with that part stored: the open client closed
-        assert released == [(True, True, 1), (True, True, 2), (True, True, 3)]
+        # once, with every part stored: the open client closed
+        assert released == [(True, True, 3)]
         assert store.participants() == expected_people
         for kind, matrix in expected.items():
             got = store.statements(kind)
