@@ -120,8 +120,8 @@ class ParticipantStore(ABC):
         """Release files and handles."""
 
     def release(self) -> None:  # noqa: B027 - optional hook
-        """Let go of what the backend holds for the writes so far (between the parts of
-        an ingest); the next call opens what it needs again. Nothing by default."""
+        """Let go of what the backend holds for the writes so far (at the end of an
+        ingest); the next call opens what it needs again. Nothing by default."""
 
     @property
     def version(self) -> int:

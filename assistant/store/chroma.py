@@ -227,8 +227,7 @@ class ChromaStore(ParticipantStore):
     def release(self) -> None:
         """In a data folder, close the client: Chroma keeps the indexes and pages its
         writes touched until then (a shared server's client holds nothing of the kind)."""
-        if self.path is not None:
-            self.close()
+        self._close_if_local()
 
     def _let_go_when_loaded(self) -> None:
         """Close the client after a whole collection was read into this store.
@@ -238,6 +237,9 @@ class ChromaStore(ParticipantStore):
         collection, it never holds more than one. The next call that needs Chroma (the
         next collection, guidance, a write) opens it again.
         """
+        self._close_if_local()
+
+    def _close_if_local(self) -> None:
         if self.path is not None:
             self.close()
 
