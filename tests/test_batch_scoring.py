@@ -26,7 +26,7 @@ from assistant.match import (
     ScoringConfig,
     soft_adjustment,
 )
-from assistant.match.batch import exactness, links
+from assistant.match.batch import exactness, links, plain
 from assistant.match.preferences import PeopleTable
 from assistant.models import Participant
 from assistant.store import ChromaStore
@@ -230,9 +230,12 @@ def test_a_neighbouring_skill_ranks_below_the_skill_named_outright(
     store = ChromaStore(tmp_path / "chroma")
     embed_and_store(embedder, store, people)
     try:
-        relative = Matcher(store, embedder)
+        # the plain retriever's cosine (``plain_weight``) would separate them on its own
+        relative = Matcher(store, embedder, replace(ScoringConfig(), plain_weight=0.0))
         fixed = Matcher(store, embedder, replace(relative.config, relative_ceiling=None))
         request = Request(asker_id="asker")
+        assert [c.id for c in Matcher(store, embedder).find(request, k=5).candidates] == [
+            "exact", "near"]
         ranked = relative.find(request, k=5)
         plain = fixed.find(request, k=5)
         assert plain.rank_ceilings is None and ranked.rank_ceilings is not None
@@ -247,5 +250,62 @@ def test_a_neighbouring_skill_ranks_below_the_skill_named_outright(
                         sorted(plain.candidates, key=lambda c: c.id), strict=True):
             assert (a.teaches, a.learns, a.reciprocal, a.weak, a.flags) == (
                 b.teaches, b.learns, b.reciprocal, b.weak, b.flags)
+    finally:
+        store.close()
+
+
+def test_the_plain_retrievers_cosine_is_part_of_the_batched_ranking(matcher: Matcher) -> None:
+    """``plain_weight`` reaches the batched scores as the scalar path adds it: with the
+    weight at 0, scores drop by exactly that term, the closest cosine between a wanted
+    statement and the candidate's offers (links the vocabulary check weakened count 0)."""
+    snap = matcher.snapshot
+    everyone = list(range(len(snap.order)))
+    asker = matcher.person("ann")
+    want_vecs, offer_vecs = snap.vectors["want"]["ann"], snap.vectors["offer"]["ann"]
+    batch, score, _ = matcher._score_all(asker, everyone, want_vecs, offer_vecs, True)
+    term = plain(batch, matcher.config)
+    assert term.max() > 0.5 and term.max() <= matcher.config.plain_weight + 1e-6
+    off = Matcher(matcher.store, matcher.embeddings,
+                  replace(matcher.config, plain_weight=0.0), matcher.weights)
+    _, without, _ = off._score_all(asker, everyone, want_vecs, offer_vecs, True)
+    np.testing.assert_allclose(score - without, term, atol=1e-12)
+    # "python and reptile care" reads as the snake: no plain credit for Ann's "Python"
+    lee = snap.position["lee"]
+    to_ann = links(batch, everyone.index(lee), snap.sides["offer"], snap.sides["want"],
+                   list(matcher.person("ann").wants), list(matcher.person("ann").offers),
+                   matcher.check)[0]
+    python = [link for link in to_ann if link.want == "Python"]
+    assert python and python[0].caveat
+    assert term[everyone.index(lee)] == pytest.approx(
+        matcher.config.plain([link for link in to_ann if not link.caveat]))
+
+
+def test_among_close_reciprocal_scores_the_nearest_offer_comes_first(
+    tmp_path: Path, embedder: Any,
+) -> None:
+    """Two candidates who both teach what is asked for at full strength: one offers it by
+    name and wants something else, the other offers a narrower use of it and wants what
+    the asker offers. The reciprocal score alone puts the second first; fused with the
+    plain retriever's cosine (the default), the one whose offer is the skill asked for."""
+    people = [
+        Participant(id="asker", name="Ann Asker", offers=["Budgeting"], wants=["Instagram"]),
+        Participant(id="named", name="Nia Named", offers=["Instagram"], wants=["Strategy"]),
+        Participant(id="narrow", name="Ned Narrow", offers=["Instagram food photography"],
+                    wants=["Budgeting"]),
+    ]
+    store = ChromaStore(tmp_path / "chroma")
+    embed_and_store(embedder, store, people)
+    try:
+        fused = Matcher(store, embedder)
+        alone = Matcher(store, embedder, replace(fused.config, plain_weight=0.0))
+        request = Request(asker_id="asker")
+        assert [c.id for c in alone.find(request, k=5).candidates] == ["narrow", "named"]
+        shown = fused.find(request, k=5).candidates
+        assert [c.id for c in shown] == ["named", "narrow"]
+        # what a person reads (strengths, reciprocity, flags) does not change
+        for a, b in zip(shown, sorted(alone.find(request, k=5).candidates,
+                                      key=lambda c: c.id != "named"), strict=True):
+            assert (a.id, a.teaches, a.learns, a.reciprocal, a.flags) == (
+                b.id, b.teaches, b.learns, b.reciprocal, b.flags)
     finally:
         store.close()

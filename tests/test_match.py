@@ -296,7 +296,8 @@ def test_one_sided_teacher_is_shown_flagged_instead_of_abstaining(matcher: Match
     top = result.candidates[0]
     assert top.id == "jon"
     assert [flag.kind for flag in top.flags] == [FlagKind.ONE_SIDED]
-    assert top.score < top.teaches
+    # the reciprocal part of the ranking sinks a one-sided teacher below their strength
+    assert top.score - matcher.config.plain(top.to_asker) < top.teaches
 
 
 def test_anonymous_request_without_offers(matcher: Matcher) -> None:
@@ -311,8 +312,10 @@ def test_anonymous_request_without_offers(matcher: Matcher) -> None:
         assert cand.learns == 0.0
         assert cand.to_candidate == []
         # one direction: the ranking is what they teach (against the closest offer among
-        # the candidates, so at most their strength), plus exactness at most
-        assert cand.score <= cand.teaches + matcher.config.exact_weight
+        # the candidates, so at most their strength), plus exactness at most and the
+        # plain retriever's cosine
+        assert cand.score <= (cand.teaches + matcher.config.exact_weight
+                              + matcher.config.plain(cand.to_asker))
         assert cand.notes == []
     # the closest offer keeps its full strength in the ranking
     top = max(result.candidates, key=lambda c: c.to_asker[0].similarity)
@@ -414,8 +417,9 @@ def test_find_adds_soft_bonus_and_notes(matcher: Matcher) -> None:
     ben = next(c for c in result.candidates if c.id == "ben")
     bonus, notes = soft_adjustment(matcher.person("ava"), matcher.person("ben"))
     exact = matcher.config.exactness(ben.to_asker, ben.to_candidate)
+    assert matcher.config.plain(ben.to_asker) > 0
     assert ben.score == pytest.approx(matcher.config.rank(ben.teaches, ben.learns) + bonus
-                                      + exact)
+                                      + exact + matcher.config.plain(ben.to_asker))
     assert ben.notes == notes
 
 

