@@ -17,6 +17,10 @@ import pytest
 from assistant.cli import main
 from assistant.config import DEFAULT_EMBEDDING, Settings
 from assistant.converse.conversation import Conversation
+from assistant.converse.reply import HelpOffered
+from assistant.converse.understand import Intent, Speaker, parse
+from assistant.converse.understand.parse import HELP_OR_SEARCH
+from assistant.present import markdown
 from assistant.service import PairingService
 
 CORPUS = Path(__file__).resolve().parents[1] / "corpus"
@@ -121,3 +125,41 @@ def test_a_profile_ask_that_names_the_askers_own_department_searches_everyone(
         assert (reply.result.wants, reply.result.offers) == (profile.wants, profile.offers), text
         assert reply.filters == [], (text, reply.filters)
         assert {c.person.department for c in reply.candidates} != {profile.department}, text
+
+
+#: read as help by the intent model, with "search" a close second (see the assertions)
+CLOSE_TO_HELP = "what's available?"
+
+
+def test_a_close_call_between_help_and_partners_is_a_profile_search_when_signed_in() -> None:
+    """A signed-in participant's message with no skill that the model reads as help, with
+    "search" at least ``HELP_OR_SEARCH`` likely, is searched on the profile and marks the
+    help as the reading not taken; anonymously, or for a clear help question, it is help."""
+    speaker = Speaker.of(["Excel"], ["public speaking"])
+    anonymous = parse(CLOSE_TO_HELP)
+    assert anonymous.intent is Intent.HELP and anonymous.also is None
+    assert anonymous.scores["search"] >= HELP_OR_SEARCH  # the close call this is about
+    signed_in = parse(CLOSE_TO_HELP, speaker=speaker)
+    assert (signed_in.intent, signed_in.also) == (Intent.SEARCH, Intent.HELP)
+    assert (signed_in.wants, signed_in.offers) == ([], [])
+    clear = parse("what can you do?", speaker=speaker)
+    assert clear.scores["search"] < HELP_OR_SEARCH
+    assert (clear.intent, clear.also) == (Intent.HELP, None)
+
+
+def test_the_chat_answers_such_a_close_call_with_partners_and_the_help(
+    service: PairingService, demo_folder: Path, capsys: pytest.CaptureFixture[str],
+) -> None:
+    profile = service.get(ASKERS[0])
+    reply = Conversation(service, ASKERS[0]).send(CLOSE_TO_HELP)
+    assert reply.kind == "candidates" and reply.candidates
+    assert reply.result is not None and reply.result.wants == profile.wants
+    assert [n for n in reply.notices if isinstance(n, HelpOffered)] == [HelpOffered()]
+    assert "say *help* for more" in markdown(reply)
+    anonymous = Conversation(service, None).send(CLOSE_TO_HELP)
+    assert anonymous.kind == "info" and not anonymous.notices
+    code = main(["--data-dir", str(demo_folder), "ask", CLOSE_TO_HELP, "--as", ASKERS[0],
+                 "--json"])
+    answer = json.loads(capsys.readouterr().out)
+    assert code == 0 and answer["kind"] == "candidates"
+    assert {"kind": "help_offered"} in answer["notices"]

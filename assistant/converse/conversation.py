@@ -17,6 +17,7 @@ from assistant.converse.notices import missing_notices
 from assistant.converse.programme_dialogue import ProgrammeDialogue
 from assistant.converse.reply import (
     DirectionDoubt,
+    HelpOffered,
     InfoKind,
     Notice,
     OutsideFilters,
@@ -189,6 +190,9 @@ class Conversation:
             # one short question about the closest call; the search used the likelier reading
             doubt = min(parsed.unsure, key=lambda u: u.margin)
             reply.notices.append(DirectionDoubt(doubt.skill, doubt.read))
+        if parsed.also is Intent.HELP and reply.kind in (ReplyKind.CANDIDATES,
+                                                          ReplyKind.ABSTAIN):
+            reply.notices.append(HelpOffered())
         return reply
 
     def _on_refine(self, parsed: ParsedRequest) -> Reply:

@@ -103,7 +103,14 @@ class DirectionDoubt:
     read: str
 
 
-Notice = FilterEmptied | LineRule | OutsideFilters | DirectionDoubt | ProgrammeNotice
+@dataclass(frozen=True)
+class HelpOffered:
+    """A close call between asking for partners and asking how the assistant works: the
+    answer searched on the profile and says what else it can do."""
+
+
+Notice = (FilterEmptied | LineRule | OutsideFilters | DirectionDoubt | HelpOffered
+          | ProgrammeNotice)
 
 
 @dataclass

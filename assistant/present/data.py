@@ -7,6 +7,7 @@ from typing import Any
 from assistant.converse.reply import (
     DirectionDoubt,
     FilterEmptied,
+    HelpOffered,
     LineRule,
     Notice,
     OutsideFilters,
@@ -55,6 +56,8 @@ def notice_json(n: Notice) -> dict[str, Any]:
         return {"kind": "outside_filters", "name": n.name, "why": n.why}
     if isinstance(n, DirectionDoubt):
         return {"kind": "direction_doubt", "skill": n.skill, "read": n.read}
+    if isinstance(n, HelpOffered):
+        return {"kind": "help_offered"}
     return programme_notice_json(n)
 
 

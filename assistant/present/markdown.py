@@ -7,6 +7,7 @@ from assistant.converse.llm import LLMAssist
 from assistant.converse.reply import (
     DirectionDoubt,
     FilterEmptied,
+    HelpOffered,
     InfoKind,
     LineRule,
     Notice,
@@ -240,6 +241,10 @@ def _notice(n: Notice, kind: ReplyKind) -> str:
                     f"teach it, say *I can teach {skill}*.")
         return (f"I read *{skill}* as something you can teach. If you meant you want to learn "
                 f"it, say *I want to learn {skill}*.")
+    if isinstance(n, HelpOffered):
+        return ("I took this as a request for partners who fit your profile. I can also "
+                "search for a skill (*who can teach me Excel?*), explain a suggestion "
+                "(*why her?*) and draft a first session's agenda; say *help* for more.")
     return notice_markdown(n)
 
 

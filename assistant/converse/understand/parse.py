@@ -56,6 +56,13 @@ PROGRAM_MARGIN = 0.05
 #: a search with no want read is taken to name one (its leftover words) above this
 #: probability of the "names a skill" head, else the profile's wants fill in
 NAMES_SKILL = 0.5
+#: a signed-in participant's message with no skill that the intent model reads as help
+#: is searched on their profile when "search" has at least this probability, and the
+#: answer offers the help too. Chosen on the examples file's cross-writer readings (each
+#: writer read by a model trained on the others): of the help messages with a search
+#: probability of 0.2 or more most ask how to find partners ("how do I find a partner
+#: with you?"), and below it sit "what can you do?" and "instructions please"
+HELP_OR_SEARCH = 0.2
 
 _RESET = re.compile(
     r"(?:let\s+us\s+|can\s+we\s+|i\s+want\s+to\s+|i\s+would\s+like\s+to\s+|please\s+)?"
@@ -173,6 +180,10 @@ def parse(text: str, context: ParseContext | None = None, has_candidates: bool =
     if intent is Intent.SEARCH and wants and tagged:  # untagged: the wants are the leftover
         wider = [w for w in _leftover_want(normal, toks, offered, marks, model)
                  if w.casefold() not in {x.casefold() for x in wants}]
+    also = None
+    if intent is Intent.HELP and speaker is not None and not (wants or offers) \
+            and scores.get(str(Intent.SEARCH), 0.0) >= HELP_OR_SEARCH:
+        intent, also = Intent.SEARCH, Intent.HELP
     if intent not in (Intent.SEARCH, Intent.REJECT):
         wants, offers, unsure = [], [], []
     filters = scan.filters
@@ -182,7 +193,7 @@ def parse(text: str, context: ParseContext | None = None, has_candidates: bool =
                          question=raw.strip() if intent is Intent.PROGRAM else None,
                          raw=raw, scores=scores, unsure=unsure,
                          dismissals=intent is Intent.RESET and bool(_DISMISSALS.search(normal)),
-                         wider=wider)
+                         wider=wider, also=also)
 
 
 #: intents a two-way wish does not turn into a search, and what makes a message a question
