@@ -1,4 +1,4 @@
-"""Load and validate an evaluation suite folder (format: ``shared/eval-suite-format.md``).
+"""Load and validate an evaluation suite folder (format: ``evals/FORMAT.md``).
 
 A suite is ``suite.toml`` (name, description), ``participants.csv`` or
 ``participants.jsonl``, optional ``guidance/*.md``, optional ``queries.jsonl`` and
@@ -78,7 +78,7 @@ def discover(path: Path) -> list[Path]:
     found = sorted(p for p in path.iterdir() if p.is_dir() and is_suite(p))
     if not found:
         raise InputFormatError(
-            f"{path}: no suite.toml here nor in any sub-folder (see eval-suite-format.md)"
+            f"{path}: no suite.toml here nor in any sub-folder (see evals/FORMAT.md)"
         )
     return found
 
