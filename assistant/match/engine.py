@@ -10,15 +10,7 @@ from langchain_core.embeddings import Embeddings
 
 from assistant.embed.base import embed_array
 from assistant.errors import EmptyStore, UnknownParticipant
-from assistant.match.batch import (
-    Batch,
-    Ceilings,
-    Side,
-    exactness,
-    links,
-    plain,
-    score_batch,
-)
+from assistant.match.batch import Batch, Ceilings, Side, exactness, links, plain, score_batch
 from assistant.match.constraints import CandidateFilter, ReportingLines, capacity_note
 from assistant.match.preferences import PeopleTable, PreferenceWeights, soft_adjustment
 from assistant.match.reasons import DropKind, DropReason, Flag, FlagKind
