@@ -136,7 +136,7 @@ class ParsedRequest:
     #: the wants find nobody
     wider: list[str] = field(default_factory=list)
     #: a close second reading of the whole message that was not taken (a signed-in
-    #: participant's "what are my options?" searched on the profile, help the other
+    #: participant's "what's available?" searched on the profile, help the other
     #: reading): the answer offers it
     also: Intent | None = None
 
