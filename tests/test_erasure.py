@@ -38,13 +38,18 @@ CANARY_ID = "zq-4417"
 CANARY_SKILL = "quokka husbandry dashboards"
 
 
-def start_chat(env: dict[str, str], data: Path, port: int) -> subprocess.Popen[str]:
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "assistant.cli", "--data-dir", str(data), "chat", "--port",
-         str(port)], stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=env)
+def start_chat(env: dict[str, str], data: Path, port: int,
+               log: Path) -> subprocess.Popen[str]:
+    """The chat as its own process; what it prints goes to ``log`` (the terminal's part,
+    outside every folder searched), never to a pipe nobody reads while it runs: a full
+    pipe would block the chat, and a blocked chat cannot stop when told to."""
+    with log.open("w", encoding="utf-8") as out:
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "assistant.cli", "--data-dir", str(data), "chat", "--port",
+             str(port)], stdout=out, stderr=subprocess.STDOUT, text=True, env=env)
     end = time.monotonic() + 900
     while time.monotonic() < end:
-        assert proc.poll() is None, proc.stdout.read() if proc.stdout else ""
+        assert proc.poll() is None, log.read_text(encoding="utf-8", errors="replace")
         try:
             if httpx.get(f"http://127.0.0.1:{port}/config", timeout=5).status_code == 200:
                 return proc
@@ -108,15 +113,21 @@ def test_forget_leaves_no_byte_of_the_person_in_any_file_written(
     started = time.time()
     # a chat that stops as with Ctrl+C
     port = free_port()
-    chat = start_chat(env, data, port)
+    log = tmp_path / "chat-1.log"
+    chat = start_chat(env, data, port, log)
     served = agenda_and_cohort(f"http://127.0.0.1:{port}/")
     assert all(Path(p).is_relative_to(data) for p in served)
     chat.send_signal(signal.SIGINT)
-    chat.wait(timeout=120)
+    try:
+        chat.wait(timeout=120)
+    except subprocess.TimeoutExpired:
+        chat.kill()
+        raise AssertionError("the chat did not stop on SIGINT:\n"
+                             + log.read_text(encoding="utf-8", errors="replace")) from None
     assert not [p for p in served if Path(p).exists()]  # removed on exit
     # a chat that is killed while holding the person's files
     port = free_port()
-    chat = start_chat(env, data, port)
+    chat = start_chat(env, data, port, tmp_path / "chat-2.log")
     served = agenda_and_cohort(f"http://127.0.0.1:{port}/")
     chat.kill()
     chat.wait()
