@@ -38,6 +38,13 @@ CANARY_ID = "zq-4417"
 CANARY_SKILL = "quokka husbandry dashboards"
 
 
+#: ``pairing`` with Ctrl+C turned into KeyboardInterrupt as in a terminal, even when this
+#: test runs in a background job (whose children inherit SIGINT ignored, and Python then
+#: leaves it ignored: the chat would never see the interrupt)
+_INTERRUPTIBLE = ("import signal, sys; signal.signal(signal.SIGINT, signal.default_int_handler); "
+                  "from assistant.cli import main; sys.exit(main(sys.argv[1:]))")
+
+
 def start_chat(env: dict[str, str], data: Path, port: int,
                log: Path) -> subprocess.Popen[str]:
     """The chat as its own process; what it prints goes to ``log`` (the terminal's part,
@@ -45,7 +52,7 @@ def start_chat(env: dict[str, str], data: Path, port: int,
     pipe would block the chat, and a blocked chat cannot stop when told to."""
     with log.open("w", encoding="utf-8") as out:
         proc = subprocess.Popen(
-            [sys.executable, "-m", "assistant.cli", "--data-dir", str(data), "chat", "--port",
+            [sys.executable, "-c", _INTERRUPTIBLE, "--data-dir", str(data), "chat", "--port",
              str(port)], stdout=out, stderr=subprocess.STDOUT, text=True, env=env)
     end = time.monotonic() + 900
     while time.monotonic() < end:
