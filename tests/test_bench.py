@@ -77,6 +77,11 @@ def test_small_run_reports_every_metric(tmp_path: Path, capsys: pytest.CaptureFi
     assert r["ratios"]["ingest_vs_raw_encode_after"] == pytest.approx(
         ingest["embedded_per_s"] / after["statements_per_s"])
     assert "raw encode again right after" in printed
+    own = r["own_encode_after"]  # this project's encode path on the same sample
+    assert own["texts"] == after["texts"] and own["seconds"] > 0
+    assert r["ratios"]["own_encode_vs_raw_encode_after"] == pytest.approx(
+        own["statements_per_s"] / after["statements_per_s"])
+    assert "own encode path on that sample" in printed
 
     for cold in (r["cold_ask"], r["cold_ask_cohort"]):
         assert cold["runs"] == 1 and cold["asks_that_encoded"] == 1  # the model was needed

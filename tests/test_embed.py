@@ -175,3 +175,48 @@ def test_missing_model_folder_is_a_config_error(tmp_path: Path) -> None:
 def test_cached_embeddings_is_a_langchain_embeddings(embedder: CachedEmbeddings) -> None:
     assert isinstance(embedder, Embeddings)
     assert isinstance(embedder.inner, Embeddings)
+
+
+def test_traced_forward_gives_the_library_vectors_in_the_callers_order(
+    st_model: SentenceTransformerModel,
+) -> None:
+    """The traced forward pass (made by a large batch, used by small ones after) returns
+    the library's vectors, row for row in the order asked, for one word, a long text cut
+    at the model's limit, and mixed lengths in one batch."""
+    from assistant.embed.sentence import _TRACED, SMALL_BATCH, encode_with, traced_forward
+
+    library = st_model.model
+    texts = ["x", "Financial modelling in Excel", " ".join(["negotiation"] * 500),
+             "Making short TikTok videos for the brand's recruiting channel", "SQL"]
+    texts = texts * (SMALL_BATCH // len(texts) + 1)  # a large batch: it makes the pass
+    expected = library.encode(texts, normalize_embeddings=True, convert_to_numpy=True,
+                              show_progress_bar=False)
+    got = encode_with(library, texts)
+    assert traced_forward(library) is not None and _TRACED[library] is not None
+    assert got.dtype == np.float32 and got.shape == expected.shape
+    assert np.abs(got - expected).max() < 1e-5
+    small = encode_with(library, texts[:3][::-1])  # one thread, the same traced pass
+    assert np.abs(small - expected[:3][::-1]).max() < 1e-5
+
+
+def test_a_model_the_traced_pass_cannot_reproduce_is_encoded_by_the_library(
+    st_model: SentenceTransformerModel,
+) -> None:
+    """With the first token's vector as the sentence vector (another pooling than the mean
+    the traced pass computes), the probe tells them apart and the library encodes."""
+    from sentence_transformers import SentenceTransformer
+    from sentence_transformers.models import Pooling
+
+    from assistant.embed.sentence import SMALL_BATCH, encode_with, traced_forward
+
+    library = st_model.model
+    first_token = SentenceTransformer(
+        modules=[library[0], Pooling(library.get_embedding_dimension(), "cls")],
+        device="cpu")
+    assert traced_forward(first_token) is None
+    texts = [f"statement number {i} about dashboards" for i in range(SMALL_BATCH + 2)]
+    expected = first_token.encode(texts, normalize_embeddings=True, convert_to_numpy=True,
+                                  show_progress_bar=False)
+    assert np.abs(encode_with(first_token, texts) - expected).max() < 1e-6
+    mean = encode_with(library, texts)
+    assert np.abs(mean - expected).max() > 0.01  # the two poolings really differ

@@ -12,14 +12,14 @@ from assistant.embed.vocabulary import ConceptEnrichedEmbeddings
 def warm_up(embeddings: Embeddings) -> None:
     """Load every layer of ``embeddings`` now, writing nothing to any cache of texts.
 
-    A local sentence-transformers model loads its weights and encodes one sentence (the
-    first encode also sets up torch); the vocabulary loads its alias vectors (or computes
-    and keeps them). Remote backends have nothing to load.
+    A local sentence-transformers model loads its weights, traces its forward pass and
+    encodes one sentence (the first encode also sets up torch); the vocabulary loads its
+    alias vectors (or computes and keeps them). Remote backends have nothing to load.
     """
     layer: Embeddings | None = embeddings
     while layer is not None:
         if isinstance(layer, SentenceTransformerModel):
-            layer.embed_batch(["warming up the model"])
+            layer.warm()
         if isinstance(layer, ConceptEnrichedEmbeddings):
             layer.prepare()
         layer = layer.inner if isinstance(
