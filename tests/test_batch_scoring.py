@@ -26,7 +26,7 @@ from assistant.match import (
     ScoringConfig,
     soft_adjustment,
 )
-from assistant.match.batch import exactness, links, plain
+from assistant.match.batch import closest_kept, exactness, links, plain
 from assistant.match.preferences import PeopleTable
 from assistant.models import Participant
 from assistant.store import ChromaStore
@@ -205,7 +205,7 @@ def test_exactness_is_part_of_the_batched_ranking(matcher: Matcher) -> None:
     asker = matcher.person("ann")
     want_vecs, offer_vecs = snap.vectors["want"]["ann"], snap.vectors["offer"]["ann"]
     batch, score, _ = matcher._score_all(asker, everyone, want_vecs, offer_vecs, True)
-    bonus = exactness(batch, matcher.config, True)
+    bonus = exactness(batch, matcher.config, True, closest_kept(batch))
     assert (bonus > 0).any() and bonus.max() <= matcher.config.exact_weight
     off = Matcher(matcher.store, matcher.embeddings,
                   replace(matcher.config, exact_weight=0.0), matcher.weights)
@@ -263,7 +263,7 @@ def test_the_plain_retrievers_cosine_is_part_of_the_batched_ranking(matcher: Mat
     asker = matcher.person("ann")
     want_vecs, offer_vecs = snap.vectors["want"]["ann"], snap.vectors["offer"]["ann"]
     batch, score, _ = matcher._score_all(asker, everyone, want_vecs, offer_vecs, True)
-    term = plain(batch, matcher.config)
+    term = plain(closest_kept(batch), matcher.config)
     assert term.max() > 0.5 and term.max() <= matcher.config.plain_weight + 1e-6
     off = Matcher(matcher.store, matcher.embeddings,
                   replace(matcher.config, plain_weight=0.0), matcher.weights)

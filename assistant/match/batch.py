@@ -225,18 +225,27 @@ def score_batch(
                  learns_rank, ceilings if relative else None)
 
 
-def exactness(batch: Batch, config: ScoringConfig, has_offers: bool) -> np.ndarray:
+def closest_kept(batch: Batch) -> np.ndarray:
+    """Each candidate's closest link to the asker's wants that the vocabulary check left
+    alone (float64; a weakened link counts 0.0, as no link): what :func:`exactness` and
+    :func:`plain` both read."""
+    if not len(batch.t_sim):
+        return np.zeros(len(batch.people))
+    return np.where(batch.t_why < 0, batch.t_sim.astype(np.float64), 0.0).max(axis=0)
+
+
+def exactness(batch: Batch, config: ScoringConfig, has_offers: bool,
+              teach_top: np.ndarray) -> np.ndarray:
     """:meth:`ScoringConfig.exactness` of every candidate (float64, as there): how far each
-    direction's closest link the vocabulary left alone rises above the ceiling."""
+    direction's closest link the vocabulary left alone (``teach_top``:
+    :func:`closest_kept`) rises above the ceiling."""
     n = len(batch.people)
 
     def headroom(top: np.ndarray) -> np.ndarray:
         room = (top - config.ceiling) / max(1 - config.ceiling, 1e-6)
         return np.minimum(np.maximum(room, 0.0), 1.0)
 
-    # a weakened link counts as no link (0.0, below any ceiling: no headroom either way)
-    teach = np.where(batch.t_why < 0, batch.t_sim.astype(np.float64), 0.0)
-    teach_room = headroom(teach.max(axis=0) if len(teach) else np.zeros(n))
+    teach_room = headroom(teach_top)
     if not has_offers:
         return config.exact_weight * teach_room
     learn_top = np.zeros(n)
@@ -249,12 +258,17 @@ def exactness(batch: Batch, config: ScoringConfig, has_offers: bool) -> np.ndarr
     return config.exact_weight * ((1 - w) * teach_room + w * headroom(learn_top))
 
 
-def plain(batch: Batch, config: ScoringConfig) -> np.ndarray:
-    """:meth:`ScoringConfig.plain` of every candidate (float64, as there)."""
-    if not len(batch.t_sim) or not config.plain_weight:
-        return np.zeros(len(batch.people))
-    kept = np.where(batch.t_why < 0, batch.t_sim.astype(np.float64), 0.0)
-    return config.plain_weight * np.maximum(kept.max(axis=0), 0.0)
+def plain(teach_top: np.ndarray, config: ScoringConfig) -> np.ndarray:
+    """:meth:`ScoringConfig.plain` of every candidate (float64, as there), from each one's
+    closest kept link (:func:`closest_kept`)."""
+    return config.plain_weight * np.maximum(teach_top, 0.0)
+
+
+def bonuses(batch: Batch, config: ScoringConfig, has_offers: bool) -> np.ndarray:
+    """:func:`exactness` plus :func:`plain` of every candidate, the closest kept link read
+    once for both."""
+    top = closest_kept(batch)
+    return exactness(batch, config, has_offers, top) + plain(top, config)
 
 
 def _rows(profile: Profile | None, rows: np.ndarray) -> Profile | None:

@@ -10,7 +10,7 @@ from langchain_core.embeddings import Embeddings
 
 from assistant.embed.base import embed_array
 from assistant.errors import EmptyStore, UnknownParticipant
-from assistant.match.batch import Batch, Ceilings, Side, exactness, links, plain, score_batch
+from assistant.match.batch import Batch, Ceilings, Side, bonuses, links, score_batch
 from assistant.match.constraints import CandidateFilter, ReportingLines, capacity_note
 from assistant.match.preferences import PeopleTable, PreferenceWeights, soft_adjustment
 from assistant.match.reasons import DropKind, DropReason, Flag, FlagKind
@@ -302,7 +302,7 @@ class Matcher:
         batch = score_batch(snap.sides["offer"], snap.sides["want"], idx, want_vecs,
                             offer_vecs, self.config, self.check, relative)
         teaches = batch.teaches_rank.astype(np.float64)
-        exact = exactness(batch, self.config, has_offers) + plain(batch, self.config)
+        exact = bonuses(batch, self.config, has_offers)
         if has_offers:
             ranking = self.config.rank_many(teaches, batch.learns_rank.astype(np.float64)) + exact
             reciprocal = self.config.fuse(batch.teaches, batch.learns).astype(np.float64)

@@ -127,8 +127,7 @@ class ScoringConfig:
         """Ranking bonus for how exactly the closest statements match, beyond the ceiling
         (``learn`` None: only one direction is known)."""
         def headroom(links: list[Link]) -> float:
-            # a link the vocabulary check weakened is no exact match, however close
-            top = max((link.similarity for link in links if not link.caveat), default=0.0)
+            top = closest_kept_similarity(links)
             return min(max((top - self.ceiling) / max(1 - self.ceiling, 1e-6), 0.0), 1.0)
 
         if learn is None:
@@ -138,8 +137,7 @@ class ScoringConfig:
 
     def plain(self, teach: list[Link]) -> float:
         """The plain retriever's score fused into the ranking (see ``plain_weight``)."""
-        return self.plain_weight * max([0.0, *(link.similarity for link in teach
-                                               if not link.caveat)])
+        return self.plain_weight * max(closest_kept_similarity(teach), 0.0)
 
     def rank_many(self, teaches: np.ndarray, learns: np.ndarray) -> np.ndarray:
         """:meth:`rank` of many candidates at once (float64, as :meth:`rank` computes)."""
@@ -166,6 +164,13 @@ class Link:
     strength: float
     #: why the vocabulary check weakened this link ("reads as snakes and reptiles"), or ""
     caveat: str = ""
+
+
+def closest_kept_similarity(links: list[Link]) -> float:
+    """The closest of ``links`` that the vocabulary check left alone (a weakened link is no
+    exact match, however close); 0.0 when there is none. The scalar twin of
+    :func:`assistant.match.batch.closest_kept`."""
+    return max((link.similarity for link in links if not link.caveat), default=0.0)
 
 
 def direction(
