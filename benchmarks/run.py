@@ -30,6 +30,7 @@ import sys
 import tempfile
 import time
 from collections import Counter
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -59,24 +60,18 @@ def _bare(model: Any) -> Any:
 
 def _raw_encode(model: Any, texts: list[str]) -> dict[str, float]:
     """The library encoding ``texts`` in parts, as ingest calls the model, into its own
-    float32 arrays (no conversion to Python lists): texts, seconds and statements per
-    second. A sentence-transformers model is timed through the library's own ``encode``
-    (not this project's traced forward pass, :func:`assistant.embed.sentence.traced_forward`),
-    so the reference is the model as anyone would run it; other backends through their
-    embeddings."""
-    from assistant.embed import embed_array
+    float32 arrays (no conversion to Python lists). A sentence-transformers model is
+    timed through the library's own ``encode`` (not this project's traced forward pass,
+    :func:`assistant.embed.sentence.traced_forward`), so the reference is the model as
+    anyone would run it; other backends through their embeddings."""
+    from assistant.embed import SentenceTransformerModel, embed_array
 
-    library = getattr(model, "model", None) if hasattr(model, "batch_size") else None
-    started = time.perf_counter()
-    for start in range(0, len(texts), RAW_STEP):
-        part = texts[start : start + RAW_STEP]
-        if library is not None:
-            library.encode(part, batch_size=model.batch_size, normalize_embeddings=True,
-                           show_progress_bar=False, convert_to_numpy=True)
-        else:
-            embed_array(model, part)
-    seconds = time.perf_counter() - started
-    return {"texts": len(texts), "seconds": seconds, "statements_per_s": len(texts) / seconds}
+    if not isinstance(model, SentenceTransformerModel):
+        return _timed_parts(lambda part: embed_array(model, part), texts)
+    library = model.model
+    return _timed_parts(lambda part: library.encode(
+        part, batch_size=model.batch_size, normalize_embeddings=True,
+        show_progress_bar=False, convert_to_numpy=True), texts)
 
 
 def _own_encode(model: Any, texts: list[str]) -> dict[str, float]:
@@ -84,9 +79,15 @@ def _own_encode(model: Any, texts: list[str]) -> dict[str, float]:
     is made) on ``texts``, timed like :func:`_raw_encode`."""
     from assistant.embed import embed_array
 
+    return _timed_parts(lambda part: embed_array(model, part), texts)
+
+
+def _timed_parts(encode: Callable[[list[str]], Any], texts: list[str]) -> dict[str, float]:
+    """``encode`` over ``texts`` in parts of :data:`RAW_STEP`: texts, seconds and
+    statements per second."""
     started = time.perf_counter()
     for start in range(0, len(texts), RAW_STEP):
-        embed_array(model, texts[start : start + RAW_STEP])
+        encode(texts[start : start + RAW_STEP])
     seconds = time.perf_counter() - started
     return {"texts": len(texts), "seconds": seconds, "statements_per_s": len(texts) / seconds}
 

@@ -100,8 +100,9 @@ class _TracedForward:
     Why: a traced pass runs whole in C++ and lets go of Python's lock, where the
     library's pass takes the lock back between its hundreds of operations. An ingest's
     store writes hold that lock (Chroma's bindings keep it), and the model's pass waited
-    on them: with a thread holding the lock, the library encoded 1,000 statements in
-    24.7 s, the traced pass in 6.9 s (2.9-3.1 s each with nothing else running). It also
+    on them: beside a thread running Python all the while, the library encoded 1,000
+    statements in 24.7 s, the traced pass in 6.9 s (2,048 statements alone: 3.1 s and
+    2.9 s). It also
     skips the library's Python around each call: a 5-phrase batch on one thread, 25 ms
     against 20 ms. The weights are the model's own (not copied), and the vectors match
     the library's to within float rounding (checked on :data:`PROBE` before first use).
