@@ -220,3 +220,19 @@ def test_a_model_the_traced_pass_cannot_reproduce_is_encoded_by_the_library(
     assert np.abs(encode_with(first_token, texts) - expected).max() < 1e-6
     mean = encode_with(library, texts)
     assert np.abs(mean - expected).max() > 0.01  # the two poolings really differ
+
+
+def test_warming_up_the_model_makes_the_traced_pass_before_any_request(
+    st_model: SentenceTransformerModel,
+) -> None:
+    """The chat's warm-up makes the traced forward pass even when nothing large is encoded
+    (a data folder whose vocabulary vectors are already kept), so the first message's
+    small batch already uses it."""
+    from assistant.embed import warm_up
+    from assistant.embed.sentence import _TRACED
+
+    _TRACED.pop(st_model.model, None)
+    st_model.embed_query("a small batch makes no traced pass")
+    assert _TRACED.get(st_model.model) is None
+    warm_up(st_model)
+    assert _TRACED.get(st_model.model) is not None
