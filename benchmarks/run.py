@@ -64,10 +64,10 @@ def _raw_encode(model: Any, texts: list[str]) -> dict[str, float]:
     timed through the library's own ``encode`` (not this project's traced forward pass,
     :func:`assistant.embed.sentence.traced_forward`), so the reference is the model as
     anyone would run it; other backends through their embeddings."""
-    from assistant.embed import SentenceTransformerModel, embed_array
+    from assistant.embed import SentenceTransformerModel
 
     if not isinstance(model, SentenceTransformerModel):
-        return _timed_parts(lambda part: embed_array(model, part), texts)
+        return _own_encode(model, texts)  # no library of its own to call apart
     library = model.model
     return _timed_parts(lambda part: library.encode(
         part, batch_size=model.batch_size, normalize_embeddings=True,

@@ -102,9 +102,8 @@ class _TracedForward:
     store writes hold that lock (Chroma's bindings keep it), and the model's pass waited
     on them: beside a thread running Python all the while, the library encoded 1,000
     statements in 24.7 s, the traced pass in 6.9 s (2,048 statements alone: 3.1 s and
-    2.9 s). It also
-    skips the library's Python around each call: a 5-phrase batch on one thread, 25 ms
-    against 20 ms. The weights are the model's own (not copied), and the vectors match
+    2.9 s). It also skips the library's Python around each call: a 5-phrase batch on one
+    thread, 25 ms against 20 ms. The weights are the model's own (not copied), and the vectors match
     the library's to within float rounding (checked on :data:`PROBE` before first use).
     """
 
