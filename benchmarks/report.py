@@ -95,6 +95,9 @@ def format_report(r: dict[str, Any]) -> str:
         rows += _peers(r["peers"])
     rows += [
         ("peak memory", f"{r['peak_rss_mib']:.0f} MiB (after each step: {mem})"),
+        *([("resident", "held at the end of each step: " + ", ".join(
+            f"{k} {v:.0f}" for k, v in r["resident_mib_after"].items()) + " MiB")]
+          if r.get("resident_mib_after") else []),
         ("folder", r["folder"]),
     ]
     width = max(len(k) for k, _ in rows)

@@ -15,7 +15,9 @@ Measured, each with :func:`time.perf_counter` (and CPU seconds where said):
 6. cohort pairing (:meth:`PairingService.pair_cohort`): time, edges, the proven gap;
 7. up to 2,000 people, ours against a plain MILP, greedy and networkx on the same graph
    (:mod:`benchmarks.peers`);
-8. peak resident memory of the process (``ru_maxrss``), also after each step.
+8. peak resident memory of the process (``ru_maxrss``), also after each step, and what
+   the process holds resident at the end of each step (Linux): the gap between the two
+   is what a step needed for a while and gave back.
 """
 
 from __future__ import annotations
@@ -97,6 +99,16 @@ def _rss_mib() -> float:
     return round(peak / (1024 * 1024 if sys.platform == "darwin" else 1024), 1)
 
 
+def _resident_mib() -> float | None:
+    """What the process holds resident now (``/proc/self/statm``); None where there is no
+    such file."""
+    try:
+        pages = int(Path("/proc/self/statm").read_text().split()[1])
+    except (OSError, IndexError, ValueError):
+        return None
+    return round(pages * os.sysconf("SC_PAGE_SIZE") / 2**20, 1)
+
+
 def _folder(data_dir: Path | None) -> tuple[Path, bool]:
     """A fresh folder for the run, and whether it is temporary (removed afterwards)."""
     base = data_dir or os.environ.get("PAIRING_DATA_DIR")
@@ -147,7 +159,17 @@ def run(n: int = 1000, requests: int = 100, seed: int = 7, data_dir: Path | None
     out: dict[str, Any] = {"people": n, "requests": requests, "seed": seed, "folder": str(root)}
     # timings are only comparable on an otherwise idle machine: record how busy it was
     out["machine"] = {"cpus": os.cpu_count(), "load_before": os.getloadavg()[0]}
-    memory: dict[str, float] = {"start": _rss_mib()}
+    memory: dict[str, float] = {}
+    resident: dict[str, float] = {}
+
+    def note(step: str) -> None:
+        """Memory at the end of ``step``: resident now, then the peak so far."""
+        now = _resident_mib()
+        if now is not None:
+            resident[step] = now
+        memory[step] = _rss_mib()
+
+    note("start")
     ratios: dict[str, float] = {}
     service: Any = None
     try:
@@ -176,7 +198,7 @@ def run(n: int = 1000, requests: int = 100, seed: int = 7, data_dir: Path | None
         out["raw_encode"] = _raw_encode(model, unique)
         del model
         gc.collect()
-        memory["raw_encode"] = _rss_mib()
+        note("raw_encode")
         _say(verbose, f"raw encode: {out['raw_encode']['statements_per_s']:.0f} statements/s")
 
         # 2. ingest into a fresh folder, empty cache, own model instance -------------------
@@ -214,7 +236,7 @@ def run(n: int = 1000, requests: int = 100, seed: int = 7, data_dir: Path | None
         service.close()
         service = None
         gc.collect()
-        memory["ingest"] = _rss_mib()
+        note("ingest")
         _say(verbose, f"ingest: {report.seconds:.1f}s, {report.embedded} embedded")
 
         # 3. cold ask: a new process, against loading the model ---------------------------
@@ -236,7 +258,7 @@ def run(n: int = 1000, requests: int = 100, seed: int = 7, data_dir: Path | None
             "statements_embedded": again.embedded, "unchanged": len(again.unchanged),
             "added": len(again.added), "updated": len(again.updated),
         }
-        memory["reingest"] = _rss_mib()
+        note("reingest")
         _say(verbose, f"re-ingest: {again.seconds:.2f}s, {again.embedded} embedded")
 
         # 5. ask latency, warm -------------------------------------------------------------
@@ -271,7 +293,7 @@ def run(n: int = 1000, requests: int = 100, seed: int = 7, data_dir: Path | None
                                "p95_ms": float(np.percentile(v, 95))}
                            for k, v in sorted(by_kind.items())},
         }
-        memory["ask"] = _rss_mib()
+        note("ask")
         _say(verbose, f"ask: p50 {out['ask']['p50_ms']:.0f} ms")
         # understanding alone: the parse of each request's message, warm
         context = parse_context(service)
@@ -303,7 +325,7 @@ def run(n: int = 1000, requests: int = 100, seed: int = 7, data_dir: Path | None
             "status": result.status, "optimality": result.optimality,
             "solver": dict(result.stats),
         }
-        memory["pairing"] = _rss_mib()
+        note("pairing")
         _say(verbose, f"pairing: {seconds:.1f}s, {len(result.pairs)} pairs, "
                       f"{result.optimality}")
 
@@ -314,7 +336,7 @@ def run(n: int = 1000, requests: int = 100, seed: int = 7, data_dir: Path | None
             one = out["peers"].get("one_partner")
             if one:
                 ratios.update({f"peers_one_partner_{k}": v for k, v in one["ratios"].items()})
-            memory["peers"] = _rss_mib()
+            note("peers")
             _say(verbose, "peers compared")
     finally:
         if service is not None:
@@ -329,6 +351,8 @@ def run(n: int = 1000, requests: int = 100, seed: int = 7, data_dir: Path | None
         out["machine"]["torch_threads"] = torch.get_num_threads()
     out["peak_rss_mib"] = _rss_mib()
     out["peak_rss_mib_after"] = memory
+    if resident:
+        out["resident_mib_after"] = resident
     return out
 
 

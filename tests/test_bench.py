@@ -120,6 +120,10 @@ def test_small_run_reports_every_metric(tmp_path: Path, capsys: pytest.CaptureFi
 
     assert r["peak_rss_mib"] > 0
     assert max(r["peak_rss_mib_after"].values()) <= r["peak_rss_mib"]
+    # what each step ends holding (Linux), printed beside the peaks
+    held = r["resident_mib_after"]
+    assert list(held) == list(r["peak_rss_mib_after"]) and min(held.values()) > 0
+    assert "held at the end of each step: start " in printed
     assert (tmp_path / "bench" / "participants.csv").exists()  # a given folder is kept
 
     # every figure the table prints is in the JSON
