@@ -15,6 +15,7 @@ from assistant.match.constraints import CandidateFilter, ReportingLines, capacit
 from assistant.match.preferences import PeopleTable, PreferenceWeights, soft_adjustment
 from assistant.match.reasons import DropKind, DropReason, Flag, FlagKind
 from assistant.match.scoring import Link, ScoringConfig, direction, rank_direction
+from assistant.match.siblings import only_siblings
 from assistant.match.vocabulary_check import VocabularyCheck
 from assistant.models import Participant, StatementKind
 from assistant.store.base import ParticipantStore
@@ -203,6 +204,11 @@ class Matcher:
                     or (teaches[c] >= self.config.list_below and not batch.misread[c])]
             if request.two_way and offers:  # stable: the ranking's order within each
                 good.sort(key=lambda c: bool(batch.learns[c] < self.config.abstain_below))
+            if self.config.sibling_abstain and only_siblings(
+                    (links(batch, c, snap.sides["offer"], snap.sides["want"], wants, offers,
+                           None)[0] for c in good if not weak[c]),
+                    self.config.abstain_below, self._same_skill):
+                good = []  # nobody teaches the item asked for: near misses below
 
         def candidate(c: int) -> Candidate:
             to_asker, to_cand = links(batch, c, snap.sides["offer"], snap.sides["want"],
@@ -223,6 +229,12 @@ class Matcher:
             result.reason = self._abstain_reason(bool(eligible), wants, dropped)
             result.widen = self._widen(request, dropped, bool(eligible))
         return result
+
+    def _same_skill(self, want: str, offer: str) -> bool:
+        if self.check is None:
+            return False
+        vectors = self._embed([want, offer])
+        return self.check.same_skill(vectors[0], vectors[1])
 
     def explain(self, a_id: str, b_id: str) -> Candidate:
         """Score one pair with the evidence both ways (hard constraints reported as flags)."""

@@ -1,0 +1,114 @@
+"""Sibling items: nobody-fits when everyone who clears the bar offers another short item."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+
+from assistant.match import Matcher, Request, ScoringConfig
+from assistant.match.scoring import Link
+from assistant.match.siblings import items, only_siblings, sibling
+from assistant.models import Participant
+from assistant.store import ChromaStore
+from assistant.store.writer import embed_and_store
+
+
+@pytest.mark.parametrize(("want", "offer"), [
+    ("Japanese", "Mandarin"),
+    ("korean", "Mandarin and Malay (conversational)"),
+    ("AWS", "SAP"),
+    ("piano", "Music production"),
+    ("Blender", "Photoshop, Illustrator"),
+])
+def test_another_short_item_is_a_sibling(want: str, offer: str) -> None:
+    assert sibling(want, offer)
+
+
+@pytest.mark.parametrize(("want", "offer"), [
+    ("Instagram", "Insta"),                                     # a shared stem
+    ("bees", "Beekeeping - I look after the rooftop hives"),    # plural want, shared stem
+    ("deadlines", "Outlook wizardry"),                          # a kind of thing, not an item
+    ("Python", "Python for data analysis"),                     # the item itself
+    ("TikTok", "the ByteDance app for short looping videos"),   # a description, not a name
+    ("speaking at conferences with confidence", "Spanish"),     # not one short item
+    ("Japanese", ""),
+])
+def test_not_a_sibling(want: str, offer: str) -> None:
+    assert not sibling(want, offer)
+
+
+def test_an_offer_lists_its_items_without_its_comment() -> None:
+    assert items("Mandarin and Malay (conversational)") == [["Mandarin"], ["Malay"]]
+    assert items("Outlook wizardry - calendars, rules, shared mailboxes") == [
+        ["Outlook", "wizardry"]]
+    assert items("Git / GitHub; Postgres") == [["Git"], ["GitHub"], ["Postgres"]]
+
+
+def _links(*pairs: tuple[str, str, float]) -> list[Link]:
+    return [Link(want, offer, 0.5, strength) for want, offer, strength in pairs]
+
+
+def test_only_siblings_needs_every_clearing_link_of_everyone_to_be_one() -> None:
+    never = lambda want, offer: False  # noqa: E731
+    japanese = [_links(("Japanese", "Mandarin", 0.9)), _links(("Japanese", "Dutch", 0.5))]
+    assert only_siblings(japanese, 0.4, never)
+    # someone below the bar does not count either way
+    assert only_siblings([*japanese, _links(("Japanese", "Japanese for travel", 0.3))],
+                         0.4, never)
+    # one real teacher among them: not a nobody-fits
+    assert not only_siblings([*japanese, _links(("Japanese", "Japanese for travel", 0.8))],
+                             0.4, never)
+    # nobody clears the bar: nothing to decide here
+    assert not only_siblings([_links(("Japanese", "Mandarin", 0.2))], 0.4, never)
+    # the vocabulary calls them one skill
+    assert not only_siblings(japanese, 0.4, lambda want, offer: offer == "Mandarin")
+
+
+def test_the_check_stops_at_the_first_real_teacher() -> None:
+    seen: list[str] = []
+
+    def candidates() -> Iterator[list[Link]]:
+        for offer in ("Python for data analysis", "Mandarin", "Dutch"):
+            seen.append(offer)
+            yield _links(("Python", offer, 0.9))
+
+    assert not only_siblings(candidates(), 0.4, lambda want, offer: False)
+    assert seen == ["Python for data analysis"]
+
+
+@pytest.fixture(scope="module")
+def languages(tmp_path_factory: pytest.TempPathFactory, embedder: Any) -> Iterator[Matcher]:
+    store = ChromaStore(tmp_path_factory.mktemp("siblings") / "chroma")
+    rows = [
+        dict(id="mei", name="Mei Tan", offers=["Mandarin"], wants=["Budgeting"]),
+        dict(id="sol", name="Sol Ruiz", offers=["Spanish"], wants=["Negotiation"]),
+        dict(id="ada", name="Ada Quist", offers=["Spreadsheets"], wants=["Public speaking"]),
+    ]
+    embed_and_store(embedder, store, [Participant(**row) for row in rows])
+    yield Matcher(store, embedder)
+    store.close()
+
+
+def test_a_language_nobody_speaks_is_a_nobody_fits_with_the_near_ones(
+    languages: Matcher,
+) -> None:
+    result = languages.find(Request(wants=["Japanese"]), k=5)
+    assert result.abstained and result.candidates == []
+    assert "mei" in [c.id for c in result.near_misses]
+    # without the rule the Mandarin speaker clears the bar and is presented
+    plain = Matcher(languages.store, languages.embeddings, ScoringConfig(sibling_abstain=False))
+    assert "mei" in [c.id for c in plain.find(Request(wants=["Japanese"]), k=5).candidates]
+
+
+def test_the_item_itself_and_one_skill_by_the_vocabulary_are_still_found(
+    languages: Matcher,
+) -> None:
+    assert [c.id for c in languages.find(Request(wants=["Mandarin"]), k=5).candidates][:1] == [
+        "mei"]
+    excel = languages.find(Request(wants=["Excel"]), k=5)
+    assert not excel.abstained
+    assert [c.id for c in excel.candidates][:1] == ["ada"]
+
+
