@@ -207,7 +207,8 @@ class Matcher:
             if self.config.sibling_abstain and only_siblings(
                     (links(batch, c, snap.sides["offer"], snap.sides["want"], wants, offers,
                            None)[0] for c in good if not weak[c]),
-                    self.config.abstain_below, self._same_skill):
+                    self.config.abstain_below, lambda want, offer: self.check is not None
+                    and self.check.same_skill(self._embed([want, offer]))):
                 good = []  # nobody teaches the item asked for: near misses below
 
         def candidate(c: int) -> Candidate:
@@ -229,12 +230,6 @@ class Matcher:
             result.reason = self._abstain_reason(bool(eligible), wants, dropped)
             result.widen = self._widen(request, dropped, bool(eligible))
         return result
-
-    def _same_skill(self, want: str, offer: str) -> bool:
-        if self.check is None:
-            return False
-        vectors = self._embed([want, offer])
-        return self.check.same_skill(vectors[0], vectors[1])
 
     def explain(self, a_id: str, b_id: str) -> Candidate:
         """Score one pair with the evidence both ways (hard constraints reported as flags)."""

@@ -151,11 +151,11 @@ class VocabularyCheck:
         reasons = [[self.reason(int(k)) for k in row] for row in why]
         return factors, reasons
 
-    def same_skill(self, want: np.ndarray, offer: np.ndarray) -> bool:
-        """Whether the vocabulary reads a want and an offer (two vectors) as one skill:
-        both are nearest to the same skill concept ("Excel" and "Spreadsheets" to
-        Microsoft Excel; "Japanese" and "Mandarin" each to a language of its own)."""
-        prof = self.profile(np.stack([want, offer]).astype(np.float32), remember=False)
+    def same_skill(self, pair: np.ndarray) -> bool:
+        """Whether the vocabulary reads a want and an offer (the two rows of ``pair``) as
+        one skill: both are nearest to the same skill concept ("Excel" and "Spreadsheets"
+        to Microsoft Excel; "Japanese" and "Mandarin" each to a language of its own)."""
+        prof = self.profile(np.asarray(pair, dtype=np.float32), remember=False)
         return bool(prof.top[0] == prof.top[1] and not self.is_sense[int(prof.top[0])])
 
     def reason(self, k: int) -> str:
