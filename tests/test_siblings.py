@@ -112,3 +112,23 @@ def test_the_item_itself_and_one_skill_by_the_vocabulary_are_still_found(
     assert [c.id for c in excel.candidates][:1] == ["ada"]
 
 
+
+
+def test_the_chat_names_the_other_items_as_such(demo: Any) -> None:
+    from assistant.converse.conversation import Conversation
+    from assistant.present.html import panel
+    from assistant.present.markdown import NEAR_BELOW_BAR, NEAR_OTHER_ITEMS, markdown
+    from assistant.present.view import Lead, view
+
+    reply = Conversation(demo, None).send("Java mentor please")
+    assert reply.kind == "abstain" and reply.result is not None
+    assert reply.result.other_items and reply.result.near_misses
+    assert "offers Java itself" in reply.result.reason
+    text = markdown(reply)
+    assert NEAR_OTHER_ITEMS in text and NEAR_BELOW_BAR not in text
+    first = reply.result.near_misses[0]
+    assert f'{first.person.name} ("{first.to_asker[0].offer}")' in text
+    # the cards say "closest to", not "can teach you"
+    assert all(view(c, None, False).to_you.lead is Lead.CLOSEST for c in reply.result.near_misses)
+    html = panel(reply, {})
+    assert html is not None and NEAR_OTHER_ITEMS in html

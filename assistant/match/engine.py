@@ -54,8 +54,9 @@ class Candidate:
     flags: list[Flag] = field(default_factory=list)
     #: the candidate wants nothing close to what the asker offers
     one_sided: bool = False
-    #: the candidate teaches what was asked for less well than the abstention bar: a
-    #: weaker match, listed only when someone else clears the bar
+    #: the candidate teaches what was asked for less well than the abstention bar (a
+    #: weaker match, listed only when someone else clears the bar), or offers only
+    #: another item of the kind asked for (a near miss of ``MatchResult.other_items``)
     weak: bool = False
 
     @property
@@ -85,6 +86,9 @@ class MatchResult:
     #: the ranking's ceiling of each wanted statement among the candidates considered
     #: (``ScoringConfig.relative_ceiling``); None when the ranking used the fixed one
     rank_ceilings: Ceilings | None = None
+    #: abstained because everyone who cleared the bar offers another item of the kind
+    #: asked for (:mod:`assistant.match.siblings`): the near misses are those people
+    other_items: bool = False
 
 
 class Snapshot:
@@ -198,6 +202,7 @@ class Matcher:
         weak = teaches < self.config.abstain_below
         order = sorted(range(len(eligible)), key=lambda c: (-score[c], ids[c]))
         good: list[int] = []
+        siblings = False
         if not weak.all():
             # weaker matches are listed too, but not offers that mean something else
             good = [c for c in order if not weak[c]
@@ -209,7 +214,7 @@ class Matcher:
                            None)[0] for c in good if not weak[c]),
                     self.config.abstain_below, lambda want, offer: self.check is not None
                     and self.check.same_skill(self._embed([want, offer]))):
-                good = []  # nobody teaches the item asked for: near misses below
+                good, siblings = [], True  # nobody teaches the item itself
 
         def candidate(c: int) -> Candidate:
             to_asker, to_cand = links(batch, c, snap.sides["offer"], snap.sides["want"],
@@ -227,7 +232,10 @@ class Matcher:
             near = [c for c in order if teaches[c] >= self.config.list_below]
             near.sort(key=lambda c: (-teaches[c], ids[c]))
             result.near_misses = [candidate(c) for c in near[:3]]
-            result.reason = self._abstain_reason(bool(eligible), wants, dropped)
+            for cand in result.near_misses if siblings else []:
+                cand.weak = True  # "Closest to Java, Rachel offers Python"
+            result.other_items = siblings
+            result.reason = self._abstain_reason(bool(eligible), wants, dropped, siblings)
             result.widen = self._widen(request, dropped, bool(eligible))
         return result
 
@@ -380,13 +388,16 @@ class Matcher:
 
     @staticmethod
     def _abstain_reason(
-        anyone_scored: bool, wants: list[str], dropped: dict[str, DropReason] | None = None
+        anyone_scored: bool, wants: list[str], dropped: dict[str, DropReason] | None = None,
+        other_items: bool = False,
     ) -> str:
         kinds = [why.kind for why in (dropped or {}).values()]
         if anyone_scored:
             who = ("who fits your filters" if DropKind.FILTER in kinds
                    else "you may be paired with" if DropKind.REPORTING_LINE in kinds
                    else "in the program")
+            if other_items:
+                return f"nobody {who} offers {'; '.join(wants)} itself"
             return f"nobody {who} teaches anything close to: {'; '.join(wants)}"
         parts = [f"{kinds.count(kind)} {label}" for kind, label in (
             (DropKind.REPORTING_LINE, "on your reporting line"), (DropKind.FULL, "currently full"),

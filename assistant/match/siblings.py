@@ -23,8 +23,8 @@ from assistant.match.scoring import Link
 
 #: content words an item may have and still count as one short item
 MAX_WORDS = 2
-_STOP = frozenset(
-    "a an and at basic basics by for from in my of on or our some the to with your".split())
+_STOP = frozenset({"a", "an", "and", "at", "basic", "basics", "by", "for", "from", "in",
+                   "my", "of", "on", "or", "our", "some", "the", "to", "with", "your"})
 _WORD = re.compile(r"[A-Za-z0-9+#]+")
 #: where an offer's own words end and its comment starts ("Mandarin (conversational)",
 #: "Outlook wizardry - calendars, rules")

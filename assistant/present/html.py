@@ -14,7 +14,7 @@ from assistant.match import Candidate
 from assistant.models import Participant
 from assistant.present.escape import h
 from assistant.present.figures import FIT, LEGEND, fmt
-from assistant.present.markdown import ONE_WAY, ONE_WAY_NOTE
+from assistant.present.markdown import NEAR_BELOW_BAR, NEAR_OTHER_ITEMS, ONE_WAY, ONE_WAY_NOTE
 from assistant.present.view import CandidateView, Evidence, Lead, view
 
 EMPTY_CARDS = (
@@ -133,7 +133,8 @@ def panel(reply: Reply, ranks: dict[str, int]) -> str | None:
                                focus_id=reply.focus.id, heading=title)
     if reply.kind is ReplyKind.ABSTAIN and reply.result is not None and reply.result.near_misses:
         return candidate_cards(reply.result.near_misses, reply.two_way, None,
-                               heading="Closest, but below the bar")
+                               heading=NEAR_OTHER_ITEMS if reply.result.other_items
+                               else NEAR_BELOW_BAR)
     return None
 
 

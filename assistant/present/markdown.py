@@ -197,6 +197,12 @@ def _back(first: str, e: Evidence) -> str:
     return f"- {first} wants \"{esc(e.want)}\" ← you offer *{esc(e.offer)}* ({FIT} {fmt(e.fit)})"
 
 
+#: headings of the near misses of an abstention: below the bar, or other items of the
+#: kind asked for (``MatchResult.other_items``)
+NEAR_BELOW_BAR = "Closest, but below the bar"
+NEAR_OTHER_ITEMS = "Closest, offering something else of that kind"
+
+
 def _no_match(reply: Reply) -> str:
     result = reply.result
     if reply.kind is ReplyKind.NO_MORE:
@@ -209,10 +215,14 @@ def _no_match(reply: Reply) -> str:
         text = f"I don't have a good match for this: {esc(reason)}."
     parts = [text, *(_notice(n, reply.kind) for n in reply.notices)]
     if reply.kind is ReplyKind.ABSTAIN and result is not None:
-        if result.near_misses:
+        if result.near_misses and result.other_items:
+            near = ", ".join(f"{esc(c.person.name)} (\"{esc(c.to_asker[0].offer)}\")"
+                             if c.to_asker else esc(c.person.name) for c in result.near_misses)
+            parts.append(f"{NEAR_OTHER_ITEMS}: {near}.")
+        elif result.near_misses:
             near = ", ".join(f"{esc(c.person.name)} ({TEACHES} {fmt(c.teaches)})"
                              for c in result.near_misses)
-            parts.append(f"Closest, but below the bar: {near}.")
+            parts.append(f"{NEAR_BELOW_BAR}: {near}.")
         if result.widen:
             parts.append("To widen the search:\n" + "\n".join(f"- {esc(t)}"
                                                                for t in result.widen))
