@@ -132,3 +132,15 @@ def test_the_chat_names_the_other_items_as_such(demo: Any) -> None:
     assert all(view(c, None, False).to_you.lead is Lead.CLOSEST for c in reply.result.near_misses)
     html = panel(reply, {})
     assert html is not None and NEAR_OTHER_ITEMS in html
+
+
+def test_a_language_that_is_no_concept_is_not_one_skill_with_its_nearest(
+    languages: Matcher,
+) -> None:
+    # "Italian" is nearest to a concept it does not clearly name: a Spanish speaker (whose
+    # concept is Spanish) and a French one stay other languages, not one skill
+    check = languages.check
+    assert check is not None
+    for offer in ("Spanish", "French"):
+        assert not check.same_skill(languages._embed(["Italian", offer]))
+    assert check.same_skill(languages._embed(["Excel", "Spreadsheets"]))

@@ -153,10 +153,14 @@ class VocabularyCheck:
 
     def same_skill(self, pair: np.ndarray) -> bool:
         """Whether the vocabulary reads a want and an offer (the two rows of ``pair``) as
-        one skill: both are nearest to the same skill concept ("Excel" and "Spreadsheets"
-        to Microsoft Excel; "Japanese" and "Mandarin" each to a language of its own)."""
+        one skill: the want clearly names a skill concept (``want_clear``) and the offer
+        is nearest to that concept too ("Excel" and "Spreadsheets" to Microsoft Excel;
+        "Japanese" and "Mandarin" each to a language of its own; "Italian", which is no
+        concept, is only near French, so a French speaker stays another language)."""
         prof = self.profile(np.asarray(pair, dtype=np.float32), remember=False)
-        return bool(prof.top[0] == prof.top[1] and not self.is_sense[int(prof.top[0])])
+        k = int(prof.top[0])
+        return bool(prof.top[1] == k and not self.is_sense[k]
+                    and prof.top_affinity[0] >= self.config.want_clear)
 
     def reason(self, k: int) -> str:
         """Why concept ``k`` weakened a link (the card's wording); "" for -1 (no reason)."""
