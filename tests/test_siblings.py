@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
 
 from assistant.match import Matcher, Request, ScoringConfig
 from assistant.match.scoring import Link
-from assistant.match.siblings import items, only_siblings, sibling
+from assistant.match.siblings import items, languages_in, only_siblings, sibling
 from assistant.models import Participant
 from assistant.store import ChromaStore
 from assistant.store.writer import embed_and_store
@@ -18,32 +19,43 @@ from assistant.store.writer import embed_and_store
 @pytest.mark.parametrize(("want", "offer"), [
     ("Japanese", "Mandarin"),
     ("korean", "Mandarin and Malay (conversational)"),
-    ("AWS", "SAP"),
-    ("piano", "Music production"),
-    ("Blender", "Photoshop, Illustrator"),
+    ("Italian", "French (native)"),
+    ("French lessons", "Spanish - native, grew up in Valencia"),
+    ("Welsh", "Gaelic"),
+    ("Japanese", "Mandarin small talk for business dinners"),
 ])
-def test_another_short_item_is_a_sibling(want: str, offer: str) -> None:
+def test_another_language_is_a_sibling(want: str, offer: str) -> None:
     assert sibling(want, offer)
 
 
 @pytest.mark.parametrize(("want", "offer"), [
-    ("Instagram", "Insta"),                                     # a shared stem
-    ("bees", "Beekeeping - I look after the rooftop hives"),    # plural want, shared stem
-    ("deadlines", "Outlook wizardry"),                          # a kind of thing, not an item
-    ("Python", "Python for data analysis"),                     # the item itself
-    ("TikTok", "the ByteDance app for short looping videos"),   # a description, not a name
-    ("speaking at conferences with confidence", "Spanish"),     # not one short item
+    ("Spanish", "Spanish (A-level)"),                          # the language itself
+    ("Mandarin", "Chinese"),                                   # a name for either Chinese
+    ("Chinese", "Mandarin"),
+    ("Japanese", "Doing business across Asian markets"),       # not a language taught
+    ("Japanese", "Gen Z translator"),
+    ("French", "Excel and Spanish"),                           # Excel may be what came near
+    ("French for the Lyon trade fair next spring", "Spanish"),  # not a short want
+    ("coding", "Python"),               # a broad want met by a specific offer
+    ("AWS", "SAP"),                     # other named items are left to the model
+    ("piano", "Music production"),
     ("Japanese", ""),
 ])
 def test_not_a_sibling(want: str, offer: str) -> None:
     assert not sibling(want, offer)
 
 
+def test_languages_are_found_by_any_of_their_names() -> None:
+    assert languages_in("Cymraeg i ddechreuwyr") == languages_in("Welsh")
+    assert len(languages_in("Chinese")) == 2            # Mandarin or Cantonese
+    assert languages_in("Bahasa Indonesia") == languages_in("indonesian")
+    assert languages_in("Frenchay hospital") == set()   # whole words only
+
+
 def test_an_offer_lists_its_items_without_its_comment() -> None:
-    assert items("Mandarin and Malay (conversational)") == [["Mandarin"], ["Malay"]]
-    assert items("Outlook wizardry - calendars, rules, shared mailboxes") == [
-        ["Outlook", "wizardry"]]
-    assert items("Git / GitHub; Postgres") == [["Git"], ["GitHub"], ["Postgres"]]
+    assert items("Mandarin and Malay (conversational)") == ["Mandarin", "Malay"]
+    assert items("Spanish - native, grew up in Valencia") == ["Spanish"]
+    assert items("Git / GitHub; Postgres") == ["Git", "GitHub", "Postgres"]
 
 
 def _links(*pairs: tuple[str, str, float]) -> list[Link]:
@@ -114,20 +126,32 @@ def test_the_item_itself_and_one_skill_by_the_vocabulary_are_still_found(
 
 
 
-def test_the_chat_names_the_other_items_as_such(demo: Any) -> None:
+def test_the_chat_names_the_other_languages_as_such(tmp_path: Path, embedder: Any) -> None:
+    from assistant.config import Settings
     from assistant.converse.conversation import Conversation
+    from assistant.embed import CachedEmbeddings
+    from assistant.present.escape import esc
     from assistant.present.html import panel
     from assistant.present.markdown import NEAR_BELOW_BAR, NEAR_OTHER_ITEMS, markdown
     from assistant.present.view import Lead, view
+    from assistant.service import PairingService
 
-    reply = Conversation(demo, None).send("Java mentor please")
+    path = tmp_path / "people.csv"
+    path.write_text("id,name,offers,wants\n"
+                    "m1,Mei Tan,Mandarin (conversational),Budgeting\n"
+                    "s1,Sol Ruiz,Spanish,Negotiation\n"
+                    "a1,Ada Quist,Excel formulas,Public speaking\n", encoding="utf-8")
+    with PairingService(Settings(data_dir=tmp_path / "d", store="chroma"), mode="exclusive",
+                        embeddings=CachedEmbeddings(embedder, None, embedder.model_name)
+                        ) as service:
+        service.ingest([path])
+        reply = Conversation(service, None).send("who can teach me Japanese?")
     assert reply.kind == "abstain" and reply.result is not None
     assert reply.result.other_items and reply.result.near_misses
-    assert "offers Java itself" in reply.result.reason
+    assert "offers Japanese itself" in reply.result.reason
     text = markdown(reply)
     assert NEAR_OTHER_ITEMS in text and NEAR_BELOW_BAR not in text
-    first = reply.result.near_misses[0]
-    assert f'{first.person.name} ("{first.to_asker[0].offer}")' in text
+    assert f'Mei Tan ("{esc("Mandarin (conversational)")}")' in text
     # the cards say "closest to", not "can teach you"
     assert all(view(c, None, False).to_you.lead is Lead.CLOSEST for c in reply.result.near_misses)
     html = panel(reply, {})

@@ -72,8 +72,8 @@ class ScoringConfig:
     #: splits (evals/README.md, "Fused with the plain retriever"): hit@1 summed over six
     #: suites +0.055 for -0.008 of ndcg@5; 0: off
     plain_weight: float = 1.0
-    #: abstain when everyone who clears ``abstain_below`` offers only another short item
-    #: than the one short item asked for ("Mandarin" for "Japanese", "SAP" for "AWS"; see
+    #: abstain when a language is asked for and everyone who clears ``abstain_below``
+    #: teaches only other languages ("Mandarin" for "Japanese"; see
     #: :mod:`assistant.match.siblings`); they are shown as near misses instead
     sibling_abstain: bool = True
     #: reporting-line rule: never pair people within this many levels of one management
