@@ -229,11 +229,12 @@ class Matcher:
         )
         if not good:
             # the closest offers, if any comes near enough to be worth a look
-            near = [c for c in order if teaches[c] >= self.config.list_below]
+            near = [c for c in order if teaches[c] >= self.config.list_below
+                    and not (siblings and weak[c])]  # siblings: those who cleared the bar
             near.sort(key=lambda c: (-teaches[c], ids[c]))
             result.near_misses = [candidate(c) for c in near[:3]]
             for cand in result.near_misses if siblings else []:
-                cand.weak = True  # "Closest to Java, Rachel offers Python"
+                cand.weak = True  # "Closest to Japanese, Mei offers Mandarin"
             result.other_items = siblings
             result.reason = self._abstain_reason(bool(eligible), wants, dropped, siblings)
             result.widen = self._widen(request, dropped, bool(eligible))
