@@ -26,6 +26,7 @@ from assistant.match import (
     teach_matrix,
     working_overlap,
 )
+from assistant.match.abstention import widen
 from assistant.match.cohort import soft_matrix
 from assistant.models import Participant
 from assistant.store import ChromaStore
@@ -262,7 +263,7 @@ def test_only_reporting_lines_in_the_way_says_so_and_points_to_the_coordinator(
     assert "left out by your filters" in result.reason
     assert any("remove the filters" in tip for tip in result.widen)
     line = DropReason(DropKind.REPORTING_LINE, "same reporting line (x)")
-    alone = Matcher._widen(Request(asker_id="eve"), {"dan": line}, False)
+    alone = widen(Request(asker_id="eve").filters, {"dan": line}, False)
     assert alone == ["ask your program coordinator: people on your own reporting line are "
                      "never paired with you"]
 

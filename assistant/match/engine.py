@@ -10,6 +10,7 @@ from langchain_core.embeddings import Embeddings
 
 from assistant.embed.base import embed_array
 from assistant.errors import EmptyStore, UnknownParticipant
+from assistant.match.abstention import abstain_reason, widen
 from assistant.match.batch import Batch, Ceilings, Side, bonuses, links, score_batch
 from assistant.match.constraints import CandidateFilter, ReportingLines, capacity_note
 from assistant.match.preferences import PeopleTable, PreferenceWeights, soft_adjustment
@@ -236,8 +237,8 @@ class Matcher:
             for cand in result.near_misses if siblings else []:
                 cand.weak = True  # "Closest to Japanese, Mei offers Mandarin"
             result.other_items = siblings
-            result.reason = self._abstain_reason(bool(eligible), wants, dropped, siblings)
-            result.widen = self._widen(request, dropped, bool(eligible))
+            result.reason = abstain_reason(bool(eligible), wants, dropped, siblings)
+            result.widen = widen(request.filters, dropped, bool(eligible))
         return result
 
     def explain(self, a_id: str, b_id: str) -> Candidate:
@@ -386,41 +387,3 @@ class Matcher:
         bonus = soft_adjustment(asker, person, self.weights)[0] if asker else 0.0
         return self._candidate(asker, person, ranking + bonus, reciprocal, teaches, learns,
                                to_asker, to_cand, bool(offers))
-
-    @staticmethod
-    def _abstain_reason(
-        anyone_scored: bool, wants: list[str], dropped: dict[str, DropReason] | None = None,
-        other_items: bool = False,
-    ) -> str:
-        kinds = [why.kind for why in (dropped or {}).values()]
-        if anyone_scored:
-            who = ("who fits your filters" if DropKind.FILTER in kinds
-                   else "you may be paired with" if DropKind.REPORTING_LINE in kinds
-                   else "in the program")
-            if other_items:
-                return f"nobody {who} offers {'; '.join(wants)} itself"
-            return f"nobody {who} teaches anything close to: {'; '.join(wants)}"
-        parts = [f"{kinds.count(kind)} {label}" for kind, label in (
-            (DropKind.REPORTING_LINE, "on your reporting line"), (DropKind.FULL, "currently full"),
-            (DropKind.FILTER, "left out by your filters")) if kind in kinds]
-        if not parts:
-            return "nobody eligible was found for this request"
-        return "everyone who came close is ruled out: " + ", ".join(parts)
-
-    @staticmethod
-    def _widen(request: Request, dropped: dict[str, DropReason], anyone_scored: bool
-               ) -> list[str]:
-        tips = []
-        if request.filters.describe():
-            tips.append("remove the filters (" + "; ".join(request.filters.describe()) + ")")
-        if any(why.kind is DropKind.FULL for why in dropped.values()):
-            tips.append("include people who are currently full")
-        if anyone_scored or tips:
-            tips.append("describe what you want to learn in other words, or name a broader "
-                        "skill")
-            tips.append("add more things you could teach in return")
-        else:  # only reporting lines stand in the way: no rewording helps
-            tips.append("ask your program coordinator: people on your own reporting line are "
-                        "never paired with you")
-        return tips
-
