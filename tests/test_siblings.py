@@ -50,6 +50,7 @@ def test_languages_are_found_by_any_of_their_names() -> None:
     assert len(languages_in("Chinese")) == 2            # Mandarin or Cantonese
     assert languages_in("Bahasa Indonesia") == languages_in("indonesian")
     assert languages_in("Frenchay hospital") == set()   # whole words only
+    assert languages_in("Polish") and not languages_in("polish my slides")  # as written
 
 
 def test_an_offer_lists_its_items_without_its_comment() -> None:

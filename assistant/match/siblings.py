@@ -44,13 +44,17 @@ _LIST = re.compile(r",|;|/|&|\band\b|\bplus\b")
 def _names() -> tuple[re.Pattern[str], dict[str, frozenset[int]]]:
     """A pattern finding any language name, and the languages each name stands for."""
     by_name: dict[str, set[int]] = {}
+    exact: dict[str, bool] = {}  # each name as written: matched with its case ("=")?
     lines = LANGUAGES.read_text(encoding="utf-8").splitlines()
     for number, line in enumerate(x for x in lines if x.strip() and not x.startswith("#")):
-        for name in line.split("|"):
-            by_name.setdefault(name.strip().casefold(), set()).add(number)
-    longest_first = sorted(by_name, key=len, reverse=True)
-    pattern = re.compile(r"(?<![^\W_])(?:" + "|".join(map(re.escape, longest_first))
-                         + r")(?![^\W_])", re.IGNORECASE)
+        for written in (n.strip() for n in line.split("|")):
+            name = written.removeprefix("=")
+            exact[name] = written.startswith("=")
+            by_name.setdefault(name.casefold(), set()).add(number)
+    alternatives = [f"(?-i:{re.escape(name)})" if as_written else re.escape(name)
+                    for name, as_written in sorted(exact.items(), key=lambda x: -len(x[0]))]
+    pattern = re.compile(r"(?<![^\W_])(?:" + "|".join(alternatives) + r")(?![^\W_])",
+                         re.IGNORECASE)
     return pattern, {name: frozenset(ids) for name, ids in by_name.items()}
 
 
