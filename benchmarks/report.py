@@ -35,12 +35,17 @@ def _peers(p: dict[str, Any]) -> list[tuple[str, str]]:
     return rows
 
 
+def _by_step(mib: dict[str, float]) -> str:
+    """Memory figures by bench step: "start 119, raw_encode 657, ..."."""
+    return ", ".join(f"{step} {value:.0f}" for step, value in mib.items())
+
+
 def format_report(r: dict[str, Any]) -> str:
     raw, ing, re_, ask, pair = r["raw_encode"], r["ingest"], r["reingest"], r["ask"], r["pairing"]
     after = r["raw_encode_after"]
     outcomes = ", ".join(f"{k} {v}" for k, v in ask["outcomes"].items())
     m = r["machine"]
-    mem = ", ".join(f"{k} {v:.0f}" for k, v in r["peak_rss_mib_after"].items())
+    mem = _by_step(r["peak_rss_mib_after"])
     solver = pair["solver"]
     rows = [
         ("cohort", f"{r['people']} people, {r['statements']} statements "
@@ -95,9 +100,8 @@ def format_report(r: dict[str, Any]) -> str:
         rows += _peers(r["peers"])
     rows += [
         ("peak memory", f"{r['peak_rss_mib']:.0f} MiB (after each step: {mem})"),
-        *([("resident", "held at the end of each step: " + ", ".join(
-            f"{k} {v:.0f}" for k, v in r["resident_mib_after"].items()) + " MiB")]
-          if r.get("resident_mib_after") else []),
+        *([("resident", f"held at the end of each step: {_by_step(held)} MiB")]
+          if (held := r.get("resident_mib_after")) else []),
         ("folder", r["folder"]),
     ]
     width = max(len(k) for k, _ in rows)
