@@ -10,7 +10,13 @@ import pytest
 
 from assistant.match import Matcher, Request, ScoringConfig
 from assistant.match.scoring import Link
-from assistant.match.siblings import items, languages_in, only_siblings, sibling
+from assistant.match.siblings import (
+    asks_for_a_language,
+    items,
+    languages_in,
+    only_siblings,
+    sibling,
+)
 from assistant.models import Participant
 from assistant.store import ChromaStore
 from assistant.store.writer import embed_and_store
@@ -51,6 +57,9 @@ def test_languages_are_found_by_any_of_their_names() -> None:
     assert languages_in("Bahasa Indonesia") == languages_in("indonesian")
     assert languages_in("Frenchay hospital") == set()   # whole words only
     assert languages_in("Polish") and not languages_in("polish my slides")  # as written
+    # only a short want naming one language lets the engine read anyone's links
+    assert asks_for_a_language(["Excel", "Japanese"])
+    assert not asks_for_a_language(["coding", "Chinese", "French for the Lyon trade fair"])
 
 
 def test_an_offer_lists_its_items_without_its_comment() -> None:

@@ -16,7 +16,7 @@ from assistant.match.constraints import CandidateFilter, ReportingLines, capacit
 from assistant.match.preferences import PeopleTable, PreferenceWeights, soft_adjustment
 from assistant.match.reasons import DropKind, DropReason, Flag, FlagKind
 from assistant.match.scoring import Link, ScoringConfig, direction, rank_direction
-from assistant.match.siblings import only_siblings
+from assistant.match.siblings import asks_for_a_language, only_siblings
 from assistant.match.vocabulary_check import VocabularyCheck
 from assistant.models import Participant, StatementKind
 from assistant.store.base import ParticipantStore
@@ -210,7 +210,7 @@ class Matcher:
                     or (teaches[c] >= self.config.list_below and not batch.misread[c])]
             if request.two_way and offers:  # stable: the ranking's order within each
                 good.sort(key=lambda c: bool(batch.learns[c] < self.config.abstain_below))
-            if self.config.sibling_abstain and only_siblings(
+            if self.config.sibling_abstain and asks_for_a_language(wants) and only_siblings(
                     (links(batch, c, snap.sides["offer"], snap.sides["want"], wants, offers,
                            None)[0] for c in good if not weak[c]),
                     self.config.abstain_below, lambda want, offer: self.check is not None

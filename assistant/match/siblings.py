@@ -80,12 +80,18 @@ def items(offer: str) -> list[str]:
 def sibling(want: str, offer: str) -> bool:
     """Whether ``offer`` teaches only other languages than the one ``want`` names (see
     the module's description)."""
-    wanted = languages_in(want)
-    if len(wanted) != 1 or len(_words(want)) > MAX_WORDS:
+    if not asks_for_a_language([want]):
         return False
+    wanted = languages_in(want)
     listed = items(offer)
     return bool(listed) and all(
         (named := languages_in(item)) and not named & wanted for item in listed)
+
+
+def asks_for_a_language(wants: list[str]) -> bool:
+    """Whether some want is a short phrase naming one language: only then can a link be a
+    sibling, so a caller skips reading any candidate's links otherwise."""
+    return any(len(languages_in(w)) == 1 and len(_words(w)) <= MAX_WORDS for w in wants)
 
 
 def only_siblings(candidates: Iterable[list[Link]], bar: float,
