@@ -244,3 +244,38 @@ def test_the_label_before_a_colon_says_the_side(
         text: str, wants: list[str], offers: list[str]) -> None:
     r = p(text)
     assert (r.wants, r.offers) == (wants, offers)
+
+
+# the side before a trade keeps its reading, the side after it goes the other way, in
+# either order of offer and want (each of these read both skills on one side before)
+@pytest.mark.parametrize(("text", "wants", "offers"), [
+    ("I can do Canva in exchange for budgeting lessons", ["budgeting"], ["canva"]),
+    ("happy to teach Python in return for help with public speaking",
+     ["public speaking"], ["python"]),
+    ("I want to learn Snapchat in return for strategy advice", ["snapchat"], ["strategy"]),
+    ("Looking for LinkedIn help in return for Excel training", ["linkedin"], ["excel"]),
+])
+def test_the_two_sides_of_a_trade_go_opposite_ways(
+        text: str, wants: list[str], offers: list[str]) -> None:
+    r = p(text)
+    assert r.intent is Intent.SEARCH, r.scores
+    assert read_as(r.wants, wants), r.wants
+    assert read_as(r.offers, offers), r.offers
+
+
+def test_the_trade_grammar_passes_a_list_on_and_turns_at_the_trade() -> None:
+    from assistant.converse.understand.direction import contexts, with_grammar
+
+    # "X and Y in exchange for Z": Y goes X's way, Z the other way, whatever the
+    # classifier made of each alone; words that are no trade leave a reading alone
+    toks = ["I", "teach", "Excel", "and", "SQL", "in", "exchange", "for", "TikTok", "or",
+            "Snapchat"]
+    spans = [(2, 3), (4, 5), (8, 9), (10, 11)]
+    items = contexts(toks, spans)
+    assert [(it.coordinated, it.traded) for it in items] == [
+        (False, False), (True, False), (False, True), (True, False)]
+    assert with_grammar(items, [0.9, 0.2, 0.8, 0.6]) == pytest.approx([0.9, 0.9, 0.1, 0.1])
+    assert with_grammar(items, [0.3, 0.9, 0.2, 0.1]) == pytest.approx([0.3, 0.3, 0.7, 0.7])
+    plain = contexts(["Excel", "for", "my", "job", "and", "then", "TikTok"], [(0, 1), (6, 7)])
+    assert not plain[1].traded and not plain[1].coordinated
+    assert with_grammar(plain, [0.9, 0.9]) == pytest.approx([0.9, 0.9])

@@ -6,7 +6,8 @@ wanted or offered), the sentence embedding of that context ("I could teach X", "
 beyond me", "my X for your Y"), and, for a long span that states a situation ("my
 slides put people to sleep", "I run the finance team"), the embedding of the span
 itself. A span joined to the previous one by a list word ("X, Y and Z") goes the same
-way as the previous one: that is grammar, not a guess.
+way as the previous one, and the span after a trade ("X in exchange for Y", "X in return
+for Y") the opposite way: that is grammar, not a guess.
 """
 
 from __future__ import annotations
@@ -29,6 +30,8 @@ ANCHORS = frozenset({
     "i", "we", "you", "someone", "somebody", "anyone", "anybody", "who", "whoever",
     "people", "they", "he", "she", "partner", "mentor", "colleague", "person", "folks",
     "everyone"})
+#: words between two spans that make them a trade: one is given for the other
+TRADE = (("in", "exchange", "for"), ("in", "return", "for"), ("in", "exchange", "of"))
 #: spans this long state a situation; their own words count
 LONG_SPAN = 3
 SKILL = "<skill>"
@@ -43,6 +46,7 @@ class SpanContext:
     context: str     # the clause around the span, the span written as "X"
     own_text: str    # the span's words when it is long, else ""
     coordinated: bool  # joined to the previous span by list words only
+    traded: bool = False  # given for the previous span, or it for this one (:data:`TRADE`)
 
 
 def contexts(toks: Sequence[str], spans: Sequence[tuple[int, int]],
@@ -108,9 +112,16 @@ def contexts(toks: Sequence[str], spans: Sequence[tuple[int, int]],
         coordinated = bool(k) and len(between) <= 3 and all(w in LIST_WORDS for w in between)
         long_text = " ".join(toks[a:b]) if b - a >= LONG_SPAN else ""
         shown = [*label, ":"] if label else []
+        traded = bool(k) and not coordinated and _trade(between)
         out.append(SpanContext(f, " ".join([*shown, *left, "X", *right]), long_text,
-                               coordinated))
+                               coordinated, traded))
     return out
+
+
+def _trade(between: Sequence[str]) -> bool:
+    """Whether the words between two spans hold one of :data:`TRADE`."""
+    return any(tuple(between[i : i + len(t)]) == t
+               for t in TRADE for i in range(len(between) - len(t) + 1))
 
 
 def _label_before(low: Sequence[str], colon: int, owner: dict[int, int]) -> list[str]:
@@ -124,6 +135,22 @@ def _label_before(low: Sequence[str], colon: int, owner: dict[int, int]) -> list
         words.append(low[i])
         i -= 1
     return words[::-1][-4:]
+
+
+def with_grammar(items: Sequence[SpanContext], p: Sequence[float]) -> list[float]:
+    """``p`` (P(offer) of each span as read alone) after the grammar: a coordinated span
+    goes the previous span's way, and a traded span the opposite way. The side before
+    the trade keeps its reading, since its clause holds the request words ("I want to
+    learn X in return for Y advice", "I can do X in exchange for Y lessons"); the side
+    after it names only what is given for it, which the words around it do not settle."""
+    out: list[float] = []
+    for item, value in zip(items, p, strict=True):
+        if out and item.coordinated:
+            value = out[-1]
+        elif out and item.traded:
+            value = 1.0 - out[-1]
+        out.append(float(value))
+    return out
 
 
 class DirectionClassifier:
@@ -158,15 +185,12 @@ class DirectionClassifier:
         return np.hstack([sparse, ctx, own])
 
     def p_offer(self, items: Sequence[SpanContext], encoder: Encoder) -> list[float]:
-        """P(offer) of each span, list words passing the previous span's reading on."""
+        """P(offer) of each span, list words passing the previous span's reading on, and
+        the two sides of a trade read opposite ways."""
         if not items:
             return []
         z = self._matrix(items, encoder) @ self.coef + self.intercept
-        p = 1 / (1 + np.exp(-z))
-        out: list[float] = []
-        for item, value in zip(items, p, strict=True):
-            out.append(out[-1] if item.coordinated and out else float(value))
-        return out
+        return with_grammar(items, [float(v) for v in 1 / (1 + np.exp(-z))])
 
     @classmethod
     def fit(cls, items: Sequence[SpanContext], offered: Sequence[bool], encoder: Encoder,
