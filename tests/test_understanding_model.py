@@ -14,6 +14,7 @@ import pytest
 
 from assistant.converse.understand import Intent, ParseContext, ParsedRequest, parse
 from assistant.converse.understand import model as m
+from assistant.converse.understand.direction import contexts, with_grammar
 from assistant.converse.understand.examples import EXAMPLES_FILE, load_examples
 from assistant.converse.understand.grammar import grammar_examples, training_hash
 
@@ -264,8 +265,6 @@ def test_the_two_sides_of_a_trade_go_opposite_ways(
 
 
 def test_the_trade_grammar_passes_a_list_on_and_turns_at_the_trade() -> None:
-    from assistant.converse.understand.direction import contexts, with_grammar
-
     # "X and Y in exchange for Z": Y goes X's way, Z the other way, whatever the
     # classifier made of each alone; words that are no trade leave a reading alone
     toks = ["I", "teach", "Excel", "and", "SQL", "in", "exchange", "for", "TikTok", "or",
