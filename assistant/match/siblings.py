@@ -77,12 +77,18 @@ def items(offer: str) -> list[str]:
     return [part.strip() for part in _LIST.split(head) if _words(part)]
 
 
+def _language_asked(want: str) -> set[int]:
+    """The language ``want`` names when it is a short phrase naming one, else none."""
+    named = languages_in(want)
+    return named if len(named) == 1 and len(_words(want)) <= MAX_WORDS else set()
+
+
 def sibling(want: str, offer: str) -> bool:
     """Whether ``offer`` teaches only other languages than the one ``want`` names (see
     the module's description)."""
-    if not asks_for_a_language([want]):
+    wanted = _language_asked(want)
+    if not wanted:
         return False
-    wanted = languages_in(want)
     listed = items(offer)
     return bool(listed) and all(
         (named := languages_in(item)) and not named & wanted for item in listed)
@@ -91,7 +97,7 @@ def sibling(want: str, offer: str) -> bool:
 def asks_for_a_language(wants: list[str]) -> bool:
     """Whether some want is a short phrase naming one language: only then can a link be a
     sibling, so a caller skips reading any candidate's links otherwise."""
-    return any(len(languages_in(w)) == 1 and len(_words(w)) <= MAX_WORDS for w in wants)
+    return any(_language_asked(w) for w in wants)
 
 
 def only_siblings(candidates: Iterable[list[Link]], bar: float,

@@ -190,7 +190,7 @@ class DirectionClassifier:
         if not items:
             return []
         z = self._matrix(items, encoder) @ self.coef + self.intercept
-        return with_grammar(items, [float(v) for v in 1 / (1 + np.exp(-z))])
+        return with_grammar(items, (1 / (1 + np.exp(-z))).tolist())
 
     @classmethod
     def fit(cls, items: Sequence[SpanContext], offered: Sequence[bool], encoder: Encoder,
