@@ -374,7 +374,7 @@ def test_chroma_keeps_texts_in_metadata_and_reads_older_folders_documents(
     """Profiles live in metadata (no full-text index is built) and statements' texts are
     their profiles'; a folder written with them as Chroma documents, as before, reads
     back the same, and so does one whose statements name their owner in metadata."""
-    from assistant.store.chroma_records import COLLECTIONS, PEOPLE
+    from assistant.store.chroma_records import COLLECTIONS, PEOPLE, text_id
 
     store = ChromaStore(tmp_path / "new")
     try:
@@ -383,8 +383,9 @@ def test_chroma_keeps_texts_in_metadata_and_reads_older_folders_documents(
         offers = store.client.get_collection(COLLECTIONS["offer"]).get(
             include=["documents", "metadatas"])
         assert offers["documents"] == [None, None]
-        # owner, kind and index in the id, the text in the profile: no metadata at all
+        # a record a distinct text, its id the text's digest: no metadata at all
         assert offers["metadatas"] == [None, None]
+        assert sorted(offers["ids"]) == sorted(text_id(t) for t in ALICE.offers)
         expected = (store.participants(), store.statements("offer").statements)
     finally:
         store.close()
@@ -428,7 +429,7 @@ def test_chroma_keeps_texts_in_metadata_and_reads_older_folders_documents(
         fewer = ALICE.model_copy(update={"offers": ALICE.offers[:1]})
         owned.upsert(fewer, vectors_for(fewer, embeddings))  # re-ingest: one offer less
         kept = owned.client.get_collection(COLLECTIONS["offer"]).get(include=[])["ids"]
-        assert kept == ["alice::offer::0"]
+        assert kept == [text_id(fewer.offers[0])]  # the statement records made way
         assert [st.text for st in owned.statements("offer").statements] == fewer.offers
     finally:
         owned.close()
@@ -437,11 +438,10 @@ def test_chroma_keeps_texts_in_metadata_and_reads_older_folders_documents(
 def test_chroma_drops_what_a_new_profile_no_longer_says_and_forgets_strays(
     tmp_path: Path, embeddings: Any
 ) -> None:
-    """Statement records name their owner only in their id: re-ingesting a person with
-    fewer statements deletes the ones the new profile lacks, and forgetting someone
-    deletes every record whose id names them, also records an ingest killed between its
-    writes left without a profile."""
-    from assistant.store.chroma_records import COLLECTIONS
+    """Re-ingesting a person with fewer statements deletes the text records nobody says any
+    more, and forgetting someone deletes every statement record whose id names them, also
+    records an ingest killed between its writes left without a profile."""
+    from assistant.store.chroma_records import COLLECTIONS, text_id
 
     store = ChromaStore(tmp_path / "chroma")
     try:
@@ -449,7 +449,8 @@ def test_chroma_drops_what_a_new_profile_no_longer_says_and_forgets_strays(
         fewer = BOB.model_copy(update={"wants": BOB.wants[1:]})
         store.upsert_many([(fewer, vectors_for(fewer, embeddings))])
         wants = store.client.get_collection(COLLECTIONS["want"])
-        assert sorted(wants.get(include=[])["ids"]) == ["alice::want::0", "bob::want::0"]
+        assert sorted(wants.get(include=[])["ids"]) == sorted(
+            text_id(t) for t in (ALICE.wants[0], "Public speaking"))
         assert [(st.participant_id, st.text) for st in store.statements("want").statements] == [
             ("alice", ALICE.wants[0]), ("bob", "Public speaking")]
         stray = vectors_for(CARA, embeddings)
@@ -459,8 +460,84 @@ def test_chroma_drops_what_a_new_profile_no_longer_says_and_forgets_strays(
         assert store.delete("bob") is True
         left = {name: sorted(store.client.get_collection(name).get(include=[])["ids"])
                 for name in COLLECTIONS.values()}
-        assert left == {"offers": ["alice::offer::0", "alice::offer::1"],
-                        "wants": ["alice::want::0"]}
+        assert left == {"offers": sorted(text_id(t) for t in ALICE.offers),
+                        "wants": [text_id(ALICE.wants[0])]}
+    finally:
+        store.close()
+
+
+def test_chroma_keeps_one_record_a_text_while_anyone_says_it(
+    tmp_path: Path, embeddings: Any
+) -> None:
+    """Two people who wrote the same words share one record; each reads it as their own
+    statement, it stays while either still says it (re-ingest, delete) and goes with the
+    last, and a purge copies no record that no profile uses."""
+    from assistant.store.chroma_records import COLLECTIONS, text_id
+
+    twin = Participant(id="dana", name="Dana Ortiz", offers=[ALICE.offers[1], "Podcast editing"],
+                       wants=[ALICE.wants[0]])
+    store = ChromaStore(tmp_path / "chroma")
+    offers = lambda: sorted(  # noqa: E731
+        store.client.get_collection(COLLECTIONS["offer"]).get(include=[])["ids"])
+    try:
+        store.upsert_many([(p, vectors_for(p, embeddings)) for p in (ALICE, twin)])
+        shared = text_id(ALICE.offers[1])
+        assert offers() == sorted({*(text_id(t) for t in ALICE.offers),
+                                   text_id("Podcast editing")})
+        matrix = store.statements("offer")
+        rows = {st.id: i for i, st in enumerate(matrix.statements)}
+        assert [st.id for st in matrix.statements] == [
+            "alice::offer::0", "alice::offer::1", "dana::offer::0", "dana::offer::1"]
+        np.testing.assert_array_equal(matrix.vectors[rows["alice::offer::1"]],
+                                      matrix.vectors[rows["dana::offer::0"]])
+        fewer = ALICE.model_copy(update={"offers": ALICE.offers[:1]})
+        store.upsert(fewer, vectors_for(fewer, embeddings))
+        assert shared in offers()  # Dana still says it
+        assert store.delete("dana") is True
+        assert shared not in offers() and text_id("Podcast editing") not in offers()
+        assert offers() == [text_id(ALICE.offers[0])]
+        store.client.get_collection(COLLECTIONS["offer"]).add(  # left by a killed write
+            ids=[text_id("Orphaned words")], embeddings=[matrix.vectors[0]])
+        store.purge()
+        assert offers() == [text_id(ALICE.offers[0])]
+        assert [st.text for st in store.statements("offer").statements] == ALICE.offers[:1]
+    finally:
+        store.close()
+
+
+def test_chroma_writes_a_text_once_a_client_and_again_for_a_new_model(
+    tmp_path: Path, embeddings: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Within one open client a text already written is not written again (an ingest's
+    parts repeat texts); once the client closed, a re-embedding (another model) writes
+    every text again, so no statement keeps an old vector."""
+    from assistant.store.chroma_records import COLLECTIONS
+
+    twin = Participant(id="dana", name="Dana Ortiz", offers=[ALICE.offers[0]],
+                       wants=["Podcast editing"])
+    store = ChromaStore(tmp_path / "chroma")
+    try:
+        offers = store.client.get_collection(COLLECTIONS["offer"])
+        calls: list[list[str]] = []
+        real = type(offers).upsert
+
+        def counted(col: Any, **kw: Any) -> Any:
+            if col.name == COLLECTIONS["offer"]:
+                calls.append(list(kw["ids"]))
+            return real(col, **kw)
+
+        monkeypatch.setattr(type(offers), "upsert", counted)
+        store.upsert_many([(ALICE, vectors_for(ALICE, embeddings))])
+        store.upsert_many([(twin, vectors_for(twin, embeddings))])
+        monkeypatch.undo()
+        assert [len(c) for c in calls] == [2]  # Dana's offer is Alice's first: written once
+        store.close()
+        flipped = {pid: -np.asarray(v) for pid, v in vectors_for(ALICE, embeddings).items()}
+        store.upsert_many([(ALICE, flipped)])
+        matrix = store.statements("offer")
+        rows = {st.id: i for i, st in enumerate(matrix.statements)}
+        np.testing.assert_allclose(matrix.vectors[rows["dana::offer::0"]],
+                                   flipped["alice::offer::0"], atol=1e-6)
     finally:
         store.close()
 

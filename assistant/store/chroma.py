@@ -3,22 +3,15 @@
 Collections and their records: :mod:`assistant.store.chroma_records`. Guidance is written
 and searched through LangChain's Chroma vector store.
 
-Chroma keeps the text of deleted records in its SQLite write-ahead queue
-(``embeddings_queue``), free pages of its metadata tables, its full-text index (older
-folders) and unreferenced HNSW pages.
-:meth:`ChromaStore.purge` therefore rebuilds the folder from the live records,
-so that a forgotten person leaves no trace on disk.
+Chroma keeps the text of deleted records in its files: :meth:`ChromaStore.purge` rebuilds
+the folder from the live records (:mod:`assistant.store.chroma_rebuild`), so that a
+forgotten person leaves no trace on disk.
 """
 
 from __future__ import annotations
 
 import contextlib
 import gc
-import json
-import shutil
-import subprocess
-import sys
-import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -37,6 +30,7 @@ from assistant.store.base import (
     guidance_metadata,
     statement_order,
 )
+from assistant.store.chroma_rebuild import finish_swap, only_live, rebuild_folder
 from assistant.store.chroma_records import (
     BASE_NAMES,
     COLLECTIONS,
@@ -46,21 +40,25 @@ from assistant.store.chroma_records import (
     SPACE,
     collection_metadata,
     get_all,
+    is_statement_record,
     needs_owner,
     open_client,
     person_metadata,
+    profile_rows,
     read_statement,
-    statement_ids,
     statement_key,
     statement_metadata,
     stored_text,
+    text_records,
+    unsaid,
 )
 
 
 class ChromaStore(ParticipantStore):
     """Chroma persistent store in ``path`` (or in memory when ``path`` is None)."""
 
-    #: statement records also keep their text (see :func:`statement_metadata`)
+    #: a record a statement, owner and text in metadata (a shared server), instead of a
+    #: record a distinct text (see :mod:`assistant.store.chroma_records`)
     texts_in_statements = False
 
     def __init__(self, path: Path | None) -> None:
@@ -70,13 +68,15 @@ class ChromaStore(ParticipantStore):
         self._people_cache: list[Participant] | None = None
 
     def _open(self) -> None:
-        self._handles: tuple[Any, Any, dict[str, Any], Any] | None = None
+        self._handles: tuple[Any, Any, dict[StatementKind, Any], Any] | None = None
+        #: text records written through the open client (see :meth:`_write_texts`)
+        self._written: dict[StatementKind, set[str]] = {kind: set() for kind in COLLECTIONS}
         if self.path is not None:
-            _finish_swap(self.path)
+            finish_swap(self.path)
             self.path.mkdir(parents=True, exist_ok=True)
 
     @property
-    def _open_handles(self) -> tuple[Any, Any, dict[str, Any], Any]:
+    def _open_handles(self) -> tuple[Any, Any, dict[StatementKind, Any], Any]:
         """Client and collections, opened on first use (and again after :meth:`purge`)."""
         if self._handles is None:
             client = self._make_client()
@@ -107,7 +107,7 @@ class ChromaStore(ParticipantStore):
         return self._open_handles[1]
 
     @property
-    def _cols(self) -> dict[str, Any]:
+    def _cols(self) -> dict[StatementKind, Any]:
         return self._open_handles[2]
 
     @property
@@ -126,20 +126,11 @@ class ChromaStore(ParticipantStore):
         """Store several people in a few Chroma calls (ingest of large files)."""
         if not items:
             return
-        self._drop_statements([p for p, _ in items])
+        if self.texts_in_statements:
+            self._write_statements(items)
+        else:
+            self._write_texts(items)
         profile_vectors = []
-        for kind, col in self._cols.items():
-            rows: list[tuple[Statement, Sequence[float]]] = [
-                (st, vecs[st.id]) for p, vecs in items for st in p.statements() if st.kind == kind
-            ]
-            for start, end in self._batches(len(rows)):
-                part = rows[start:end]
-                metas = [statement_metadata(st, self.texts_in_statements) for st, _ in part]
-                col.upsert(
-                    ids=[st.id for st, _ in part],
-                    embeddings=np.asarray([v for _, v in part], dtype=np.float32),
-                    metadatas=None if None in metas else metas,
-                )
         for _person, vecs in items:
             mean = np.mean(np.asarray(list(vecs.values()), dtype=np.float32), axis=0)
             profile_vectors.append((mean / (np.linalg.norm(mean) or 1.0)).tolist())
@@ -152,41 +143,86 @@ class ChromaStore(ParticipantStore):
             )
         self._changed()
 
-    def _drop_statements(self, people: list[Participant]) -> None:
-        """Delete the statement records of ``people``'s stored profiles that their new
-        profiles do not have (the rest are overwritten). A shared server's records name
-        their owner in metadata, deleted by owner; a local folder's name it in the id
-        only, and the stored profile says which ids it has (a person stored for the first
-        time has none: nothing to delete)."""
-        ids = [p.id for p in people]
-        if self.texts_in_statements:
-            for col in self._cols.values():
-                for start, end in self._batches(len(ids)):
-                    col.delete(where={"participant_id": {"$in": ids[start:end]}})
-            return
-        new = {p.id: statement_ids(p) for p in people}
-        stale: list[str] = []
+    def _write_texts(self, items: list[tuple[Participant, dict[str, Sequence[float]]]]) -> None:
+        """A data folder: a record a distinct text (:mod:`~assistant.store.chroma_records`),
+        not written again while the client that wrote it is open (an ingest's parts repeat
+        texts, and the same words embed the same in one process; the client closes after a
+        whole read and at the end of an ingest, and a new process may embed with another
+        model, so every text is written at least once a process); then the records the
+        people's stored profiles had that nobody says any more."""
+        for kind, col in self._cols.items():
+            rows = text_records(items, kind)
+            ids = [i for i in rows if i not in self._written[kind]]
+            self._written[kind].update(ids)
+            for start, end in self._batches(len(ids)):
+                col.upsert(ids=ids[start:end], embeddings=np.asarray(
+                    [rows[i] for i in ids[start:end]], dtype=np.float32))
+        before = self._stored([p.id for p, _ in items])
+        if before:
+            self._drop_unsaid(before, [p for p, _ in items])
+
+    def _stored(self, ids: list[str]) -> list[Participant]:
+        """The stored profiles of those of ``ids`` that have one."""
+        out: list[Participant] = []
         for start, end in self._batches(len(ids)):  # SQLite binds one variable an id
             got = self._people.get(ids=ids[start:end], include=["metadatas", "documents"])
-            for pid, m, d in zip(got["ids"], got["metadatas"] or [], got["documents"] or [],
-                                 strict=True):
-                old = Participant.model_validate_json(str(stored_text(m, d, PROFILE)))
-                stale += sorted(statement_ids(old) - new[pid])
+            out += [Participant.model_validate_json(str(stored_text(m, d, PROFILE)))
+                    for m, d in zip(got["metadatas"] or [], got["documents"] or [], strict=True)]
+        return out
+
+    def _drop_unsaid(self, before: list[Participant], after: list[Participant]) -> None:
+        """``before`` (stored profiles) become ``after`` (none: deleted). Delete their
+        statement records (older folders) and the text records nobody says any more."""
+        replaced = {p.id for p in (*before, *after)}
+        others: list[Participant] | None = None
         for kind, col in self._cols.items():
-            mine = [sid for sid in stale if statement_key(sid)[1] == kind]
-            for start, end in self._batches(len(mine)):
-                col.delete(ids=mine[start:end])
+            stale = [st.id for p in before for st in p.statements() if st.kind == kind]
+            gone = unsaid(before, after, kind)
+            if gone and others is None:  # every other profile, read once, only if needed
+                got = get_all(self._people, ["metadatas", "documents"])
+                others = [Participant.model_validate_json(str(stored_text(m, d, PROFILE)))
+                          for i, m, d in zip(got["ids"], got["metadatas"], got["documents"],
+                                             strict=True) if i not in replaced]
+            if gone:
+                gone = unsaid(before, [*after, *(others or [])], kind)
+            doomed = stale + gone
+            self._written[kind].difference_update(gone)
+            for start, end in self._batches(len(doomed)):
+                col.delete(ids=doomed[start:end])
+
+    def _write_statements(self, items: list[tuple[Participant, dict[str, Sequence[float]]]]
+                          ) -> None:
+        """A shared server: a record a statement, owner and text in metadata; the people's
+        old records are deleted by owner first."""
+        ids = [p.id for p, _ in items]
+        for col in self._cols.values():
+            for start, end in self._batches(len(ids)):
+                col.delete(where={"participant_id": {"$in": ids[start:end]}})
+        for kind, col in self._cols.items():
+            rows: list[tuple[Statement, Sequence[float]]] = [
+                (st, vecs[st.id]) for p, vecs in items for st in p.statements() if st.kind == kind
+            ]
+            for start, end in self._batches(len(rows)):
+                part = rows[start:end]
+                col.upsert(
+                    ids=[st.id for st, _ in part],
+                    embeddings=np.asarray([v for _, v in part], dtype=np.float32),
+                    metadatas=[statement_metadata(st) for st, _ in part],
+                )
 
     def delete(self, participant_id: str) -> bool:
-        found = self._people.get(ids=[participant_id], include=[])["ids"]
+        before = self._stored([participant_id])
         for col in self._cols.values():
             col.delete(where={"participant_id": participant_id})  # records that name owners
-            mine = [i for i in get_all(col, [])["ids"] if statement_key(i)[0] == participant_id]
+            mine = [i for i in get_all(col, [])["ids"]
+                    if is_statement_record(i) and statement_key(i)[0] == participant_id]
             for start, end in self._batches(len(mine)):
                 col.delete(ids=mine[start:end])
+        if before and not self.texts_in_statements:
+            self._drop_unsaid(before, [])
         self._people.delete(ids=[participant_id])
         self._changed()
-        return bool(found)
+        return bool(before)
 
     def _changed(self) -> None:
         self._cache.clear()
@@ -210,19 +246,29 @@ class ChromaStore(ParticipantStore):
     def statements(self, kind: StatementKind) -> StatementMatrix:
         if kind not in self._cache:
             got = get_all(self._cols[kind], ["embeddings", "documents", "metadatas"])
-            records = list(zip(got["ids"], got["metadatas"], got["documents"], strict=True))
-            owners = ({p.id: p for p in ChromaStore.participants(self)}
-                      if any(needs_owner(m, d) for _, m, d in records) else {})
-            read = [(row, read_statement(i, m, d, kind, owners))
-                    for row, (i, m, d) in enumerate(records)]
-            found = [(row, st) for row, st in read if st is not None]
-            found.sort(key=lambda item: statement_order(item[1]))
-            statements = [st for _, st in found]
-            vectors = (got["embeddings"][[row for row, _ in found]] if found
+            if self.texts_in_statements:
+                statements, rows = self._read_statements(kind, got)
+            else:  # the profiles say who says what (either layout, or both)
+                people = ChromaStore.participants(self)
+                statements, rows = profile_rows(people, kind, got["ids"])
+            vectors = (got["embeddings"][rows] if rows
                        else np.zeros((0, 0), dtype=np.float32))
             self._cache[kind] = StatementMatrix(statements, vectors)
             self._let_go_when_loaded()
         return self._cache[kind]
+
+    def _read_statements(self, kind: StatementKind, got: dict[str, Any]
+                         ) -> tuple[list[Statement], list[int]]:
+        """Statement records as they say themselves (owner and text in metadata: a shared
+        server, whose readers check them against the profiles)."""
+        records = list(zip(got["ids"], got["metadatas"], got["documents"], strict=True))
+        owners = ({p.id: p for p in ChromaStore.participants(self)}
+                  if any(needs_owner(m, d) for _, m, d in records) else {})
+        read = [(row, read_statement(i, m, d, kind, owners))
+                for row, (i, m, d) in enumerate(records) if is_statement_record(i)]
+        found = [(row, st) for row, st in read if st is not None]
+        found.sort(key=lambda item: statement_order(item[1]))
+        return [st for _, st in found], [row for row, _ in found]
 
     def release(self) -> None:
         """In a data folder, close the client: Chroma keeps the indexes and pages its
@@ -288,12 +334,8 @@ class ChromaStore(ParticipantStore):
 
     # physical deletion ----------------------------------------------------------------
     def purge(self) -> None:
-        """Rebuild the Chroma folder from live records so deleted text leaves the disk.
-
-        The rebuild runs in a fresh Python process: hnswlib writes its whole index
-        buffer, uninitialised bytes included, and in this process those bytes may
-        still hold a deleted person's text. A process that never saw it cannot leak it.
-        """
+        """Rebuild the Chroma folder from live records so deleted text leaves the disk
+        (:func:`~assistant.store.chroma_rebuild.rebuild_folder`)."""
         if self.path is None:
             return
         dump = {
@@ -306,44 +348,14 @@ class ChromaStore(ParticipantStore):
             for name, col in self._all_collections().items()
             for got in [get_all(col, ["embeddings", "documents", "metadatas"])]
         }
+        only_live(dump, ChromaStore.participants(self))
         self.close()
         gc.collect()  # drop this process's index objects before their folder goes
-        fresh = self.path.with_name(self.path.name + ".rebuild")
-        shutil.rmtree(fresh, ignore_errors=True)
-        with tempfile.TemporaryDirectory() as tmp:
-            dump_file = Path(tmp) / "records.json"
-            dump_file.write_text(json.dumps(dump), encoding="utf-8")
-            subprocess.run(
-                [sys.executable, "-m", "assistant.store.chroma", str(dump_file), str(fresh)],
-                check=True, capture_output=True,
-            )
-        # swapped by two renames, so a kill at any point leaves a whole folder (or the
-        # rebuilt one beside it, which the next open puts in place): see _finish_swap
-        old = self.path.with_name(self.path.name + ".old")
-        shutil.rmtree(old, ignore_errors=True)
-        self.path.rename(old)
-        fresh.rename(self.path)
-        shutil.rmtree(old)
-        gc.collect()
-        self._drop_orphan_segments()
+        rebuild_folder(self.path, dump)
         # Reopened only on next use. Chroma rewrites index files when a process loads
         # them, and this process's memory may still hold the deleted text: `pairing
         # forget` exits here, so the rebuilt folder is only loaded by clean processes.
         self._changed()
-
-    def _drop_orphan_segments(self) -> None:
-        """Remove index folders the rebuilt database does not know (late writes of the old one)."""
-        import sqlite3
-
-        assert self.path is not None
-        db = sqlite3.connect(self.path / "chroma.sqlite3")
-        try:
-            known = {str(row[0]) for row in db.execute("SELECT id FROM segments")}
-        finally:
-            db.close()
-        for folder in self.path.iterdir():
-            if folder.is_dir() and folder.name not in known:
-                shutil.rmtree(folder, ignore_errors=True)
 
     def _all_collections(self) -> dict[str, Any]:
         return {PEOPLE: self._people, GUIDANCE: self._guidance} | {
@@ -360,35 +372,5 @@ class ChromaStore(ParticipantStore):
         with contextlib.suppress(Exception):
             self.client.close()
         self._handles = None
+        self._written = {kind: set() for kind in COLLECTIONS}
         self._connection = self.connection + 1
-
-
-
-
-def _finish_swap(path: Path) -> None:
-    """Complete a :meth:`ChromaStore.purge` that was killed: put the rebuilt folder in place
-    if the live one is gone, and remove leftovers (the old folder holds deleted text)."""
-    fresh = path.with_name(path.name + ".rebuild")
-    if not path.exists() and fresh.exists():
-        fresh.rename(path)
-    shutil.rmtree(fresh, ignore_errors=True)
-    shutil.rmtree(path.with_name(path.name + ".old"), ignore_errors=True)
-
-
-def _rebuild(dump_file: Path, target: Path) -> None:
-    """Create a Chroma folder at ``target`` from a JSON dump of every collection."""
-    dump = json.loads(dump_file.read_text(encoding="utf-8"))
-    client = open_client(target)
-    size = max(1, int(client.get_max_batch_size()))
-    for name, got in dump.items():
-        col = client.get_or_create_collection(name, metadata=collection_metadata(name))
-        for start in range(0, len(got["ids"]), size):
-            end = start + size
-            col.add(
-                ids=got["ids"][start:end], embeddings=got["embeddings"][start:end],
-                documents=got["documents"][start:end], metadatas=got["metadatas"][start:end],
-            )
-
-
-if __name__ == "__main__":  # the clean process of ChromaStore.purge
-    _rebuild(Path(sys.argv[1]), Path(sys.argv[2]))
