@@ -654,3 +654,18 @@ def test_ingest_lets_the_store_release_its_working_set_at_the_end(
             np.testing.assert_allclose(got.vectors, matrix.vectors, atol=1e-6)
     finally:
         store.close()
+
+
+def test_profile_vectors_are_each_persons_normalised_mean(embeddings: Any) -> None:
+    """A person record's vector, computed for a whole store call at once, is the
+    normalised mean of that person's statement vectors, one row a person in order."""
+    from assistant.store.chroma_records import profile_vectors
+
+    items = [(p, vectors_for(p, embeddings)) for p in (ALICE, BOB, CARA)]
+    got = profile_vectors(items)
+    assert got.shape == (3, 384) and got.dtype == np.float32
+    for row, (_, vecs) in zip(got, items, strict=True):
+        mean = np.mean(np.asarray(list(vecs.values()), dtype=np.float32), axis=0)
+        np.testing.assert_allclose(row, mean / np.linalg.norm(mean), atol=1e-6)
+    with pytest.raises(ValueError):
+        profile_vectors([(ALICE.model_copy(update={"offers": [], "wants": []}), {})])

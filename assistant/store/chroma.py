@@ -45,6 +45,7 @@ from assistant.store.chroma_records import (
     open_client,
     person_metadata,
     profile_rows,
+    profile_vectors,
     read_statement,
     statement_key,
     statement_metadata,
@@ -71,6 +72,8 @@ class ChromaStore(ParticipantStore):
         self._handles: tuple[Any, Any, dict[StatementKind, Any], Any] | None = None
         #: text records written through the open client (see :meth:`_write_texts`)
         self._written: dict[StatementKind, set[str]] = {kind: set() for kind in COLLECTIONS}
+        #: ids of every stored person, when the open client read them all (fingerprints)
+        self._known: set[str] | None = None
         if self.path is not None:
             finish_swap(self.path)
             self.path.mkdir(parents=True, exist_ok=True)
@@ -130,17 +133,15 @@ class ChromaStore(ParticipantStore):
             self._write_statements(items)
         else:
             self._write_texts(items)
-        profile_vectors = []
-        for _person, vecs in items:
-            mean = np.mean(np.asarray(list(vecs.values()), dtype=np.float32), axis=0)
-            profile_vectors.append((mean / (np.linalg.norm(mean) or 1.0)).tolist())
+        means = profile_vectors(items)
         for start, end in self._batches(len(items)):
             people = [p for p, _ in items[start:end]]
             self._people.upsert(
-                ids=[p.id for p in people],
-                embeddings=profile_vectors[start:end],
+                ids=[p.id for p in people], embeddings=means[start:end],
                 metadatas=[person_metadata(p) for p in people],
             )
+        if self._known is not None:
+            self._known.update(p.id for p, _ in items)
         self._changed()
 
     def _write_texts(self, items: list[tuple[Participant, dict[str, Sequence[float]]]]) -> None:
@@ -157,7 +158,10 @@ class ChromaStore(ParticipantStore):
             for start, end in self._batches(len(ids)):
                 col.upsert(ids=ids[start:end], embeddings=np.asarray(
                     [rows[i] for i in ids[start:end]], dtype=np.float32))
-        before = self._stored([p.id for p, _ in items])
+        ids = [p.id for p, _ in items]
+        if self._known is not None:  # a first ingest asks Chroma for no old profiles
+            ids = [i for i in ids if i in self._known]
+        before = self._stored(ids) if ids else []
         if before:
             self._drop_unsaid(before, [p for p, _ in items])
 
@@ -221,6 +225,8 @@ class ChromaStore(ParticipantStore):
         if before and not self.texts_in_statements:
             self._drop_unsaid(before, [])
         self._people.delete(ids=[participant_id])
+        if self._known is not None:
+            self._known.discard(participant_id)
         self._changed()
         return bool(before)
 
@@ -241,6 +247,7 @@ class ChromaStore(ParticipantStore):
     def fingerprints(self) -> dict[str, str]:
         got = get_all(self._people, ["metadatas"])
         metas = got["metadatas"] or []
+        self._known = set(got["ids"])
         return {i: str(m.get("fingerprint", "")) for i, m in zip(got["ids"], metas, strict=True)}
 
     def statements(self, kind: StatementKind) -> StatementMatrix:
@@ -373,4 +380,5 @@ class ChromaStore(ParticipantStore):
             self.client.close()
         self._handles = None
         self._written = {kind: set() for kind in COLLECTIONS}
+        self._known = None
         self._connection = self.connection + 1

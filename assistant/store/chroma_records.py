@@ -162,6 +162,20 @@ def needs_owner(metadata: dict[str, Any] | None, document: str | None) -> bool:
     return stored_text(metadata or {}, document, TEXT) is None
 
 
+def profile_vectors(items: Sequence[tuple[Participant, Mapping[str, Sequence[float]]]]
+                    ) -> np.ndarray:
+    """A person record's vector: the normalised mean of their statements' vectors, for
+    every person of ``items`` at once (10,000 people one by one: 0.55 s of an ingest)."""
+    counts = np.asarray([len(vectors) for _, vectors in items])
+    if not len(counts) or not counts.all():
+        raise ValueError("every person stored has at least one statement")
+    rows = np.asarray([v for _, vectors in items for v in vectors.values()], dtype=np.float32)
+    starts = np.concatenate(([0], np.cumsum(counts)[:-1]))
+    means = np.add.reduceat(rows, starts, axis=0) / counts[:, None]
+    norms = np.linalg.norm(means, axis=1, keepdims=True)
+    return (means / np.where(norms > 0, norms, 1.0)).astype(np.float32)
+
+
 def person_metadata(person: Participant) -> dict[str, str]:
     """A person's record: the fingerprint re-ingest compares and the profile (JSON). The
     name is in the profile; as a key of its own it cost every add (10,000 people: 3.1-3.8 s
