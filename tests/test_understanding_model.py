@@ -17,6 +17,7 @@ from assistant.converse.understand import model as m
 from assistant.converse.understand.direction import contexts, with_grammar
 from assistant.converse.understand.examples import EXAMPLES_FILE, load_examples
 from assistant.converse.understand.grammar import grammar_examples, training_hash
+from assistant.converse.understand.normalise import tokens
 
 CTX = ParseContext(names=["Ana Costa", "Bilal Rahman", "Chen Wei"],
                    locations=["Leeds", "Toronto"], departments=["Finance", "Legal"])
@@ -278,3 +279,41 @@ def test_the_trade_grammar_passes_a_list_on_and_turns_at_the_trade() -> None:
     plain = contexts(["Excel", "for", "my", "job", "and", "then", "TikTok"], [(0, 1), (6, 7)])
     assert not plain[1].traded and not plain[1].coordinated
     assert with_grammar(plain, [0.9, 0.9]) == pytest.approx([0.9, 0.9])
+
+
+# a role noun and a preposition before a skill, in a question or with an asking word,
+# ask for someone who has it (the first four were read as offers before); the writer's
+# own role and a role word used as a verb stay offers
+@pytest.mark.parametrize(("text", "wants", "offers"), [
+    ("mentor for SQL?", ["sql"], []),
+    ("mentor in negotiation?", ["negotiation"], []),
+    ("I could use a mentor for budgeting", ["budgeting"], []),
+    ("mentor needed for strategy", ["strategy"], []),
+    ("coach for Excel?", ["excel"], []),
+    ("I can be a mentor for SQL", [], ["sql"]),
+])
+def test_a_role_clause_asks_for_the_skill_unless_the_role_is_the_writers(
+        text: str, wants: list[str], offers: list[str]) -> None:
+    r = p(text)
+    assert r.intent is Intent.SEARCH, r.scores
+    assert read_as(r.wants, wants), r.wants
+    assert read_as(r.offers, offers), r.offers
+
+
+def test_the_role_grammar_needs_a_role_noun_an_ask_and_no_owner() -> None:
+    def asked(text: str) -> list[bool]:
+        toks = [t for t, _, _ in tokens(text)]
+        low = [t.casefold() for t in toks]
+        starts = [i for i, t in enumerate(low) if t in {"sql", "excel", "tiktok"}]
+        return [it.role_asked for it in contexts(toks, [(i, i + 1) for i in starts])]
+
+    assert asked("tutor for SQL anyone") == [True]  # the asking word after the span
+    assert asked("a coach needed in Excel") == [True]  # a participle between
+    assert asked("mentor for SQL. Who knows TikTok?") == [False, False]  # no ask of its own
+    assert asked("can mentor on SQL?") == [False]  # a verb
+    assert asked("anyone need a mentor for Excel?") == [False]  # someone else's wish
+    assert asked("happy to be a mentor for SQL?") == [False]  # the writer's role
+    assert asked("mentor for SQL") == [False]  # no ask: the classifier decides
+    items = contexts(["mentor", "for", "SQL", "?"], [(2, 3)])
+    assert with_grammar(items, [0.8]) == pytest.approx([0.1])
+    assert with_grammar(items, [0.05]) == pytest.approx([0.05])

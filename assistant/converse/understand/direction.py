@@ -6,8 +6,9 @@ wanted or offered), the sentence embedding of that context ("I could teach X", "
 beyond me", "my X for your Y"), and, for a long span that states a situation ("my
 slides put people to sleep", "I run the finance team"), the embedding of the span
 itself. A span joined to the previous one by a list word ("X, Y and Z") goes the same
-way as the previous one, and the span after a trade ("X in exchange for Y", "X in return
-for Y") the opposite way: that is grammar, not a guess.
+way as the previous one, the span after a trade ("X in exchange for Y", "X in return
+for Y") the opposite way, and a span a role clause asks for ("mentor for X?", "I could
+use a coach in X") is wanted: that is grammar, not a guess.
 """
 
 from __future__ import annotations
@@ -32,8 +33,29 @@ ANCHORS = frozenset({
     "everyone"})
 #: words between two spans that make them a trade: one is given for the other
 TRADE = (("in", "exchange", "for"), ("in", "return", "for"), ("in", "exchange", "of"))
+#: a role word and a preposition right before a span ("mentor for X?", "a coach in X
+#: needed") ask for someone who has X, unless the clause says the writer is that person
+#: ("I'm a mentor for X", "happy to be a coach in X") or asks on someone else's behalf
+#: ("anyone need a mentor for X?", an offer): see :func:`_role_asked`
+ROLES = frozenset({"mentor", "coach", "tutor", "teacher", "trainer", "expert", "guru",
+                   "buddy", "specialist", "mentors", "coaches", "tutors", "teachers"})
+ROLE_LINKS = frozenset({"for", "in", "on", "with"})
+ROLE_PARTICIPLES = frozenset({"needed", "wanted", "sought", "required"})
+#: words that make a role clause an ask, before the span or after it
+ASKING = frozenset({"need", "needed", "needs", "want", "wanted", "sought", "required",
+                    "looking", "seeking", "use", "find", "recommend", "know", "please",
+                    "anyone", "anybody", "any"})
+#: a role word after one of these is a verb ("can mentor on X", "happy to coach in X")
+VERB_BEFORE = frozenset({"can", "will", "could", "would", "might", "may", "should", "to",
+                         "i", "we", "i'll", "i'd", "we'll", "also", "gladly", "happily"})
+#: words that make it the writer's own role (an offer), or someone else's wish
+BEING = frozenset({"am", "i'm", "im", "be", "been", "as", "available", "here", "offering",
+                   "happy", "i've", "you", "anyone", "anybody", "who", "someone", "somebody",
+                   "they", "people"})
 #: spans this long state a situation; their own words count
 LONG_SPAN = 3
+#: P(offer) at most of a span a role clause asks for (a want, not a close call)
+ROLE_ASKED_OFFER = 0.1
 SKILL = "<skill>"
 Encoder = Callable[[list[str]], np.ndarray]
 
@@ -47,6 +69,7 @@ class SpanContext:
     own_text: str    # the span's words when it is long, else ""
     coordinated: bool  # joined to the previous span by list words only
     traded: bool = False  # given for the previous span, or it for this one (:data:`TRADE`)
+    role_asked: bool = False  # "mentor for X?": someone who has X is asked for (:data:`ROLES`)
 
 
 def contexts(toks: Sequence[str], spans: Sequence[tuple[int, int]],
@@ -113,9 +136,27 @@ def contexts(toks: Sequence[str], spans: Sequence[tuple[int, int]],
         long_text = " ".join(toks[a:b]) if b - a >= LONG_SPAN else ""
         shown = [*label, ":"] if label else []
         traded = bool(k) and not coordinated and _trade(between)
+        end = next((w for w in low[b:] if w in SENTENCE_BREAK), "")
+        role = _role_asked(left, right, end == "?")
         out.append(SpanContext(f, " ".join([*shown, *left, "X", *right]), long_text,
-                               coordinated, traded))
+                               coordinated, traded, role))
     return out
+
+
+def _role_asked(left: Sequence[str], right: Sequence[str], question: bool) -> bool:
+    """Whether a span's clause asks for a person in a role for it: the clause's words
+    before the span end in a role noun, maybe a participle, and a preposition ("mentor
+    for", "coach needed for"); its sentence is a question (``question``) or the clause
+    holds an asking word; and no word says the role is the writer's or the wish someone
+    else's, nor is the role word a verb ("can mentor on X")."""
+    if len(left) < 2 or left[-1] not in ROLE_LINKS:
+        return False
+    at = len(left) - 3 if left[-2] in ROLE_PARTICIPLES and len(left) >= 3 else len(left) - 2
+    if left[at] not in ROLES or any(w in BEING for w in left):
+        return False
+    if at and left[at - 1] in VERB_BEFORE:
+        return False
+    return question or any(w in ASKING for w in (*left, *right))
 
 
 def _trade(between: Sequence[str]) -> bool:
@@ -142,13 +183,17 @@ def with_grammar(items: Sequence[SpanContext], p: Sequence[float]) -> list[float
     goes the previous span's way, and a traded span the opposite way. The side before
     the trade keeps its reading, since its clause holds the request words ("I want to
     learn X in return for Y advice", "I can do X in exchange for Y lessons"); the side
-    after it names only what is given for it, which the words around it do not settle."""
+    after it names only what is given for it, which the words around it do not settle.
+    A span a role clause asks for (:func:`_role_asked`) is wanted: the examples teach
+    "mentor for X" as the writer's own role, which a question or an asking word undoes."""
     out: list[float] = []
     for item, value in zip(items, p, strict=True):
         if out and item.coordinated:
             value = out[-1]
         elif out and item.traded:
             value = 1.0 - out[-1]
+        elif item.role_asked:
+            value = min(value, ROLE_ASKED_OFFER)
         out.append(float(value))
     return out
 
