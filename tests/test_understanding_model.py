@@ -317,3 +317,38 @@ def test_the_role_grammar_needs_a_role_noun_an_ask_and_no_owner() -> None:
     items = contexts(["mentor", "for", "SQL", "?"], [(2, 3)])
     assert with_grammar(items, [0.8]) == pytest.approx([0.1])
     assert with_grammar(items, [0.05]) == pytest.approx([0.05])
+
+
+# a skill that opens its sentence, then a colon or dash and a short comment: the comment
+# says the side ("Canva - happy to teach" reads as "happy to teach Canva") when that
+# reading is sure; each of these read the side wrongly before
+@pytest.mark.parametrize(("text", "wants", "offers"), [
+    ("Canva - happy to teach. Excel - need help", ["excel"], ["canva"]),
+    ("negotiation - I can coach it; TikTok - total beginner", ["tiktok"], ["negotiation"]),
+    ("Instagram: help!", ["instagram"], []),
+    ("strategy: keen to learn", ["strategy"], []),
+])
+def test_a_comment_after_a_skill_says_its_side(
+        text: str, wants: list[str], offers: list[str]) -> None:
+    r = p(text)
+    assert r.intent is Intent.SEARCH, r.scores
+    assert read_as(r.wants, wants), r.wants
+    assert read_as(r.offers, offers), r.offers
+
+
+def test_only_a_short_comment_on_a_skill_that_opens_its_sentence_is_read() -> None:
+    def commented(text: str) -> list[str | None]:
+        toks = [t for t, _, _ in tokens(text)]
+        low = [t.casefold() for t in toks]
+        starts = [i for i, t in enumerate(low) if t in {"sql", "excel", "tiktok"}]
+        items = contexts(toks, [(i, i + 1) for i in starts])
+        return [None if it.commented is None else it.commented.context for it in items]
+
+    assert commented("SQL - can teach") == ["can teach X"]
+    assert commented("Excel: teach me?") == ["teach me X"]
+    asked = contexts(["Excel", ":", "teach", "me", "?"], [(0, 1)])[0].commented
+    assert asked is not None and asked.features["question"] == 1.0  # the "?" goes along
+    assert commented("I know SQL - can teach") == [None]  # the skill does not open it
+    assert commented("SQL - can teach, and TikTok") == [None, None]  # a skill in it
+    assert commented("SQL - I would be more than happy to teach it") == [None]  # long
+    assert commented("SQL. Excel: want") == [None, "want X"]

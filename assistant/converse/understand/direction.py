@@ -52,6 +52,11 @@ VERB_BEFORE = frozenset({"can", "will", "could", "would", "might", "may", "shoul
 BEING = frozenset({"am", "i'm", "im", "be", "been", "as", "available", "here", "offering",
                    "happy", "i've", "you", "anyone", "anybody", "who", "someone", "somebody",
                    "they", "people"})
+#: what puts a comment after a skill, and how long it may be (:func:`_comment`)
+COMMENT_MARKS = frozenset({":", "-", "\u2013", "\u2014"})
+COMMENT_WORDS = 6
+#: how far from 0.5 the comment's reading must be to replace the span's own
+COMMENT_SURE = 0.3
 #: spans this long state a situation; their own words count
 LONG_SPAN = 3
 #: P(offer) at most of a span a role clause asks for (a want, not a close call)
@@ -70,6 +75,8 @@ class SpanContext:
     coordinated: bool  # joined to the previous span by list words only
     traded: bool = False  # given for the previous span, or it for this one (:data:`TRADE`)
     role_asked: bool = False  # "mentor for X?": someone who has X is asked for (:data:`ROLES`)
+    #: "X: can teach" read as "can teach X" (:func:`_comment`), used when it is sure
+    commented: SpanContext | None = None
 
 
 def contexts(toks: Sequence[str], spans: Sequence[tuple[int, int]],
@@ -138,9 +145,35 @@ def contexts(toks: Sequence[str], spans: Sequence[tuple[int, int]],
         traded = bool(k) and not coordinated and _trade(between)
         end = next((w for w in low[b:] if w in SENTENCE_BREAK), "")
         role = _role_asked(left, right, end == "?")
+        remark = _comment(low, a, b, owner) if not left and not label else None
+        moved = None
+        if remark is not None:  # "X: can teach", "X - need help": also read "can teach X"
+            order = [*range(*remark), *range(a, b), *([remark[1]] if end == "?" else [])]
+            moved = contexts([toks[j] for j in order], [(remark[1] - remark[0],
+                                                        remark[1] - remark[0] + b - a)],
+                             [rule[j] for j in order] if rule else ())[0]
         out.append(SpanContext(f, " ".join([*shown, *left, "X", *right]), long_text,
-                               coordinated, traded, role))
+                               coordinated, traded, role, moved))
     return out
+
+
+def _comment(low: Sequence[str], a: int, b: int, owner: dict[int, int]
+             ) -> tuple[int, int] | None:
+    """The token range of the comment after a span that opens its sentence and is
+    followed by a colon or dash ("Canva - happy to teach", "strategy: keen to learn"),
+    up to the sentence's end; None when there is none, it is long or it names a skill."""
+    if a and low[a - 1] not in SENTENCE_BREAK:
+        return None
+    if b >= len(low) or low[b] not in COMMENT_MARKS:
+        return None
+    end = b + 1
+    while end < len(low) and low[end] not in SENTENCE_BREAK:
+        if end in owner:
+            return None
+        end += 1
+    if not 0 < end - b - 1 <= COMMENT_WORDS:
+        return None
+    return b + 1, end
 
 
 def _role_asked(left: Sequence[str], right: Sequence[str], question: bool) -> bool:
@@ -234,8 +267,18 @@ class DirectionClassifier:
         the two sides of a trade read opposite ways."""
         if not items:
             return []
+        p = self._p(items, encoder)
+        moved = [n for n, it in enumerate(items) if it.commented is not None]
+        if moved:
+            again = self._p([items[n].commented for n in moved], encoder)  # type: ignore[misc]
+            for n, value in zip(moved, again, strict=True):
+                if abs(value - 0.5) >= COMMENT_SURE:
+                    p[n] = value
+        return with_grammar(items, p)
+
+    def _p(self, items: Sequence[SpanContext], encoder: Encoder) -> list[float]:
         z = self._matrix(items, encoder) @ self.coef + self.intercept
-        return with_grammar(items, (1 / (1 + np.exp(-z))).tolist())
+        return [float(v) for v in 1 / (1 + np.exp(-z))]
 
     @classmethod
     def fit(cls, items: Sequence[SpanContext], offered: Sequence[bool], encoder: Encoder,
