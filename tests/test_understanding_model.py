@@ -248,6 +248,14 @@ def test_the_label_before_a_colon_says_the_side(
     assert (r.wants, r.offers) == (wants, offers)
 
 
+def searched_as(text: str, wants: list[str], offers: list[str]) -> None:
+    """``text`` is a search whose wants and offers hold these key words, in order."""
+    r = p(text)
+    assert r.intent is Intent.SEARCH, r.scores
+    assert read_as(r.wants, wants), r.wants
+    assert read_as(r.offers, offers), r.offers
+
+
 # the side before a trade keeps its reading, the side after it goes the other way, in
 # either order of offer and want (each of these read both skills on one side before)
 @pytest.mark.parametrize(("text", "wants", "offers"), [
@@ -259,10 +267,7 @@ def test_the_label_before_a_colon_says_the_side(
 ])
 def test_the_two_sides_of_a_trade_go_opposite_ways(
         text: str, wants: list[str], offers: list[str]) -> None:
-    r = p(text)
-    assert r.intent is Intent.SEARCH, r.scores
-    assert read_as(r.wants, wants), r.wants
-    assert read_as(r.offers, offers), r.offers
+    searched_as(text, wants, offers)
 
 
 def test_the_trade_grammar_passes_a_list_on_and_turns_at_the_trade() -> None:
@@ -294,10 +299,7 @@ def test_the_trade_grammar_passes_a_list_on_and_turns_at_the_trade() -> None:
 ])
 def test_a_role_clause_asks_for_the_skill_unless_the_role_is_the_writers(
         text: str, wants: list[str], offers: list[str]) -> None:
-    r = p(text)
-    assert r.intent is Intent.SEARCH, r.scores
-    assert read_as(r.wants, wants), r.wants
-    assert read_as(r.offers, offers), r.offers
+    searched_as(text, wants, offers)
 
 
 def test_the_role_grammar_needs_a_role_noun_an_ask_and_no_owner() -> None:
@@ -330,10 +332,7 @@ def test_the_role_grammar_needs_a_role_noun_an_ask_and_no_owner() -> None:
 ])
 def test_a_comment_after_a_skill_says_its_side(
         text: str, wants: list[str], offers: list[str]) -> None:
-    r = p(text)
-    assert r.intent is Intent.SEARCH, r.scores
-    assert read_as(r.wants, wants), r.wants
-    assert read_as(r.offers, offers), r.offers
+    searched_as(text, wants, offers)
 
 
 def test_only_a_short_comment_on_a_skill_that_opens_its_sentence_is_read() -> None:
