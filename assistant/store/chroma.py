@@ -154,10 +154,10 @@ class ChromaStore(ParticipantStore):
         for kind, col in self._cols.items():
             rows = text_records(items, kind)
             ids = [i for i in rows if i not in self._written[kind]]
-            self._written[kind].update(ids)
             for start, end in self._batches(len(ids)):
                 col.upsert(ids=ids[start:end], embeddings=np.asarray(
                     [rows[i] for i in ids[start:end]], dtype=np.float32))
+            self._written[kind].update(ids)
         ids = [p.id for p, _ in items]
         if self._known is not None:  # a first ingest asks Chroma for no old profiles
             ids = [i for i in ids if i in self._known]

@@ -8,6 +8,7 @@ records into a new folder, from a fresh Python process, and swaps it in.
 
 from __future__ import annotations
 
+import gc
 import json
 import shutil
 import subprocess
@@ -61,6 +62,7 @@ def rebuild_folder(path: Path, dump: dict[str, dict[str, list[Any]]]) -> None:
     path.rename(old)
     fresh.rename(path)
     shutil.rmtree(old)
+    gc.collect()
     _drop_orphan_segments(path)
 
 
