@@ -263,15 +263,15 @@ class DirectionClassifier:
         return np.hstack([sparse, ctx, own])
 
     def p_offer(self, items: Sequence[SpanContext], encoder: Encoder) -> list[float]:
-        """P(offer) of each span, list words passing the previous span's reading on, and
-        the two sides of a trade read opposite ways."""
+        """P(offer) of each span: its own reading, or its comment's when that is sure
+        (:attr:`SpanContext.commented`), then the grammar (:func:`with_grammar`)."""
         if not items:
             return []
         p = self._p(items, encoder)
-        moved = [n for n, it in enumerate(items) if it.commented is not None]
+        moved = [(n, it.commented) for n, it in enumerate(items) if it.commented is not None]
         if moved:
-            again = self._p([items[n].commented for n in moved], encoder)  # type: ignore[misc]
-            for n, value in zip(moved, again, strict=True):
+            again = self._p([item for _, item in moved], encoder)
+            for (n, _), value in zip(moved, again, strict=True):
                 if abs(value - 0.5) >= COMMENT_SURE:
                     p[n] = value
         return with_grammar(items, p)
