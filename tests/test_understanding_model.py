@@ -329,6 +329,9 @@ def test_the_role_grammar_needs_a_role_noun_an_ask_and_no_owner() -> None:
     ("negotiation - I can coach it; TikTok - total beginner", ["tiktok"], ["negotiation"]),
     ("Instagram: help!", ["instagram"], []),
     ("strategy: keen to learn", ["strategy"], []),
+    # a note leaves its subject out: read with the writer put back ("I can teach X")
+    ("python - can teach. strategy - want.", ["strategy"], ["python"]),
+    ("LinkedIn - can show anyone", [], ["linkedin"]),
 ])
 def test_a_comment_after_a_skill_says_its_side(
         text: str, wants: list[str], offers: list[str]) -> None:
@@ -343,11 +346,13 @@ def test_only_a_short_comment_on_a_skill_that_opens_its_sentence_is_read() -> No
         items = contexts(toks, [(i, i + 1) for i in starts])
         return [None if it.commented is None else it.commented.context for it in items]
 
-    assert commented("SQL - can teach") == ["can teach X"]
+    assert commented("SQL - can teach") == ["i can teach X"]  # the writer put back
+    assert commented("SQL - keen to learn") == ["i'm keen to learn X"]
+    assert commented("SQL - my day job") == ["my day job X"]
     assert commented("Excel: teach me?") == ["teach me X"]
     asked = contexts(["Excel", ":", "teach", "me", "?"], [(0, 1)])[0].commented
     assert asked is not None and asked.features["question"] == 1.0  # the "?" goes along
     assert commented("I know SQL - can teach") == [None]  # the skill does not open it
     assert commented("SQL - can teach, and TikTok") == [None, None]  # a skill in it
     assert commented("SQL - I would be more than happy to teach it") == [None]  # long
-    assert commented("SQL. Excel: want") == [None, "want X"]
+    assert commented("SQL. Excel: want") == [None, "i want X"]

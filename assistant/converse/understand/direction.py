@@ -55,6 +55,11 @@ BEING = frozenset({"am", "i'm", "im", "be", "been", "as", "available", "here", "
 #: what puts a comment after a skill, and how long it may be (:func:`_comment`)
 COMMENT_MARKS = frozenset({":", "-", "\u2013", "\u2014"})
 COMMENT_WORDS = 6
+#: a comment opening with one of these leaves out its subject, the writer ("X - can
+#: teach", "X: would love to learn"); it is read with "I" put back
+ELLIPTIC = {**dict.fromkeys(("can", "could", "will", "would", "need", "want", "love"), "I"),
+            **dict.fromkeys(("happy", "keen", "looking", "hoping", "seeking", "struggling"),
+                            "I'm")}
 #: how far from 0.5 the comment's reading must be to replace the span's own
 COMMENT_SURE = 0.3
 #: spans this long state a situation; their own words count
@@ -149,9 +154,13 @@ def contexts(toks: Sequence[str], spans: Sequence[tuple[int, int]],
         moved = None
         if remark is not None:  # "X: can teach", "X - need help": also read "can teach X"
             order = [*range(*remark), *range(a, b), *([remark[1]] if end == "?" else [])]
-            moved = contexts([toks[j] for j in order], [(remark[1] - remark[0],
-                                                        remark[1] - remark[0] + b - a)],
-                             [rule[j] for j in order] if rule else ())[0]
+            words = [toks[j] for j in order]
+            labels = [rule[j] for j in order] if rule else []
+            start = remark[1] - remark[0]
+            subject = ELLIPTIC.get(low[remark[0]])
+            if subject:  # the writer is the subject a note leaves out
+                words, labels, start = [subject, *words], [""] * bool(rule) + labels, start + 1
+            moved = contexts(words, [(start, start + b - a)], labels)[0]
         out.append(SpanContext(f, " ".join([*shown, *left, "X", *right]), long_text,
                                coordinated, traded, role, moved))
     return out
