@@ -36,7 +36,6 @@ from assistant.store.chroma_records import (
     COLLECTIONS,
     GUIDANCE,
     PEOPLE,
-    PROFILE,
     SPACE,
     collection_metadata,
     get_all,
@@ -46,10 +45,10 @@ from assistant.store.chroma_records import (
     person_metadata,
     profile_rows,
     profile_vectors,
+    profiles,
     read_statement,
     statement_key,
     statement_metadata,
-    stored_text,
     text_records,
     unsaid,
 )
@@ -169,9 +168,8 @@ class ChromaStore(ParticipantStore):
         """The stored profiles of those of ``ids`` that have one."""
         out: list[Participant] = []
         for start, end in self._batches(len(ids)):  # SQLite binds one variable an id
-            got = self._people.get(ids=ids[start:end], include=["metadatas", "documents"])
-            out += [Participant.model_validate_json(str(stored_text(m, d, PROFILE)))
-                    for m, d in zip(got["metadatas"] or [], got["documents"] or [], strict=True)]
+            out += profiles(self._people.get(ids=ids[start:end],
+                                             include=["metadatas", "documents"]))
         return out
 
     def _drop_unsaid(self, before: list[Participant], after: list[Participant]) -> None:
@@ -183,10 +181,8 @@ class ChromaStore(ParticipantStore):
             stale = [st.id for p in before for st in p.statements() if st.kind == kind]
             gone = unsaid(before, after, kind)
             if gone and others is None:  # every other profile, read once, only if needed
-                got = get_all(self._people, ["metadatas", "documents"])
-                others = [Participant.model_validate_json(str(stored_text(m, d, PROFILE)))
-                          for i, m, d in zip(got["ids"], got["metadatas"], got["documents"],
-                                             strict=True) if i not in replaced]
+                others = [p for p in profiles(get_all(self._people, ["metadatas", "documents"]))
+                          if p.id not in replaced]
             if gone:
                 gone = unsaid(before, [*after, *(others or [])], kind)
             doomed = stale + gone
@@ -237,9 +233,7 @@ class ChromaStore(ParticipantStore):
 
     def participants(self) -> list[Participant]:
         if self._people_cache is None:
-            got = get_all(self._people, ["metadatas", "documents"])
-            people = [Participant.model_validate_json(str(stored_text(m, d, PROFILE)))
-                      for m, d in zip(got["metadatas"], got["documents"], strict=True)]
+            people = profiles(get_all(self._people, ["metadatas", "documents"]))
             self._people_cache = sorted(people, key=lambda p: p.id)
             self._let_go_when_loaded()
         return list(self._people_cache)

@@ -183,6 +183,13 @@ def person_metadata(person: Participant) -> dict[str, str]:
     return {"fingerprint": person.fingerprint(), PROFILE: person.model_dump_json()}
 
 
+def profiles(got: Mapping[str, Any]) -> list[Participant]:
+    """The profiles a ``get`` of the people collection returned (metadatas and documents
+    included), in its order."""
+    return [Participant.model_validate_json(str(stored_text(m, d, PROFILE)))
+            for m, d in zip(got["metadatas"] or [], got["documents"] or [], strict=True)]
+
+
 def stored_text(metadata: dict[str, Any], document: str | None, key: str) -> str | None:
     """What a record keeps under ``key`` in its metadata, else its document (older
     folders), else None."""
