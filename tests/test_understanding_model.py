@@ -14,7 +14,7 @@ import pytest
 
 from assistant.converse.understand import Intent, ParseContext, ParsedRequest, parse
 from assistant.converse.understand import model as m
-from assistant.converse.understand.direction import contexts, with_grammar
+from assistant.converse.understand.direction import SpanContext, contexts, with_grammar
 from assistant.converse.understand.examples import EXAMPLES_FILE, load_examples
 from assistant.converse.understand.grammar import grammar_examples, training_hash
 from assistant.converse.understand.normalise import tokens
@@ -302,12 +302,17 @@ def test_a_role_clause_asks_for_the_skill_unless_the_role_is_the_writers(
     searched_as(text, wants, offers)
 
 
+def skill_contexts(text: str) -> list[SpanContext]:
+    """The contexts of ``text``'s one-word spans SQL, Excel and TikTok, found by hand (the
+    grammar under test, not the tagger)."""
+    toks = [t for t, _, _ in tokens(text)]
+    starts = [i for i, t in enumerate(toks) if t.casefold() in {"sql", "excel", "tiktok"}]
+    return contexts(toks, [(i, i + 1) for i in starts])
+
+
 def test_the_role_grammar_needs_a_role_noun_an_ask_and_no_owner() -> None:
     def asked(text: str) -> list[bool]:
-        toks = [t for t, _, _ in tokens(text)]
-        low = [t.casefold() for t in toks]
-        starts = [i for i, t in enumerate(low) if t in {"sql", "excel", "tiktok"}]
-        return [it.role_asked for it in contexts(toks, [(i, i + 1) for i in starts])]
+        return [it.role_asked for it in skill_contexts(text)]
 
     assert asked("tutor for SQL anyone") == [True]  # the asking word after the span
     assert asked("a coach needed in Excel") == [True]  # a participle between
@@ -340,11 +345,8 @@ def test_a_comment_after_a_skill_says_its_side(
 
 def test_only_a_short_comment_on_a_skill_that_opens_its_sentence_is_read() -> None:
     def commented(text: str) -> list[str | None]:
-        toks = [t for t, _, _ in tokens(text)]
-        low = [t.casefold() for t in toks]
-        starts = [i for i, t in enumerate(low) if t in {"sql", "excel", "tiktok"}]
-        items = contexts(toks, [(i, i + 1) for i in starts])
-        return [None if it.commented is None else it.commented.context for it in items]
+        return [None if it.commented is None else it.commented.context
+                for it in skill_contexts(text)]
 
     assert commented("SQL - can teach") == ["i can teach X"]  # the writer put back
     assert commented("SQL - keen to learn") == ["i'm keen to learn X"]
