@@ -425,6 +425,30 @@ def test_a_career_stage_the_writer_describes_themselves_by_is_not_a_filter(
     assert p(text, has_candidates=False).filters.career_stages == stages
 
 
+@pytest.mark.parametrize(("text", "stages"), [
+    # people in the writer's situation: what they want help with, not who should help
+    ("I freeze in meetings with the VP", []),
+    ("when execs ask hard questions I freeze up", []),
+    ("directors keep asking me for updates and I waffle", []),
+    ("the leadership team thinks my slides are too long", []),
+    ("I get tongue-tied around senior people", []),
+    ("I always go red when senior leaders look at my work", []),
+    ("got grilled by execs in my last review, need to get better at it", []),
+    ("I get really nervous on sales calls with C-level people", []),
+    # the partner's stage, also with "the", "our" or a verb after it
+    ("I'd like to learn negotiation from the senior leaders", ["senior", "executive"]),
+    ("can I be matched with one of the directors for budgeting", ["executive"]),
+    ("pair me with the senior people, I need networking", ["senior", "executive"]),
+    ("mentor from the leadership team for career planning", ["executive"]),
+    ("execs who could help with board presentations", ["executive"]),
+    ("a VP who knows budgeting", ["executive"]),
+    ("I'd like to be mentored by senior people on strategy", ["senior", "executive"]),
+])
+def test_a_career_stage_in_the_writers_situation_is_not_a_filter(
+        text: str, stages: list[str]) -> None:
+    assert p(text, has_candidates=False).filters.career_stages == stages
+
+
 @pytest.mark.parametrize(("text", "field", "value"), [
     ("I'm looking for someone in Finance who knows SQL", "departments", ["Finance"]),
     ("I work in Marketing and want someone from Finance for budgeting", "departments",

@@ -137,6 +137,54 @@ _AUDIENCE_CUE = re.compile(
     r"|(?<!looking\s)(?<!searching\s)(?<!hoping\s)(?<!asking\s)(?<!waiting\s)(?<!look\s)"
     r"(?<!search\s)(?<!ask\s)(?<!wait\s)(?<!hope\s)"
     r"\bfor\s+(?:a|an|the|someone\s+who\s+is\s+an?)\s+(?:[\w-]+\s+){0,2}$", _I)
+#: a stage word that names people in the writer's situation, not the partner wished for
+#: ("I freeze in meetings with the VP", "when execs ask hard questions I go blank",
+#: "directors keep asking me for updates", "tongue-tied around senior people", "got
+#: grilled by execs"): a preposition of presence before it, the agent of a passive
+#: verb, or the subject of a verb after it ...
+_PRESENCE_BEFORE = re.compile(
+    r"\b(?:around|among|amongst|in\s+front\s+of|(?:meetings?|calls?|conversations?)\s+with)"
+    r"\s+(?:(?:the|my|our|their|other|some|all\s+the)\s+)?(?:[a-z]+\s+)?$", _I)
+_AGENT_BEFORE = re.compile(
+    r"\b(?!(?:mentored|coached|taught|trained|guided|supported|helped|matched|paired|"
+    r"partnered|inspired|shown|shadowed)\b)[a-z]+(?:ed|en)\s+by\s+(?:(?:the|my|our)\s+)?"
+    r"(?:[a-z]+\s+)?$", _I)
+_SUBJECT_VERB = re.compile(
+    r"\s+(?:(?:always|never|often|usually|just|still|really|also|all|constantly|"
+    r"sometimes|now)\s+)?"
+    r"(?:keeps?|kept|asks?|asked|wants?|wanted|thinks?|thought|expects?|expected|says?|said|"
+    r"ignores?|ignored|do|does|did|don't|doesn't|didn't|won't|can't|are|is|were|was|"
+    r"seems?|seemed|hates?|hated|loves?|loved|gets?|got|makes?|made|reads?|needs?|"
+    r"tends?|pushe?s?|pushed|prefers?|grill\w*|fires?|fired|skims?|zones?\s+out|"
+    r"demands?|demanded|complain\w*|question\w*|interrupt\w*|challeng\w*|"
+    r"scare\w*|intimidat\w*|stares?|stared|judge\w*|rejected|rejects?|looks?|looked|"
+    r"watch(?:es|ed)?|sees?|saw|reviews?|reviewed|calls?|called|joins?|joined|"
+    r"turns?|turned|shoots?|shot|tells?|told|gives?|gave|sends?|sent|walks?|walked)\b", _I)
+#: ... unless the words around it tie it to the partner ("a mentor from the leadership
+#: team", "learn from our senior staff", "one of the directors", "the exec who ran sales")
+_PARTNER_BEFORE = re.compile(
+    rf"(?:\b(?:some(?:one|body)|any(?:one|body)|{_PARTNER_NOUN}|one)\s+(?:[a-z]+\s+)?"
+    r"(?:from|on|in|at|of|within|among)\s+(?:the|our|my)\s+"
+    r"|\b(?:an?|some|any|with|from|to|of)\s+)(?:[a-z]+\s+)?$", _I)
+_PARTNER_OPENING = re.compile(r"(?:some(?:one|body)|any(?:one|body)|who)\b", _I)
+_PARTNER_NEXT = re.compile(
+    r"\s*(?:who|that|to\s+(?:teach|mentor|coach|help|show|guide)|level|only|please|"
+    r"mentors?|preferred|ideally)\b", _I)
+
+
+def _situation(text: str, start: int, end: int) -> bool:
+    """Whether the stage mention at ``start:end`` names people in the writer's situation
+    (see :data:`_PRESENCE_BEFORE`)."""
+    before = text[max(0, start - 60):start]
+    cut = _CLAUSE_START.match(before)
+    clause = before[cut.end() if cut else 0:]
+    if _PARTNER_NEXT.match(text, end) or _PARTNER_OPENING.match(text, start):
+        return False
+    if _PRESENCE_BEFORE.search(clause) or _AGENT_BEFORE.search(clause):
+        return True
+    return not _PARTNER_BEFORE.search(clause) and bool(_SUBJECT_VERB.match(text, end))
+
+
 _STAGE_NEGATION = re.compile(
     r"(?:\bno|\bnot|\bnon-?|\bexcept(?:\s+for)?|\bexcluding|\bwithout|\banyone\s+but|"
     r"\bother\s+than|\bnobody|\bno\s+one)\s*(?:a\s+|an\s+|the\s+|too\s+|very\s+|that\s+|any\s+|"
@@ -304,6 +352,8 @@ def _scan_stages(scan: FilterScan) -> None:
             if own is not None:
                 scan.take(own, m.end())  # who the writer is, not a wish
                 continue
+            if _situation(scan.text, m.start(), m.end()):
+                continue  # people in the writer's situation: part of what they want
             negated = _STAGE_NEGATION.search(scan.text[max(0, m.start() - 25):m.start()])
             (excluded if negated else included).update(stages)
             scan.take(m.start(), m.end())
