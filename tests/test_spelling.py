@@ -62,3 +62,26 @@ def test_the_parser_reads_the_corrected_skill() -> None:
     assert [w.casefold() for w in parsed.wants] == ["shopify"]
     assert "forecasting" in " ".join(parsed.offers).casefold()
     assert parsed.raw == "who can teach me Shopfiy? I know budget forcasting"
+
+
+def test_an_abbreviated_skill_word_is_written_out() -> None:
+    lexicon = build_lexicon(["Project management", "Marketing plans", "Account management",
+                             "Performance reviews", "Supplier meetings"], [])
+    fixed = lexicon.correct
+    assert fixed("proj mgmt help") == "project management help"  # a start, a skeleton
+    assert fixed("can teach mktg") == "can teach marketing"
+    assert fixed("acct mgmt tips") == "account management tips"
+    assert fixed("Perf reviews") == "Performance reviews"            # the case kept
+    assert fixed("prep for supplier mtgs") == "prep for supplier meetings"
+    # English words, short starts, words with vowels that match no skeleton, and the
+    # stage words the filter rules read stay as written
+    for text in ("a pro at it", "prod the team", "an exec who knows it", "execs only",
+                 "zxq", "abcde"):
+        assert fixed(text) == text
+
+
+def test_the_parser_reads_the_written_out_skill() -> None:
+    ctx = ParseContext(names=[], locations=[], departments=[], lexicon=build_lexicon(
+        ["Project management"], []))
+    assert [w.casefold() for w in parse("proj mgmt mentor pls", ctx).wants] == [
+        "project management"]

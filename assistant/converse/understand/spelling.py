@@ -1,12 +1,14 @@
-"""Misspelt skill words put right before the message is read ("negotation tips",
-"dashbords", "netwroking").
+"""Misspelt and abbreviated skill words put right before the message is read
+("negotation tips", "dashbords", "netwroking", "proj mgmt").
 
 A word is left alone when it is an English word (the embedding model's word list), a
 word of the cohort's statements or of the skills vocabulary, or one of the cohort's
 names and places. Any other word of five letters or more that is one edit (a letter
 dropped, added, changed, or two letters swapped) from a word the cohort or the
 vocabulary uses for a skill becomes that word; several such words: the one they use
-most. Nothing here lists misspellings: the cohort and the vocabulary are the lexicon.
+most. An unknown short word that no edit puts right may abbreviate a skill word: its
+start ("proj", "perf") or, written in consonants, its skeleton ("mgmt", "mktg"). Nothing
+here lists misspellings or abbreviations: the cohort and the vocabulary are the lexicon.
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ import re
 import string
 from collections import Counter
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
@@ -38,6 +40,11 @@ REQUEST_WORDS = frozenset([
     "thanks", "tips", "advice", "session", "sessions", "partner", "match", "pair",
     "paired", "swap", "offer", "offering",
 ])
+#: shortest and longest abbreviation written for a skill word ("mgr", "strat"); a start
+#: must be one letter longer than the shortest ("proj", not "pro")
+ABBREVIATION = (3, 6)
+#: short words the filter rules read as written (career stages), never expanded
+STAGE_WORDS = frozenset(["exec", "execs", "grad", "grads", "vp", "vps", "mgr", "mgrs"])
 _WORD = re.compile(r"[^\W\d_]+")
 _LETTERS = string.ascii_lowercase
 #: endings of inflected words: "excels" is Excel's verb, not a misspelling of it
@@ -51,6 +58,8 @@ class Lexicon:
     known: frozenset[str]
     #: skill word -> how often the cohort and the vocabulary use it
     targets: dict[str, int]
+    #: the targets by first letter, built on first use (abbreviations)
+    _initials: dict[str, list[str]] | None = field(default=None, compare=False, repr=False)
 
     def correct(self, text: str) -> str:
         """``text`` with each unknown word one edit from a skill word replaced by it."""
@@ -72,9 +81,37 @@ class Lexicon:
         found = [w for w in edits if w in self.targets and w != low + "s"
                  and (len(low) >= MIN_LENGTH or (word == low and len(w) > len(low)))]
         if not found:
-            return _cased(word, asked) if (asked := _request_word(kinds)) else word
+            if asked := _request_word(kinds):
+                return _cased(word, asked)
+            full = None if low in STAGE_WORDS else self._expanded(low)
+            return _cased(word, full) if full else word
         best = max(found, key=lambda w: (self.targets[w], w))
         return _cased(word, best)
+
+    def _expanded(self, low: str) -> str | None:
+        """The skill word an unknown short word abbreviates, or None: its start ("proj",
+        "strat", "perf") or, for a word of consonants, its skeleton ("mgmt", "mktg",
+        "mgr", "reqs": the same first and last letter, the letters in order). Several
+        words: the one the cohort and the vocabulary use most."""
+        if not ABBREVIATION[0] <= len(low) <= ABBREVIATION[1] or not low.isalpha():
+            return None
+        prefix = len(low) >= ABBREVIATION[0] + 1
+        skeleton = sum(c in "aeiouy" for c in low[1:]) == 0
+        if not (prefix or skeleton):
+            return None
+        found = [t for t in self._by_initial().get(low[0], ())
+                 if len(t) >= len(low) + 2
+                 and ((prefix and t.startswith(low))
+                      or (skeleton and t[-1] == low[-1] and _in_order(low, t)))]
+        return max(found, key=lambda t: (self.targets[t], t)) if found else None
+
+    def _by_initial(self) -> dict[str, list[str]]:
+        if self._initials is None:
+            initials: dict[str, list[str]] = {}
+            for target in self.targets:
+                initials.setdefault(target[0], []).append(target)
+            object.__setattr__(self, "_initials", initials)
+        return self._initials or {}
 
     def _known(self, low: str) -> bool:
         """A word as written, or an inflection of one ("excels", "pitched", "coders")."""
@@ -92,6 +129,12 @@ def _request_word(kinds: tuple[set[str], ...]) -> str | None:
         if hits:
             return next(iter(hits)) if len(hits) == 1 else None
     return None
+
+
+def _in_order(short: str, word: str) -> bool:
+    """Whether the letters of ``short`` occur in ``word`` in order, from its first."""
+    rest = iter(word)
+    return all(letter in rest for letter in short)
 
 
 def _cased(word: str, fix: str) -> str:
