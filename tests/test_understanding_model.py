@@ -326,6 +326,41 @@ def test_the_role_grammar_needs_a_role_noun_an_ask_and_no_owner() -> None:
     assert with_grammar(items, [0.05]) == pytest.approx([0.05])
 
 
+# someone else's need before a skill makes it the writer's offer (the first four were
+# read as wants before); their ability, the writer's own wish and learning together
+# stay asks
+@pytest.mark.parametrize(("text", "wants", "offers"), [
+    ("does anybody need help with PowerPoint", [], ["powerpoint"]),
+    ("who needs a hand with Canva? I'd love budgeting help", ["budgeting"], ["canva"]),
+    ("any takers for SQL lessons?", [], ["sql"]),
+    ("does anyone want to get better at public speaking? happy to help", [],
+     ["public speaking"]),
+    ("does anyone know Excel well?", ["excel"], []),
+    ("who can help with budgeting?", ["budgeting"], []),
+])
+def test_someone_elses_need_is_what_the_writer_offers(
+        text: str, wants: list[str], offers: list[str]) -> None:
+    searched_as(text, wants, offers)
+
+
+def test_the_others_need_grammar_needs_a_subject_a_need_and_no_ask() -> None:
+    def needed(text: str) -> list[bool]:
+        return [it.others_need for it in skill_contexts(text)]
+
+    assert needed("anyone need help with SQL?") == [True]
+    assert needed("people who want to learn Excel, ping me") == [True]
+    assert needed("I need help with SQL") == [False]  # the writer's own need
+    assert needed("anyone who knows Excel?") == [False]  # their ability
+    assert needed("someone who wants to teach me TikTok") == [False]  # the writer in it
+    assert needed("anyone else need help with SQL?") == [False]  # learning together
+    assert needed("someone who'd like to learn SQL") == [True]
+    assert needed("someone like Sam for SQL") == [False]  # a comparison, not a wish
+    assert needed("anyone want to swap their Excel for my TikTok") == [False, False]
+    items = contexts(["anyone", "need", "help", "with", "SQL", "?"], [(4, 5)])
+    assert with_grammar(items, [0.2]) == pytest.approx([0.9])
+    assert with_grammar(items, [0.97]) == pytest.approx([0.97])
+
+
 # a skill that opens its sentence, then a colon or dash and a short comment: the comment
 # says the side ("Canva - happy to teach" reads as "happy to teach Canva") when that
 # reading is sure; each of these read the side wrongly before

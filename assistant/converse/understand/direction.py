@@ -7,8 +7,9 @@ beyond me", "my X for your Y"), and, for a long span that states a situation ("m
 slides put people to sleep", "I run the finance team"), the embedding of the span
 itself. A span joined to the previous one by a list word ("X, Y and Z") goes the same
 way as the previous one, the span after a trade ("X in exchange for Y", "X in return
-for Y") the opposite way, and a span a role clause asks for ("mentor for X?", "I could
-use a coach in X") is wanted: that is grammar, not a guess.
+for Y") the opposite way, a span a role clause asks for ("mentor for X?", "I could
+use a coach in X") is wanted, and a span someone else needs ("anyone need help with X?",
+"who wants to learn X") is offered: that is grammar, not a guess.
 """
 
 from __future__ import annotations
@@ -52,6 +53,20 @@ VERB_BEFORE = frozenset({"can", "will", "could", "would", "might", "may", "shoul
 BEING = frozenset({"am", "i'm", "im", "be", "been", "as", "available", "here", "offering",
                    "happy", "i've", "you", "anyone", "anybody", "who", "someone", "somebody",
                    "they", "people"})
+#: someone else's need before a span ("anyone need help with X?", "who wants to learn X",
+#: "any takers for X lessons?") makes it what the writer offers: see :func:`_others_need`
+OTHERS = frozenset({"anyone", "anybody", "someone", "somebody", "who", "whoever",
+                    "takers", "people", "folks", "colleagues"})
+NEEDING = frozenset({"need", "needs", "needing", "want", "wants", "wanting", "like", "keen",
+                     "interested", "fancy", "fancies", "struggling", "stuck", "takers"})
+#: words that make it an ask after all: the other's ability ("anyone who knows X",
+#: "someone who wants to teach me X"), the writer in the clause, a swap, company
+NOT_OTHERS_NEED = frozenset({
+    "can", "could", "know", "knows", "teach", "teaches", "show", "shows", "good", "great",
+    "expert", "able", "i", "me", "my", "we", "us", "i'm", "i'd", "swap", "trade",
+    "exchange", "else", "together", "too", "from"})
+#: P(offer) at least of a span someone else needs
+OTHERS_NEED_OFFER = 0.9
 #: what puts a comment after a skill, and how long it may be (:func:`_comment`)
 COMMENT_MARKS = frozenset({":", "-", "\u2013", "\u2014"})
 COMMENT_WORDS = 6
@@ -80,6 +95,7 @@ class SpanContext:
     coordinated: bool  # joined to the previous span by list words only
     traded: bool = False  # given for the previous span, or it for this one (:data:`TRADE`)
     role_asked: bool = False  # "mentor for X?": someone who has X is asked for (:data:`ROLES`)
+    others_need: bool = False  # "anyone need help with X?": the writer offers X (:data:`OTHERS`)
     #: "X: can teach" read as "can teach X" (:func:`_comment`), used when it is sure
     commented: SpanContext | None = None
 
@@ -150,6 +166,7 @@ def contexts(toks: Sequence[str], spans: Sequence[tuple[int, int]],
         traded = bool(k) and not coordinated and _trade(between)
         end = next((w for w in low[b:] if w in SENTENCE_BREAK), "")
         role = _role_asked(left, right, end == "?")
+        need = not role and _others_need(left, right)
         remark = _comment(low, a, b, owner) if not left and not label else None
         moved = None
         if remark is not None:  # "X: can teach", "X - need help": also read "can teach X"
@@ -162,7 +179,7 @@ def contexts(toks: Sequence[str], spans: Sequence[tuple[int, int]],
                 words, labels, start = [subject, *words], [""] * bool(rule) + labels, start + 1
             moved = contexts(words, [(start, start + b - a)], labels)[0]
         out.append(SpanContext(f, " ".join([*shown, *left, "X", *right]), long_text,
-                               coordinated, traded, role, moved))
+                               coordinated, traded, role, need, moved))
     return out
 
 
@@ -201,6 +218,21 @@ def _role_asked(left: Sequence[str], right: Sequence[str], question: bool) -> bo
     return question or any(w in ASKING for w in (*left, *right))
 
 
+def _others_need(left: Sequence[str], right: Sequence[str]) -> bool:
+    """Whether a span's clause says someone else needs it: its words before the span hold
+    a subject of :data:`OTHERS` followed by a word of :data:`NEEDING` ("does anyone need
+    help with", "who wants to learn", "any takers for"), and no word of the clause says
+    it is their ability, the writer's own wish, a swap or learning together."""
+    subject = max((n for n, w in enumerate(left) if w in OTHERS), default=-1)
+    if subject < 0:
+        return False
+    after = left[subject:]
+    # "like" is a wish after "would" ("who'd like"), else a comparison ("someone like Sam")
+    wish = any(w in NEEDING and (w != "like" or prev == "would" or prev.endswith("'d"))
+               for prev, w in zip(["", *after], after, strict=False))
+    return wish and not any(w in NOT_OTHERS_NEED for w in (*after, *right))
+
+
 def _trade(between: Sequence[str]) -> bool:
     """Whether the words between two spans hold one of :data:`TRADE`."""
     return any(tuple(between[i : i + len(t)]) == t
@@ -227,7 +259,9 @@ def with_grammar(items: Sequence[SpanContext], p: Sequence[float]) -> list[float
     learn X in return for Y advice", "I can do X in exchange for Y lessons"); the side
     after it names only what is given for it, which the words around it do not settle.
     A span a role clause asks for (:func:`_role_asked`) is wanted: the examples teach
-    "mentor for X" as the writer's own role, which a question or an asking word undoes."""
+    "mentor for X" as the writer's own role, which a question or an asking word undoes.
+    A span someone else needs (:func:`_others_need`) is offered: "need help with X" is the
+    strongest sign of a want in the examples, whoever's need it is."""
     out: list[float] = []
     for item, value in zip(items, p, strict=True):
         if out and item.coordinated:
@@ -236,6 +270,8 @@ def with_grammar(items: Sequence[SpanContext], p: Sequence[float]) -> list[float
             value = 1.0 - out[-1]
         elif item.role_asked:
             value = min(value, ROLE_ASKED_OFFER)
+        elif item.others_need:
+            value = max(value, OTHERS_NEED_OFFER)
         out.append(float(value))
     return out
 
