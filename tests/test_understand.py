@@ -735,3 +735,18 @@ def test_every_result_keeps_the_contract() -> None:
         assert all(s and s == s.strip() for s in r.wants + r.offers)
         assert r.raw == text
         assert (r.question is not None) == (r.intent == "program")
+
+
+@pytest.mark.parametrize(("text", "wants"), [
+    # a problem of the writer's own, with no request word: the whole of it is searched for
+    # besides the phrase the tagger found in it
+    ("I keep losing track of my projects and deadlines",
+     ["deadlines", "losing track of my projects and deadlines"]),
+    ("my excel skills are rubbish", ["excel", "excel skills are rubbish"]),
+    # a request, a question, or nobody's problem in particular: the phrase alone
+    ("I want to learn python", ["python"]),
+    ("how do I build a pivot table?", ["pivot table"]),
+    ("actually I meant Power BI not Excel", ["Power BI"]),
+])
+def test_a_problem_told_is_searched_as_a_whole_too(text: str, wants: list[str]) -> None:
+    assert p(text, has_candidates=False).wants == wants

@@ -90,9 +90,9 @@ SHAPES = [
     # an offer stated as a fact about me
     ("I run the payroll team", [], ["payroll"]),
     ("I've been negotiating supplier contracts for twenty years", [], ["supplier"]),
-    # a want stated as a problem or goal
-    ("my spreadsheets are a total mess", ["spreadsheets"], []),
-    ("I go blank when I present to the board", ["present"], []),
+    # a want stated as a problem or goal: the phrase found, and the whole problem too
+    ("my spreadsheets are a total mess", ["spreadsheets", "total mess"], []),
+    ("I go blank when I present to the board", ["present", "blank when"], []),
     # how-to questions
     ("how do I build a pivot table?", ["pivot table"], []),
     # a partner who wants something is what I offer

@@ -12,7 +12,9 @@
    than anything a participant wrote (the ``probe``). When the tagger found no skill
    phrase but the "names a skill" head says the search names one ("acessibility pls"),
    the message minus cue and function words is the want; otherwise the profile fills
-   in what the message leaves out.
+   in what the message leaves out. A problem told in the first person with no request
+   word ("my slides put people to sleep", "I keep losing track of my deadlines") is
+   searched as a whole besides the phrases found in it.
 """
 
 from __future__ import annotations
@@ -180,6 +182,12 @@ def parse(text: str, context: ParseContext | None = None, has_candidates: bool =
     if intent is Intent.SEARCH and wants and tagged:  # untagged: the wants are the leftover
         wider = [w for w in _leftover_want(normal, toks, offered, marks, model)
                  if w.casefold() not in {x.casefold() for x in wants}]
+    if wider and not offers and not any(rule) and _FIRST_PERSON.search(normal) \
+            and not _REQUEST.search(normal):
+        # a problem told, not a request made ("I keep losing track of my projects and
+        # deadlines"): the phrases the tagger found are a part of it; the whole of it
+        # is searched for too
+        wants = [*wants, *wider]
     also = None
     if intent is Intent.HELP and speaker is not None and not (wants or offers) \
             and scores.get(str(Intent.SEARCH), 0.0) >= HELP_OR_SEARCH:
@@ -197,6 +205,15 @@ def parse(text: str, context: ParseContext | None = None, has_candidates: bool =
 
 
 #: intents a two-way wish does not turn into a search, and what makes a message a question
+#: the writer in a message, and the words of a request or a question: a message with the
+#: first and none of the second tells a problem of the writer's own
+_FIRST_PERSON = re.compile(r"\b(?:i|me|my|i'm|we|our|us)\b", re.I)
+_REQUEST = re.compile(
+    r"\?|\b(?:wants?|wanted|wanna|needs?|needed|learn\w*|teach\w*|taught|help\w*|love|"
+    r"keen|looking|seeking|after|improv\w*|better|mentor\w*|coach\w*|tips|advice|"
+    r"lessons?|training|guidance|pointers|show|explain|recommend|find|match|pair|"
+    r"partner|interested|hop(?:e|ing)|wish|like\s+to|mean|meant|how|what|who|where|"
+    r"which|why|any(?:one|body)|some(?:one|body))\b", re.I)
 _OWN_TOPIC = frozenset({Intent.WHY, Intent.ABOUT, Intent.AGENDA, Intent.RESET, Intent.REJECT})
 _ASKS = re.compile(r"\?|^\s*(?:what|how|why|when|where|who|is|are|does|do|can|could)\b", re.I)
 
