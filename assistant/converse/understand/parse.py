@@ -30,8 +30,15 @@ from assistant.converse.understand.context import compile_context, name_spans
 from assistant.converse.understand.direction import contexts
 from assistant.converse.understand.filters import scan_filters
 from assistant.converse.understand.intents import NAME_PLACEHOLDER, intent_of
-from assistant.converse.understand.negation import negated, without_set_against
+from assistant.converse.understand.negation import negated
 from assistant.converse.understand.normalise import core, normalise, tokens
+from assistant.converse.understand.phrases import (
+    examples_after,
+    leftover_want,
+    phrase,
+    problem_told,
+    with_examples,
+)
 from assistant.converse.understand.speaker import Speaker, model_encoder, with_lean
 from assistant.converse.understand.spelling import default_lexicon
 from assistant.converse.understand.targets import BARE_ORDINAL, find_ordinal, find_target
@@ -141,8 +148,8 @@ def parse(text: str, context: ParseContext | None = None, has_candidates: bool =
     encode.want([masked])
     items = contexts(words, spans, rule)
     encode.want([it.context for it in items] + [it.own_text for it in items if it.own_text])
-    phrases = [_with_examples(_phrase(normal, toks, a, b, model.cue_words),
-                              _examples_after(normal, toks, b, tagged, marks))
+    phrases = [with_examples(phrase(normal, toks, a, b, model.cue_words),
+                              examples_after(normal, toks, b, tagged, marks))
                for a, b in spans]
     p_offer = model.direction.p_offer(items, encode)
     if speaker is not None:
@@ -158,15 +165,15 @@ def parse(text: str, context: ParseContext | None = None, has_candidates: bool =
     offers: list[str] = []
     unsure: list[Unsure] = []
     offered: set[int] = set()
-    for (a, b), phrase, p in zip(spans, phrases, p_offer, strict=True):
-        if not phrase:
+    for (a, b), said, p in zip(spans, phrases, p_offer, strict=True):
+        if not said:
             continue
         label = "offer" if p >= 0.5 else "want"
-        (offers if p >= 0.5 else wants).append(phrase)
+        (offers if p >= 0.5 else wants).append(said)
         if p >= 0.5:
             offered.update(range(a, b))
         if abs(2 * p - 1) < UNSURE_MARGIN:
-            unsure.append(Unsure(phrase, label, round(abs(2 * p - 1), 3)))
+            unsure.append(Unsure(said, label, round(abs(2 * p - 1), 3)))
     wants, offers = _dedupe(wants), _dedupe(offers)
 
     vector = encode([masked])[0]
@@ -177,13 +184,12 @@ def parse(text: str, context: ParseContext | None = None, has_candidates: bool =
                              has_candidates, normal, probe)
     if intent is Intent.SEARCH and not tagged \
             and model.names_skill.binary(masked, vector) >= NAMES_SKILL:
-        wants = _leftover_want(normal, toks, offered, marks, model)
+        wants = leftover_want(normal, toks, offered, marks, model.cue_words)
     wider: list[str] = []
     if intent is Intent.SEARCH and wants and tagged:  # untagged: the wants are the leftover
-        wider = [w for w in _leftover_want(normal, toks, offered, marks, model)
+        wider = [w for w in leftover_want(normal, toks, offered, marks, model.cue_words)
                  if w.casefold() not in {x.casefold() for x in wants}]
-    if wider and not offers and not any(rule) and _FIRST_PERSON.search(normal) \
-            and not _REQUEST.search(normal):
+    if wider and not offers and not any(rule) and problem_told(normal):
         # a problem told, not a request made ("I keep losing track of my projects and
         # deadlines"): the phrases the tagger found are a part of it; the whole of it
         # is searched for too
@@ -205,15 +211,6 @@ def parse(text: str, context: ParseContext | None = None, has_candidates: bool =
 
 
 #: intents a two-way wish does not turn into a search, and what makes a message a question
-#: the writer in a message, and the words of a request or a question: a message with the
-#: first and none of the second tells a problem of the writer's own
-_FIRST_PERSON = re.compile(r"\b(?:i|me|my|i'm|we|our|us)\b", re.I)
-_REQUEST = re.compile(
-    r"\?|\b(?:wants?|wanted|wanna|needs?|needed|learn\w*|teach\w*|taught|help\w*|love|"
-    r"keen|looking|seeking|after|improv\w*|better|mentor\w*|coach\w*|tips|advice|"
-    r"lessons?|training|guidance|pointers|show|explain|recommend|find|match|pair|"
-    r"partner|interested|hop(?:e|ing)|wish|like\s+to|mean|meant|how|what|who|where|"
-    r"which|why|any(?:one|body)|some(?:one|body))\b", re.I)
 _OWN_TOPIC = frozenset({Intent.WHY, Intent.ABOUT, Intent.AGENDA, Intent.RESET, Intent.REJECT})
 _ASKS = re.compile(r"\?|^\s*(?:what|how|why|when|where|who|is|are|does|do|can|could)\b", re.I)
 
@@ -265,94 +262,6 @@ def _mark(start: int, end: int, filter_spans: list[tuple[int, int]],
     return ""
 
 
-#: generic words that frame a skill rather than name it, stripped at a phrase's start
-#: ("use Notion", "never written Python") or end ("presentation skills", "presenting
-#: coaching", "Teams properly") when a word remains
-_LEADING = frozenset({"use", "using", "used", "written", "wrote", "tried", "touched",
-                      "done"})
-_TRAILING = frozenset({"skills", "skill", "coaching", "advice", "support", "training",
-                       "practice", "pointers", "help", "tips", "lessons",
-                       # how or when, not what: "Teams properly", "Excel asap"
-                       "properly", "actually", "really", "quickly", "asap", "better",
-                       "basically", "anyway", "please", "now", "today", "soon"})
-
-
-#: when, not what, at a phrase's end: "data analytics within 2 years", "direct report
-#: next month"
-_TIME_TAIL = re.compile(
-    r"\s+(?:(?:within|in|by|before|over|for|during)\s+(?:the\s+)?(?:next\s+|coming\s+)?"
-    r"(?:\d+|a|an|one|two|three|four|six|few|couple\s+of)?\s*(?:days?|weeks?|months?|years?|"
-    r"quarters?)|(?:next|this|last|every)\s+(?:week|month|year|quarter|spring|summer|"
-    r"autumn|winter))$", _I)
-
-
-def _phrase(text: str, toks: list[tuple[str, int, int]], i: int, j: int,
-            edge: frozenset[str] = frozenset()) -> str:
-    """The text of tokens i..j-1 without cue, function or framing words at either edge,
-    nor a time phrase at its end."""
-    whole = _edged(text, toks, i, j, edge)
-    trimmed = _TIME_TAIL.sub("", whole)
-    trimmed = without_set_against(trimmed)
-    return trimmed if trimmed.strip() else whole
-
-
-def _edged(text: str, toks: list[tuple[str, int, int]], i: int, j: int,
-           edge: frozenset[str]) -> str:
-    def dropped(tok: str) -> bool:
-        return tok.casefold() in edge or not any(ch.isalnum() for ch in tok)
-
-    while True:
-        before = (i, j)
-        while i < j and dropped(toks[i][0]):
-            i += 1
-        while j > i and dropped(toks[j - 1][0]):
-            j -= 1
-        if j - i > 1 and toks[i][0].casefold() in _LEADING:
-            i += 1
-        if j - i > 1 and toks[j - 1][0].casefold() in _TRAILING:
-            j -= 1
-        if (i, j) == before:
-            return text[toks[i][1]:toks[j - 1][2]] if i < j else ""
-
-
-#: what may stand between a skill and a dash or colon that opens its examples
-_BEFORE_EXAMPLES = frozenset({"stuff", "things", "training", "skills", "basics", "tips"})
-_OPENS = frozenset({"-", "\u2013", "\u2014", ":", "("})
-_ENDS = frozenset({".", "!", "?", ";", ")"})
-#: filler that closes a list of examples ("phishing, passwords, that kind of thing")
-_FILLER_TAIL = re.compile(
-    r"(?:,?\s*(?:and|or)?\s*(?:that|this|those)\s+(?:kind|sort|type)\s+of\s+(?:thing|stuff)s?"
-    r"|,?\s*(?:etc\.?|and\s+so\s+on|and\s+stuff|and\s+all\s+that|or\s+whatever|"
-    r"and\s+the\s+like))\s*$", _I)
-
-
-def _examples_after(text: str, toks: list[tuple[str, int, int]], end: int,
-                    spans: list[tuple[int, int]], marks: list[str]) -> str:
-    """The list of examples that follows a skill after a dash, colon or bracket
-    ("network stuff - routers, VPNs, DNS"), when the tagger read no skill of its own
-    in it and it holds no name or filter: it says which part of the skill is meant."""
-    i = end
-    while i < len(toks) and toks[i][0].casefold() in _BEFORE_EXAMPLES:
-        i += 1
-    if i >= len(toks) or toks[i][0] not in _OPENS:
-        return ""
-    j = i + 1
-    while j < len(toks) and toks[j][0] not in _ENDS:
-        j += 1
-    inside = range(i + 1, j)
-    words = [k for k in inside if any(ch.isalnum() for ch in toks[k][0])]
-    listed = any(toks[k][0] in (",", "/") or toks[k][0].casefold() in ("and", "or")
-                 for k in inside)
-    if (len(words) < 2 or not listed or any(marks[k] for k in inside)
-            or any(a < j and b > i + 1 for a, b in spans)):
-        return ""
-    return _FILLER_TAIL.sub("", text[toks[i + 1][1]:toks[j - 1][2]]).strip(" ,")
-
-
-def _with_examples(phrase: str, examples: str) -> str:
-    return f"{phrase} ({examples})" if phrase and examples else phrase
-
-
 def _dedupe(items: list[str]) -> list[str]:
     seen: set[str] = set()
     out = []
@@ -367,29 +276,6 @@ def _masked(text: str, names: list[tuple[int, int, str]]) -> str:
     for start, end, _ in sorted(names, reverse=True):
         text = text[:start] + NAME_PLACEHOLDER + text[end:]
     return text
-
-
-#: verbs of getting in touch ("who should I talk to?") and words of time ("at the
-#: moment"): they never name what to learn, so a leftover of only these is no want
-_NOT_ALONE = frozenset({
-    "talk", "talking", "speak", "speaking", "chat", "chatting", "reach", "contact",
-    "contacting", "connect", "connecting", "approach", "ask", "meet", "meeting", "see",
-    "link", "moment", "minute", "day", "days", "week", "weeks", "month", "months", "year",
-    "years", "today", "tomorrow", "tonight", "morning", "afternoon", "evening", "time",
-    "while", "currently", "recently", "lately"})
-
-
-def _leftover_want(text: str, toks: list[tuple[str, int, int]], offered: set[int],
-                   marks: list[str], model: m.UnderstandingModel) -> list[str]:
-    """The message minus what it offers, filters and names, if anything skill-like is left."""
-    keep = [i for i in range(len(toks)) if i not in offered and not marks[i]]
-    content = [i for i in keep if any(ch.isalnum() for ch in toks[i][0])
-               and toks[i][0].casefold() not in model.cue_words
-               and not negated(text, toks[i][1])]
-    if all(toks[i][0].casefold() in _NOT_ALONE for i in content):
-        return []
-    phrase = _phrase(text, toks, content[0], content[-1] + 1, model.cue_words)
-    return [phrase] if phrase else []
 
 
 class _Batch:
