@@ -750,3 +750,16 @@ def test_every_result_keeps_the_contract() -> None:
 ])
 def test_a_problem_told_is_searched_as_a_whole_too(text: str, wants: list[str]) -> None:
     assert p(text, has_candidates=False).wants == wants
+
+
+def test_a_clause_that_says_what_a_phrase_is_not_is_cut_from_it() -> None:
+    from assistant.converse.understand.negation import without_set_against
+
+    assert without_set_against(
+        "need to learn the language - not after help posting on social media") == (
+        "need to learn the language")
+    assert without_set_against("public speaking, no slides though") == "public speaking"
+    assert without_set_against("Power BI not Excel") == "Power BI"
+    # a "not" inside the phrase, with no break before it, stays
+    assert without_set_against("how to not freeze on stage") == "how to not freeze on stage"
+    assert without_set_against("not sure where to start") == "not sure where to start"

@@ -37,9 +37,18 @@ def negated(text: str, start: int) -> bool:
     return bool(_NEGATED.search(before[cut[-1] if cut else 0:]))
 
 
+#: a clause after a comma, semicolon or dash that opens with "not" or "no" says what the
+#: phrase before it is not ("the language - not after help posting on social media")
+_NOT_CLAUSE = re.compile(r"\s*(?:[,;]|\s[-\u2013\u2014])\s*(?:but\s+)?(?:not|no)\b.*$", _I | re.S)
+
+
 def without_set_against(phrase: str) -> str:
     """``phrase`` without a skill set against it at its end ("Power BI not Excel" ->
-    "Power BI"); a "not" after a verb word stays ("how to not freeze")."""
+    "Power BI"), nor a clause that says what it is not ("Dutch - not after help with
+    social media" -> "Dutch"); a "not" after a verb word stays ("how to not freeze")."""
+    clause = _NOT_CLAUSE.search(phrase)
+    if clause and clause.start() > 0:
+        phrase = phrase[:clause.start()]
     against = _NOT_THAT.search(phrase)
     if against and against.group(1).casefold() not in _VERBISH:
         return phrase[:against.start(1) + len(against.group(1))]
