@@ -449,6 +449,23 @@ def test_a_career_stage_in_the_writers_situation_is_not_a_filter(
     assert p(text, has_candidates=False).filters.career_stages == stages
 
 
+@pytest.mark.parametrize(("text", "stages", "want"), [
+    # a singular stage word with no article, then a word naming no person: a skill's name
+    ("need exec presence", [], "exec presence"),
+    ("I want to get better at exec comms", [], "exec comms"),
+    ("graduate recruitment tips", [], "graduate recruitment"),
+    # an article before it, or a person after it: the partner's stage
+    ("a junior developer who can teach me React", ["early"], "React"),
+    ("junior devs only for TikTok", ["early"], "TikTok"),
+    ("any grad who can help with Snapchat", ["early"], "Snapchat"),
+    ("intern help with social media", ["early"], "social media"),
+])
+def test_a_stage_word_in_a_skills_name_is_not_a_filter(
+        text: str, stages: list[str], want: str) -> None:
+    r = p(text, has_candidates=False)
+    assert (r.filters.career_stages, r.wants) == (stages, [want])
+
+
 @pytest.mark.parametrize(("text", "field", "value"), [
     ("I'm looking for someone in Finance who knows SQL", "departments", ["Finance"]),
     ("I work in Marketing and want someone from Finance for budgeting", "departments",

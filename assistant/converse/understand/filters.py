@@ -11,6 +11,14 @@ import re
 from dataclasses import dataclass, field
 
 from assistant.converse.understand.context import Ctx, Entities, find_name, squash
+from assistant.converse.understand.situations import (
+    CLAUSE_START,
+    PARTNER_NOUN,
+    PARTNER_WORD,
+    PEOPLE_NOUN,
+    modifier,
+    situation,
+)
 from assistant.converse.understand.types import CAREER_STAGES, Filters, union
 
 _I = re.IGNORECASE
@@ -78,12 +86,7 @@ _SELF_CLAUSE = re.compile(
     # or a chat message's dropped subject at the clause's start: "just joined the IT team"
     r"|^\s*(?:just\s+|recently\s+|only\s+)?(?:joined|started|moved|work|working|new)\b", _I)
 #: ... unless the clause, the mention or the word after it is about the partner
-_PARTNER_NOUN = (r"people|person|folks|colleagues?|mentors?|partners?|buddy|buddies|match|"
-                 r"coach|tutor|expert|only")
-_PARTNER_WORD = re.compile(
-    rf"\b(?:some(?:one|body)|any(?:one|body)|who|whoever|them|they|he|she|somewhere|"
-    rf"{_PARTNER_NOUN})\b", _I)
-_PARTNER_AFTER = re.compile(rf"(?:{_PARTNER_NOUN})\b", _I)
+_PARTNER_AFTER = re.compile(rf"(?:{PARTNER_NOUN})\b", _I)
 #: "as someone in Operations" is the writer, whatever "someone" says elsewhere
 _AS_SOMEONE = re.compile(r"\bas\s+some(?:one|body)\b", _I)
 #: "... here," after a mention introduces the writer: "Customer service team lead here",
@@ -91,7 +94,6 @@ _AS_SOMEONE = re.compile(r"\bas\s+some(?:one|body)\b", _I)
 _HERE_INTRO = re.compile(r"\s*(?:[\w'-]+\s+){0,2}?here\b\s*(?:[,.;:!-]|$)", _I)
 _SEEKING = re.compile(r"\b(?:some(?:one|body)|any(?:one|body)|who|whoever|looking|need|want|"
                       r"find|seek\w*|after)\b", _I)
-_CLAUSE_START = re.compile(r".*(?:[.;!?:]|\s-\s|\bbut\b|\band\b|,)", _I | re.S)
 _CHAIN = re.compile(r"^\s*(?:,|/|&)?\s*(?:or|and|nor|,)?\s*(?:the\s+)?$", _I)
 _EXCLUDE_NAME_CUE = re.compile(
     r"\b(?:not|except(?:\s+for)?|excluding|exclude|other\s+than|but\s+not|anyone\s+but|"
@@ -100,9 +102,6 @@ _EXCLUDE_NAME_CUE = re.compile(
     r"not\s+interested\s+in|no\s+more)\s+(?:with\s+|the\s+)?", _I)
 _NAME_CHAIN = re.compile(r"\s*(?:,|or|and|nor|,\s*or|,\s*and)\s+", _I)
 
-_PEOPLE_NOUN = (r"(?:people|staff|leaders?|leadership|colleagues|folks|managers?|persons?|ones|"
-                r"employees|mentors?|mentees?|partners?|level|members?|only|talent|hires?|"
-                r"person|team|crowd)")
 _STAGE_PATTERNS: tuple[tuple[re.Pattern[str], tuple[str, ...]], ...] = (
     (re.compile(r"\bearly[-\s]?careers?\b|\bearly\s+in\s+(?:their|his|her)\s+careers?\b|"
                 r"\bjuniors?\b|\bentry[-\s]level\b|\bgraduates?\b|\bgrads?\b|"
@@ -113,11 +112,11 @@ _STAGE_PATTERNS: tuple[tuple[re.Pattern[str], tuple[str, ...]], ...] = (
     (re.compile(r"\b(?:from|with|by)\s+an?\s+executive\b", _I), ("executive",)),
     (re.compile(r"\bmid[-\s]?(?:career|level)\b|\bmiddle\s+managers?\b|"
                 r"\bmiddle\s+management\b", _I), ("mid",)),
-    (re.compile(rf"\bseniors\b|\bsenior[-\s]+{_PEOPLE_NOUN}\b|\b(?:someone|somebody|anyone|"
+    (re.compile(rf"\bseniors\b|\bsenior[-\s]+{PEOPLE_NOUN}\b|\b(?:someone|somebody|anyone|"
                 r"anybody|only|more|people|colleagues|folks|who\s+is|who\s+are)\s+senior\b|"
                 r"^senior$", _I), ("senior", "executive")),
     (re.compile(rf"\bsenior\s+executives?\b|\bexecutives\b|\bexecs?\b|\bexecutive[-\s]+"
-                rf"{_PEOPLE_NOUN}\b|\bc-?suite\b|\bc-?level\b|\bvps?\b|"
+                rf"{PEOPLE_NOUN}\b|\bc-?suite\b|\bc-?level\b|\bvps?\b|"
                 r"\bvice[-\s]presidents?\b|\bdirectors\b|\bdirector[-\s]level\b|"
                 r"\bboard\s+members?\b|\bleadership\s+team\b|\bexec\s+team\b", _I),
      ("executive",)),
@@ -137,54 +136,6 @@ _AUDIENCE_CUE = re.compile(
     r"|(?<!looking\s)(?<!searching\s)(?<!hoping\s)(?<!asking\s)(?<!waiting\s)(?<!look\s)"
     r"(?<!search\s)(?<!ask\s)(?<!wait\s)(?<!hope\s)"
     r"\bfor\s+(?:a|an|the|someone\s+who\s+is\s+an?)\s+(?:[\w-]+\s+){0,2}$", _I)
-#: a stage word that names people in the writer's situation, not the partner wished for
-#: ("I freeze in meetings with the VP", "when execs ask hard questions I go blank",
-#: "directors keep asking me for updates", "tongue-tied around senior people", "got
-#: grilled by execs"): a preposition of presence before it, the agent of a passive
-#: verb, or the subject of a verb after it ...
-_PRESENCE_BEFORE = re.compile(
-    r"\b(?:around|among|amongst|in\s+front\s+of|(?:meetings?|calls?|conversations?)\s+with)"
-    r"\s+(?:(?:the|my|our|their|other|some|all\s+the)\s+)?(?:[a-z]+\s+)?$", _I)
-_AGENT_BEFORE = re.compile(
-    r"\b(?!(?:mentored|coached|taught|trained|guided|supported|helped|matched|paired|"
-    r"partnered|inspired|shown|shadowed)\b)[a-z]+(?:ed|en)\s+by\s+(?:(?:the|my|our)\s+)?"
-    r"(?:[a-z]+\s+)?$", _I)
-_SUBJECT_VERB = re.compile(
-    r"\s+(?:(?:always|never|often|usually|just|still|really|also|all|constantly|"
-    r"sometimes|now)\s+)?"
-    r"(?:keeps?|kept|asks?|asked|wants?|wanted|thinks?|thought|expects?|expected|says?|said|"
-    r"ignores?|ignored|do|does|did|don't|doesn't|didn't|won't|can't|are|is|were|was|"
-    r"seems?|seemed|hates?|hated|loves?|loved|gets?|got|makes?|made|reads?|needs?|"
-    r"tends?|pushe?s?|pushed|prefers?|grill\w*|fires?|fired|skims?|zones?\s+out|"
-    r"demands?|demanded|complain\w*|question\w*|interrupt\w*|challeng\w*|"
-    r"scare\w*|intimidat\w*|stares?|stared|judge\w*|rejected|rejects?|looks?|looked|"
-    r"watch(?:es|ed)?|sees?|saw|reviews?|reviewed|calls?|called|joins?|joined|"
-    r"turns?|turned|shoots?|shot|tells?|told|gives?|gave|sends?|sent|walks?|walked)\b", _I)
-#: ... unless the words around it tie it to the partner ("a mentor from the leadership
-#: team", "learn from our senior staff", "one of the directors", "the exec who ran sales")
-_PARTNER_BEFORE = re.compile(
-    rf"(?:\b(?:some(?:one|body)|any(?:one|body)|{_PARTNER_NOUN}|one)\s+(?:[a-z]+\s+)?"
-    r"(?:from|on|in|at|of|within|among)\s+(?:the|our|my)\s+"
-    r"|\b(?:an?|some|any|with|from|to|of)\s+)(?:[a-z]+\s+)?$", _I)
-_PARTNER_OPENING = re.compile(r"(?:some(?:one|body)|any(?:one|body)|who)\b", _I)
-_PARTNER_NEXT = re.compile(
-    r"\s*(?:who|that|to\s+(?:teach|mentor|coach|help|show|guide)|level|only|please|"
-    r"mentors?|preferred|ideally)\b", _I)
-
-
-def _situation(text: str, start: int, end: int) -> bool:
-    """Whether the stage mention at ``start:end`` names people in the writer's situation
-    (see :data:`_PRESENCE_BEFORE`)."""
-    before = text[max(0, start - 60):start]
-    cut = _CLAUSE_START.match(before)
-    clause = before[cut.end() if cut else 0:]
-    if _PARTNER_NEXT.match(text, end) or _PARTNER_OPENING.match(text, start):
-        return False
-    if _PRESENCE_BEFORE.search(clause) or _AGENT_BEFORE.search(clause):
-        return True
-    return not _PARTNER_BEFORE.search(clause) and bool(_SUBJECT_VERB.match(text, end))
-
-
 _STAGE_NEGATION = re.compile(
     r"(?:\bno|\bnot|\bnon-?|\bexcept(?:\s+for)?|\bexcluding|\bwithout|\banyone\s+but|"
     r"\bother\s+than|\bnobody|\bno\s+one)\s*(?:a\s+|an\s+|the\s+|too\s+|very\s+|that\s+|any\s+|"
@@ -295,16 +246,16 @@ def _self_described(text: str, start: int, tail: int) -> int | None:
     ("I work in", "just joined the", "I'm new in"): those words name no skill either."""
     offset = max(0, start - 60)
     before = text[offset:start]
-    cut = _CLAUSE_START.match(before)
+    cut = CLAUSE_START.match(before)
     clause_at = offset + (cut.end() if cut else 0)
     clause = text[clause_at:start]
     after = text[tail:tail + 12]
     if _HERE_INTRO.match(text[tail:tail + 30]) and not _SEEKING.search(clause):
         return clause_at + len(clause) - len(clause.lstrip())
     subject = _SELF_CLAUSE.search(clause)
-    if (subject is None or _PARTNER_WORD.search(_AS_SOMEONE.sub(" ", clause))
+    if (subject is None or PARTNER_WORD.search(_AS_SOMEONE.sub(" ", clause))
             or _PARTNER_AFTER.match(after.lstrip(" '"))
-            or _PARTNER_WORD.search(text[start:tail])):
+            or PARTNER_WORD.search(text[start:tail])):
         return None
     if _FRAMING.fullmatch(clause[subject.end():]):
         return clause_at + subject.start()
@@ -352,8 +303,9 @@ def _scan_stages(scan: FilterScan) -> None:
             if own is not None:
                 scan.take(own, m.end())  # who the writer is, not a wish
                 continue
-            if _situation(scan.text, m.start(), m.end()):
-                continue  # people in the writer's situation: part of what they want
+            if situation(scan.text, m.start(), m.end()) or modifier(
+                    scan.text, m.start(), m.end()):
+                continue  # people in the writer's situation, or part of a skill's name
             negated = _STAGE_NEGATION.search(scan.text[max(0, m.start() - 25):m.start()])
             (excluded if negated else included).update(stages)
             scan.take(m.start(), m.end())
