@@ -361,6 +361,33 @@ def test_the_others_need_grammar_needs_a_subject_a_need_and_no_ask() -> None:
     assert with_grammar(items, [0.97]) == pytest.approx([0.97])
 
 
+# trouble the writer tells with a skill makes it wanted (both were read as offers
+# before); the partner's trouble, or an offer to help with it, stays as it is
+@pytest.mark.parametrize(("text", "wants", "offers"), [
+    ("stuck at advisor level for three years and dont know how to move up",
+     ["advisor level"], []),
+    ("I write VBA macros all day, and our mainframe COBOL needs modernising", ["cobol"],
+     ["vba"]),
+    ("happy to help anyone stuck on Excel", [], ["excel"]),
+])
+def test_trouble_the_writer_tells_with_a_skill_makes_it_wanted(
+        text: str, wants: list[str], offers: list[str]) -> None:
+    searched_as(text, wants, offers)
+
+
+def test_the_trouble_grammar_needs_the_writer_and_no_offer() -> None:
+    def troubled(text: str) -> list[bool]:
+        return [it.trouble for it in skill_contexts(text)]
+
+    assert troubled("totally lost with SQL") == [True]  # no subject: the writer's
+    assert troubled("I'm hopeless at Excel") == [True]
+    assert troubled("a partner who knows TikTok and is stuck on SQL") == [False, False]
+    assert troubled("I can untangle messy SQL") == [False]  # an offer
+    assert troubled("I use Excel daily") == [False]  # no trouble
+    items = contexts(["stuck", "on", "SQL"], [(2, 3)])
+    assert with_grammar(items, [0.8]) == pytest.approx([0.2])
+
+
 # a skill that opens its sentence, then a colon or dash and a short comment: the comment
 # says the side ("Canva - happy to teach" reads as "happy to teach Canva") when that
 # reading is sure; each of these read the side wrongly before

@@ -9,7 +9,8 @@ itself. A span joined to the previous one by a list word ("X, Y and Z") goes the
 way as the previous one, the span after a trade ("X in exchange for Y", "X in return
 for Y") the opposite way, a span a role clause asks for ("mentor for X?", "I could
 use a coach in X") is wanted, and a span someone else needs ("anyone need help with X?",
-"who wants to learn X") is offered: that is grammar, not a guess.
+"who wants to learn X") is offered, and a span the writer tells trouble with ("stuck at
+X", "X needs modernising") is wanted: that is grammar, not a guess.
 """
 
 from __future__ import annotations
@@ -67,6 +68,21 @@ NOT_OTHERS_NEED = frozenset({
     "exchange", "else", "together", "too", "from"})
 #: P(offer) at least of a span someone else needs
 OTHERS_NEED_OFFER = 0.9
+#: words of trouble in a span's clause make it a want told as a problem ("stuck at X",
+#: "X needs modernising", "hopeless with X"): see :func:`_trouble`
+TROUBLE = frozenset({
+    "stuck", "struggle", "struggles", "struggling", "hopeless", "rubbish", "terrible",
+    "awful", "useless", "clueless", "confused", "lost", "freeze", "freezes", "panic",
+    "panics", "terrified", "nervous", "scared", "dread", "dreading", "mess", "messy",
+    "overwhelmed", "drowning", "baffled", "bewildered", "intimidated", "failing",
+    "modernising", "modernizing", "fixing", "sorting", "untangling", "rescuing"})
+#: words that make a troubled clause an offer after all ("happy to help anyone stuck on X")
+NOT_TROUBLE = frozenset({"can", "could", "happy", "glad", "teach", "show", "help", "helping",
+                         "anyone", "anybody", "someone", "somebody", "who", "people",
+                         "others", "colleagues", "folks", "they", "you"})
+TROUBLE_OFFER = 0.2
+#: the subjects that make a clause the writer's own (:data:`ANCHORS`; none: a fragment)
+WRITER = frozenset({"i", "we", "<none>"})
 #: what puts a comment after a skill, and how long it may be (:func:`_comment`)
 COMMENT_MARKS = frozenset({":", "-", "\u2013", "\u2014"})
 COMMENT_WORDS = 6
@@ -96,6 +112,7 @@ class SpanContext:
     traded: bool = False  # given for the previous span, or it for this one (:data:`TRADE`)
     role_asked: bool = False  # "mentor for X?": someone who has X is asked for (:data:`ROLES`)
     others_need: bool = False  # "anyone need help with X?": the writer offers X (:data:`OTHERS`)
+    trouble: bool = False  # "stuck at X", "X needs modernising": a want (:data:`TROUBLE`)
     #: "X: can teach" read as "can teach X" (:func:`_comment`), used when it is sure
     commented: SpanContext | None = None
 
@@ -167,6 +184,8 @@ def contexts(toks: Sequence[str], spans: Sequence[tuple[int, int]],
         end = next((w for w in low[b:] if w in SENTENCE_BREAK), "")
         role = _role_asked(left, right, end == "?")
         need = not role and _others_need(left, right)
+        trouble = (not role and not need and anchor in WRITER
+                   and _trouble([*left, *low[a:b]], right))
         remark = _comment(low, a, b, owner) if not left and not label else None
         moved = None
         if remark is not None:  # "X: can teach", "X - need help": also read "can teach X"
@@ -179,7 +198,7 @@ def contexts(toks: Sequence[str], spans: Sequence[tuple[int, int]],
                 words, labels, start = [subject, *words], [""] * bool(rule) + labels, start + 1
             moved = contexts(words, [(start, start + b - a)], labels)[0]
         out.append(SpanContext(f, " ".join([*shown, *left, "X", *right]), long_text,
-                               coordinated, traded, role, need, moved))
+                               coordinated, traded, role, need, trouble, moved))
     return out
 
 
@@ -233,6 +252,16 @@ def _others_need(left: Sequence[str], right: Sequence[str]) -> bool:
     return wish and not any(w in NOT_OTHERS_NEED for w in (*after, *right))
 
 
+def _trouble(left: Sequence[str], right: Sequence[str]) -> bool:
+    """Whether a span's clause, the span's own words included (``left``), tells of trouble
+    with it (a word of :data:`TROUBLE`) and no word makes the clause someone else's or
+    the writer's offer (:data:`NOT_TROUBLE`). Only a clause whose subject is the writer,
+    or that has none, counts (the caller checks): "a partner who ... is stuck on X"
+    describes the partner."""
+    words = (*left, *right)
+    return any(w in TROUBLE for w in words) and not any(w in NOT_TROUBLE for w in words)
+
+
 def _trade(between: Sequence[str]) -> bool:
     """Whether the words between two spans hold one of :data:`TRADE`."""
     return any(tuple(between[i : i + len(t)]) == t
@@ -261,7 +290,8 @@ def with_grammar(items: Sequence[SpanContext], p: Sequence[float]) -> list[float
     A span a role clause asks for (:func:`_role_asked`) is wanted: the examples teach
     "mentor for X" as the writer's own role, which a question or an asking word undoes.
     A span someone else needs (:func:`_others_need`) is offered: "need help with X" is the
-    strongest sign of a want in the examples, whoever's need it is."""
+    strongest sign of a want in the examples, whoever's need it is. A span the writer
+    tells trouble with (:func:`_trouble`) is wanted."""
     out: list[float] = []
     for item, value in zip(items, p, strict=True):
         if out and item.coordinated:
@@ -272,6 +302,8 @@ def with_grammar(items: Sequence[SpanContext], p: Sequence[float]) -> list[float
             value = min(value, ROLE_ASKED_OFFER)
         elif item.others_need:
             value = max(value, OTHERS_NEED_OFFER)
+        elif item.trouble:
+            value = min(value, TROUBLE_OFFER)
         out.append(float(value))
     return out
 
