@@ -780,3 +780,15 @@ def test_a_clause_that_says_what_a_phrase_is_not_is_cut_from_it() -> None:
     # a "not" inside the phrase, with no break before it, stays
     assert without_set_against("how to not freeze on stage") == "how to not freeze on stage"
     assert without_set_against("not sure where to start") == "not sure where to start"
+
+
+def test_what_is_left_of_a_message_is_a_phrase_a_sentence() -> None:
+    # nothing tagged: each sentence with words left gives its own phrase, so that a fact
+    # about the writer and their wish are not blended into one
+    from assistant.converse.understand.normalise import tokens
+    from assistant.converse.understand.phrases import leftover_want
+
+    text = "I keep the bees on the roof. Terrified of speaking in public"
+    toks = tokens(text)
+    assert leftover_want(text, toks, set(), [""] * len(toks), frozenset({"i", "the", "of"})
+                         ) == ["keep the bees on the roof", "Terrified of speaking in public"]

@@ -132,14 +132,27 @@ _NOT_ALONE = frozenset({
     "while", "currently", "recently", "lately"})
 
 
+_SENTENCE_END = frozenset(".!?;")
+
+
 def leftover_want(text: str, toks: list[tuple[str, int, int]], offered: set[int],
                   marks: list[str], cue_words: frozenset[str]) -> list[str]:
-    """The message minus what it offers, filters and names, if anything skill-like is left."""
+    """The message minus what it offers, filters and names, if anything skill-like is left:
+    a phrase for each sentence that has some."""
     keep = [i for i in range(len(toks)) if i not in offered and not marks[i]]
     content = [i for i in keep if any(ch.isalnum() for ch in toks[i][0])
                and toks[i][0].casefold() not in cue_words
                and not negated(text, toks[i][1])]
     if all(toks[i][0].casefold() in _NOT_ALONE for i in content):
         return []
-    found = phrase(text, toks, content[0], content[-1] + 1, cue_words)
-    return [found] if found else []
+    # a sentence each: one phrase across a full stop would blend two topics ("I keep the
+    # bees on the roof. Terrified of speaking in public")
+    groups: list[list[int]] = []
+    for i in content:
+        if groups and not any(toks[j][0] in _SENTENCE_END for j in range(groups[-1][-1], i)):
+            groups[-1].append(i)
+        else:
+            groups.append([i])
+    found = [phrase(text, toks, g[0], g[-1] + 1, cue_words) for g in groups
+             if not all(toks[i][0].casefold() in _NOT_ALONE for i in g)]
+    return [f for f in found if f]
