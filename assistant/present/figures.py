@@ -28,7 +28,9 @@ FIT = "fit"
 LEGEND = (f"Figures run from 0 to 1: {TEACHES} = how well their offers cover what you want "
           f"to learn; {LEARNS} = how well what you offer covers what they want; {PAIR} = "
           f"the two combined (harmonic mean: low if either side is low); {FIT} = one "
-          "statement against another.")
+          "statement against another. The order favours whoever's own words come "
+          "closest to what you asked, then weighs what they want back, so a closer "
+          f"teacher can come before a higher {PAIR}.")
 #: the same for a pair in a cohort table, where "you" is one of the two
 PAIR_LEGEND = (f"Figures run from 0 to 1: B teaches A, A teaches B = how well one's offers "
                f"cover what the other wants to learn; {PAIR} = the two combined (harmonic "
