@@ -792,3 +792,17 @@ def test_what_is_left_of_a_message_is_a_phrase_a_sentence() -> None:
     toks = tokens(text)
     assert leftover_want(text, toks, set(), [""] * len(toks), frozenset({"i", "the", "of"})
                          ) == ["keep the bees on the roof", "Terrified of speaking in public"]
+
+
+@pytest.mark.parametrize(("text", "wants"), [
+    # a group of people as the subject of a verb is who the trouble is with: the rest of
+    # the message is the want
+    ("leadership zones out when I walk them through my data",
+     ["leadership zones out when I walk them through my data"]),
+    ("sales is my background, want to learn Python", ["Python"]),
+    # the same words as what is asked for stay skills
+    ("I'd like to learn leadership", ["leadership"]),
+    ("team leadership tips", ["team leadership"]),
+])
+def test_a_group_of_people_as_a_subject_is_not_a_skill(text: str, wants: list[str]) -> None:
+    assert p(text, has_candidates=False).wants == wants

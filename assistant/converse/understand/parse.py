@@ -34,6 +34,7 @@ from assistant.converse.understand.negation import negated
 from assistant.converse.understand.normalise import core, normalise, tokens
 from assistant.converse.understand.phrases import (
     examples_after,
+    group_subject,
     leftover_want,
     phrase,
     problem_told,
@@ -143,6 +144,10 @@ def parse(text: str, context: ParseContext | None = None, has_candidates: bool =
                          for i in range(a, b))]
     spans = [(a, b) for a, b in tagged
              if not negated(normal, toks[_head(toks, a, b, model.cue_words)][1])]
+    # "leadership zones out when...": a group of people as a subject is who the trouble
+    # is with, not a skill; what is left of the message is then the want
+    subjects = [(a, b) for a, b in spans if group_subject(normal, toks, a, b)]
+    spans = [sp for sp in spans if sp not in subjects]
     encode = _Batch(encoder or model_encoder)
     masked = _masked(normal, names)
     encode.want([masked])
@@ -194,6 +199,8 @@ def parse(text: str, context: ParseContext | None = None, has_candidates: bool =
         # deadlines"): the phrases the tagger found are a part of it; the whole of it
         # is searched for too
         wants = [*wants, *wider]
+    if intent is Intent.SEARCH and not wants and not offers and subjects:
+        wants = leftover_want(normal, toks, offered, marks, model.cue_words)
     also = None
     if intent is Intent.HELP and speaker is not None and not (wants or offers) \
             and scores.get(str(Intent.SEARCH), 0.0) >= HELP_OR_SEARCH:

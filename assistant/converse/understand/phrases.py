@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 
 from assistant.converse.understand.negation import negated, without_set_against
+from assistant.converse.understand.situations import SUBJECT_VERB
 
 _I = re.IGNORECASE
 
@@ -32,6 +33,20 @@ def problem_told(text: str) -> bool:
     """Whether ``text`` tells a problem of the writer's own rather than makes a request
     ("I keep losing track of my deadlines", "my slides put people to sleep")."""
     return bool(_FIRST_PERSON.search(text)) and not _REQUEST.search(text)
+
+
+#: words for a group of people that are also skills' names ("leadership", "management")
+_GROUPS = frozenset({"leadership", "management", "team", "board", "execs", "executives",
+                     "clients", "customers", "stakeholders", "senior", "finance", "hr",
+                     "sales", "marketing", "legal", "it", "ops", "operations"})
+
+
+def group_subject(text: str, toks: list[tuple[str, int, int]], a: int, b: int) -> bool:
+    """Whether the one-word span ``a..b`` is a group of people as the subject of a verb
+    ("leadership zones out when...", "management never reads my reports"): who the
+    problem is with, not what is to be learnt."""
+    return (b - a == 1 and toks[a][0].casefold() in _GROUPS
+            and bool(SUBJECT_VERB.match(text, toks[a][2])))
 
 
 #: generic words that frame a skill rather than name it, stripped at a phrase's start

@@ -38,7 +38,7 @@ _AGENT_BEFORE = re.compile(
     r"\b(?!(?:mentored|coached|taught|trained|guided|supported|helped|matched|paired|"
     r"partnered|inspired|shown|shadowed)\b)[a-z]+(?:ed|en)\s+by\s+(?:(?:the|my|our)\s+)?"
     r"(?:[a-z]+\s+)?$", _I)
-_SUBJECT_VERB = re.compile(
+SUBJECT_VERB = re.compile(
     r"\s+(?:(?:always|never|often|usually|just|still|really|also|all|constantly|"
     r"sometimes|now)\s+)?"
     r"(?:keeps?|kept|asks?|asked|wants?|wanted|thinks?|thought|expects?|expected|says?|said|"
@@ -71,7 +71,7 @@ def situation(text: str, start: int, end: int) -> bool:
         return False
     if _PRESENCE_BEFORE.search(clause) or _AGENT_BEFORE.search(clause):
         return True
-    return not _PARTNER_BEFORE.search(clause) and bool(_SUBJECT_VERB.match(text, end))
+    return not _PARTNER_BEFORE.search(clause) and bool(SUBJECT_VERB.match(text, end))
 
 
 #: a singular stage word with no article before it and a word after it that names no
