@@ -154,7 +154,7 @@ def parse(text: str, context: ParseContext | None = None, has_candidates: bool =
     items = contexts(words, spans, rule)
     encode.want([it.context for it in items] + [it.own_text for it in items if it.own_text])
     phrases = [with_examples(phrase(normal, toks, a, b, model.cue_words),
-                              examples_after(normal, toks, b, tagged, marks))
+                             examples_after(normal, toks, b, tagged, marks))
                for a, b in spans]
     p_offer = model.direction.p_offer(items, encode)
     if speaker is not None:

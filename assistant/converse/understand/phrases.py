@@ -20,13 +20,13 @@ _I = re.IGNORECASE
 
 #: the writer in a message, and the words of a request or a question: a message with the
 #: first and none of the second tells a problem of the writer's own
-_FIRST_PERSON = re.compile(r"\b(?:i|me|my|i'm|we|our|us)\b", re.I)
+_FIRST_PERSON = re.compile(r"\b(?:i|me|my|i'm|we|our|us)\b", _I)
 _REQUEST = re.compile(
     r"\?|\b(?:wants?|wanted|wanna|needs?|needed|learn\w*|teach\w*|taught|help\w*|love|"
     r"keen|looking|seeking|after|improv\w*|better|mentor\w*|coach\w*|tips|advice|"
     r"lessons?|training|guidance|pointers|show|explain|recommend|find|match|pair|"
     r"partner|interested|hop(?:e|ing)|wish|like\s+to|mean|meant|how|what|who|where|"
-    r"which|why|any(?:one|body)|some(?:one|body))\b", re.I)
+    r"which|why|any(?:one|body)|some(?:one|body))\b", _I)
 
 
 def problem_told(text: str) -> bool:
@@ -71,7 +71,7 @@ _TIME_TAIL = re.compile(
 
 
 def phrase(text: str, toks: list[tuple[str, int, int]], i: int, j: int,
-            edge: frozenset[str] = frozenset()) -> str:
+           edge: frozenset[str] = frozenset()) -> str:
     """The text of tokens i..j-1 without cue, function or framing words at either edge,
     nor a time phrase at its end."""
     whole = _edged(text, toks, i, j, edge)
@@ -111,7 +111,7 @@ _FILLER_TAIL = re.compile(
 
 
 def examples_after(text: str, toks: list[tuple[str, int, int]], end: int,
-                    spans: list[tuple[int, int]], marks: list[str]) -> str:
+                   spans: list[tuple[int, int]], marks: list[str]) -> str:
     """The list of examples that follows a skill after a dash, colon or bracket
     ("network stuff - routers, VPNs, DNS"), when the tagger read no skill of its own
     in it and it holds no name or filter: it says which part of the skill is meant."""
@@ -133,8 +133,8 @@ def examples_after(text: str, toks: list[tuple[str, int, int]], end: int,
     return _FILLER_TAIL.sub("", text[toks[i + 1][1]:toks[j - 1][2]]).strip(" ,")
 
 
-def with_examples(phrase: str, examples: str) -> str:
-    return f"{phrase} ({examples})" if phrase and examples else phrase
+def with_examples(said: str, examples: str) -> str:
+    return f"{said} ({examples})" if said and examples else said
 
 
 #: verbs of getting in touch ("who should I talk to?") and words of time ("at the

@@ -43,7 +43,8 @@ REQUEST_WORDS = frozenset([
 #: shortest and longest abbreviation written for a skill word ("mgr", "strat"); a start
 #: must be one letter longer than the shortest ("proj", not "pro")
 ABBREVIATION = (3, 6)
-#: short words the filter rules read as written (career stages), never expanded
+#: short stage and role words never expanded: the filter rules read the stage words
+#: ("exec", "grad", "vp") as written; "mgr" is kept with them
 STAGE_WORDS = frozenset(["exec", "execs", "grad", "grads", "vp", "vps", "mgr", "mgrs"])
 _WORD = re.compile(r"[^\W\d_]+")
 _LETTERS = string.ascii_lowercase
